@@ -1,0 +1,54 @@
+"""Fixtures for every test: no test touches the real home, the real keyring or the internet."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from upscaler_gui.core import redact
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """Point data, config and cache dirs at tmp_path and drop any real key from the environment."""
+    dirs = {name: tmp_path / f"_{name}" for name in ("data", "config", "cache")}
+    monkeypatch.setenv("UPSCALER_GUI_DATA_DIR", str(dirs["data"]))
+    monkeypatch.setenv("UPSCALER_GUI_CONFIG_DIR", str(dirs["config"]))
+    monkeypatch.setenv("UPSCALER_GUI_CACHE_DIR", str(dirs["cache"]))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "_xdg_data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "_xdg_config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "_xdg_cache"))
+    for name in ("KIE_API_KEY", "KIE_API_BASE", "KIE_UPLOAD_BASE"):
+        monkeypatch.delenv(name, raising=False)
+    # The null keyring: nothing read from or written to the machine's credential store.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    return dirs
+
+
+@pytest.fixture(autouse=True)
+def clean_secrets() -> Iterator[None]:
+    redact.forget_secrets()
+    yield
+    redact.forget_secrets()
+
+
+@pytest.fixture(autouse=True)
+def fail_on_unexpected_warning_logs(
+    caplog: pytest.LogCaptureFixture, request: pytest.FixtureRequest
+) -> Iterator[None]:
+    """Fail a test on a WARNING or worse from our loggers, unless marked `allow_warning_logs`."""
+    caplog.set_level(logging.INFO, logger="upscaler")
+    yield
+    if request.node.get_closest_marker("allow_warning_logs"):
+        return
+    bad = [
+        r
+        for r in caplog.get_records("call")
+        if r.name.startswith("upscaler") and r.levelno >= logging.WARNING
+    ]
+    if bad:
+        lines = "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in bad)
+        pytest.fail(f"unexpected warning logs:\n{lines}")
