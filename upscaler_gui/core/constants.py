@@ -1,0 +1,67 @@
+"""Every number that tunes behaviour, with where it comes from.
+
+"KIE doc" means a fact in shared/kie-api.md; "seed" the user's seed document; "choice" a default we
+picked and that settings may change.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- the model ----------------------------------------------------------------------------------
+MODEL: Final = "recraft/crisp-upscale"  # seed
+MODEL_TYPE: Final = "upscale"  # seed's log line
+
+# --- endpoints (KIE doc) -----------------------------------------------------------------------------
+DEFAULT_API_BASE: Final = "https://api.kie.ai"
+DEFAULT_UPLOAD_BASE: Final = "https://kieai.redpandaai.co"
+PATH_CREATE: Final = "/api/v1/jobs/createTask"
+PATH_RECORD: Final = "/api/v1/jobs/recordInfo"
+PATH_CREDIT: Final = "/api/v1/chat/credit"
+PATH_DOWNLOAD_URL: Final = "/api/v1/common/download-url"
+PATH_UPLOAD_STREAM: Final = "/api/file-stream-upload"
+PATH_UPLOAD_BASE64: Final = "/api/file-base64-upload"
+PATH_UPLOAD_URL: Final = "/api/file-url-upload"
+UPLOAD_PATH_PREFIX: Final = "crisp-upscaler"  # choice: folder on the upload host; a unique leaf is added
+
+ENV_API_KEY: Final = "KIE_API_KEY"
+ENV_API_BASE: Final = "KIE_API_BASE"
+ENV_UPLOAD_BASE: Final = "KIE_UPLOAD_BASE"
+ENV_DATA_DIR: Final = "UPSCALER_GUI_DATA_DIR"
+
+# --- input limits ---------------------------------------------------------------------------------
+MAX_IMAGE_BYTES: Final = 10 * 1024 * 1024  # seed + KIE doc: at most 10 MB
+WARN_MAX_PIXELS: Final = 16_000_000  # KIE doc (upstream Recraft): 16 MP, a warning only
+WARN_MAX_SIDE: Final = 4096  # KIE doc (upstream Recraft): sides 32-4096 px, a warning only
+WARN_MIN_SIDE: Final = 32
+ALLOWED_FORMATS: Final = ("PNG", "JPEG", "WEBP")  # seed: image/png, image/jpeg, image/webp
+UPLOAD_REUSE_SECONDS: Final = 60 * 3600  # KIE doc: uploads deleted after 3 days; 60 h leaves a margin
+
+# --- HTTP -----------------------------------------------------------------------------------------
+CONNECT_TIMEOUT_S: Final = 10.0  # choice
+READ_TIMEOUT_S: Final = 30.0  # choice: KIE answers API calls in well under a second when healthy
+WRITE_TIMEOUT_S: Final = 60.0  # choice: a 10 MB upload on a slow uplink
+POOL_TIMEOUT_S: Final = 30.0  # choice
+DOWNLOAD_CHUNK_BYTES: Final = 64 * 1024  # choice: memory stays flat whatever the result's size
+
+# --- retries (KIE doc "Retries: what is safe") -------------------------------------------------------
+RETRY_ATTEMPTS: Final = 5  # choice: reads and uploads; a create is never repeated once sent
+RETRY_BASE_DELAY_S: Final = 0.5  # choice
+RETRY_MAX_DELAY_S: Final = 20.0  # choice: cap, so a batch never stalls for minutes on one call
+RETRY_AFTER_CAP_S: Final = 60.0  # choice: honour Retry-After, but not beyond a minute
+
+# --- KIE rate limits (KIE doc) ------------------------------------------------------------------------
+CREATE_LIMIT: Final = 20  # creates per window
+CREATE_WINDOW_S: Final = 10.0
+RECORD_LIMIT: Final = 10  # recordInfo per window
+RECORD_WINDOW_S: Final = 1.0
+
+# --- polling (KIE doc guidance: 2-3 s for 30 s, 5-10 s to 2 min, 15-30 s after) -------------------------
+POLL_FIRST_S: Final = 2.0
+POLL_EARLY_S: Final = 2.5  # up to 30 s
+POLL_MID_S: Final = 7.0  # up to 2 min
+POLL_LATE_S: Final = 20.0  # after 2 min
+POLL_STUCK_AFTER_S: Final = 15 * 60.0  # KIE doc: investigate after 10-15 min
+
+# --- credits ----------------------------------------------------------------------------------------
+DEFAULT_COST_PER_IMAGE: Final = 0.5  # KIE doc: price seen in autumn 2026; a setting, it has changed before

@@ -1,0 +1,186 @@
+"""One error root with typed subclasses.
+
+Every message is a sentence a user understands (what is wrong, what to do). No message ever carries
+the API key: KIE's own `msg` is passed through `redact()` before it is shown.
+"""
+
+from __future__ import annotations
+
+from upscaler_gui.core.redact import redact
+
+
+class UpscalerError(Exception):
+    """Root of every error this app raises on purpose."""
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        self.message = redact(message)
+        self.hint = redact(hint)
+        super().__init__(self.user_text())
+
+    def user_text(self) -> str:
+        """The message and, when there is one, what to do about it."""
+        return f"{self.message} {self.hint}".strip() if self.hint else self.message
+
+
+# --- inputs and local files -------------------------------------------------------------------
+
+
+class InputError(UpscalerError):
+    """One input item cannot be used; the rest of a batch goes on."""
+
+
+class ImageError(InputError):
+    """A local image is refused before anything is sent (format, size, decoding)."""
+
+
+class OutputError(UpscalerError):
+    """A result cannot be written where the user asked."""
+
+
+class StoreError(UpscalerError):
+    """The job store cannot be read or written."""
+
+
+class SettingsError(UpscalerError):
+    """Settings cannot be read, written or understood."""
+
+
+# --- KIE --------------------------------------------------------------------------------------
+
+
+class KieError(UpscalerError):
+    """Anything that went wrong talking to KIE (API or upload host)."""
+
+    #: body code (or HTTP status when the body has none); 0 when no answer arrived
+    code: int = 0
+    #: True when the same request may simply be sent again later
+    transient: bool = False
+
+    def __init__(
+        self, message: str, *, hint: str = "", code: int | None = None, http_status: int = 0
+    ) -> None:
+        super().__init__(message, hint=hint)
+        if code is not None:
+            self.code = code
+        self.http_status = http_status
+
+
+class KieAuthError(KieError):
+    """401: the key is missing or refused. The queue stops; jobs are kept."""
+
+    code = 401
+
+
+class KieCreditsError(KieError):
+    """402: not enough credits. The queue pauses; jobs are kept."""
+
+    code = 402
+
+
+class KieNotFoundError(KieError):
+    """404: the task or endpoint does not exist."""
+
+    code = 404
+
+
+class KieValidationError(KieError):
+    """422: KIE refused the request's content."""
+
+    code = 422
+
+
+class KieRateLimitError(KieError):
+    """429: too many requests; back off and send again."""
+
+    code = 429
+    transient = True
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.retry_after = retry_after
+
+
+class KieSubKeyLimitError(KieError):
+    """433: a sub-key went over its own limit. The queue pauses."""
+
+    code = 433
+
+
+class KieMaintenanceError(KieError):
+    """455: KIE is under maintenance; back off and try later."""
+
+    code = 455
+    transient = True
+
+
+class KieServerError(KieError):
+    """500 and other 5xx: a server fault on KIE's side."""
+
+    code = 500
+    transient = True
+
+
+class KieGenerationError(KieError):
+    """501: generation failed on KIE's side."""
+
+    code = 501
+
+
+class KieFeatureDisabledError(KieError):
+    """505: the feature is disabled."""
+
+    code = 505
+
+
+class KieUploadError(KieError):
+    """The upload host refused a file (400, 405, or `success: false`)."""
+
+
+class KieConnectionError(KieError):
+    """No answer: connection refused or dropped, DNS failure, TLS failure."""
+
+    transient = True
+
+    def __init__(self, message: str, *, sent: bool, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        #: False only when the request certainly never reached KIE (connect failed)
+        self.sent = sent
+
+
+class KieTimeoutError(KieConnectionError):
+    """KIE did not answer in time."""
+
+
+class KieMalformedAnswerError(KieError):
+    """KIE answered something that is not the documented JSON."""
+
+    transient = True
+
+
+class CreateOutcomeUnknownError(KieError):
+    """A create may have reached KIE (and been billed) but no taskId came back.
+
+    Never repeated automatically: the job becomes `unknown` and the user decides.
+    """
+
+
+class KieTaskFailedError(KieError):
+    """The task ended in state `fail` on KIE's side."""
+
+    def __init__(self, message: str, *, fail_code: str = "", **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.fail_code = fail_code
+        self.transient = is_transient_failure(fail_code, message)
+
+
+class ResultLinkExpiredError(KieError):
+    """A result URL no longer answers; a fresh link can be asked for."""
+
+
+def is_transient_failure(fail_code: str, fail_msg: str) -> bool:
+    """KIE calls a failure transient with a 5xx failCode or a "try again later" message."""
+    code = fail_code.strip()
+    if code.isdigit() and 500 <= int(code) <= 599:
+        return True
+    text = fail_msg.lower()
+    return "try again later" in text or "internal error" in text

@@ -1,0 +1,74 @@
+"""Named loggers per subsystem, and the filter that keeps the API key out of every record.
+
+Use `from upscaler_gui.core import log` then `log.api.info(...)`; never the root logger.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from upscaler_gui.core.redact import redact
+
+ROOT_NAME = "upscaler"
+
+api = logging.getLogger(f"{ROOT_NAME}.api")  # KIE requests, answers, retries
+upload = logging.getLogger(f"{ROOT_NAME}.upload")  # the upload helper
+inputs = logging.getLogger(f"{ROOT_NAME}.inputs")  # the seed's input log line, local checks
+jobs = logging.getLogger(f"{ROOT_NAME}.jobs")  # the engine and the store
+output = logging.getLogger(f"{ROOT_NAME}.output")  # writing results
+watch = logging.getLogger(f"{ROOT_NAME}.watch")  # watch-folder mode
+settings = logging.getLogger(f"{ROOT_NAME}.settings")
+sim = logging.getLogger(f"{ROOT_NAME}.sim")  # the local KIE-compatible server
+ui = logging.getLogger(f"{ROOT_NAME}.ui")
+cli = logging.getLogger(f"{ROOT_NAME}.cli")
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites each record's final text with secrets removed, whatever its arguments were."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message or record.args:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and record.exc_info[1] is not None:
+            # The traceback text is rendered later by the formatter: render and clean it now.
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def setup(level: int = logging.INFO, *, log_file: Path | None = None, stream: bool = True) -> None:
+    """Configure the `upscaler` logger tree once: stderr and/or a file, always redacted."""
+    root = logging.getLogger(ROOT_NAME)
+    root.setLevel(level)
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    handlers: list[logging.Handler] = []
+    if stream:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter(_FORMAT))
+        handler.addFilter(RedactingFilter())
+        root.addHandler(handler)
+    root.propagate = False
+
+
+def install_filter_on(logger: logging.Logger) -> None:
+    """Add the redacting filter to a logger (tests capture records at the logger, not a handler)."""
+    if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+        logger.addFilter(RedactingFilter())
+
+
+# Redaction at the source: records are clean before any handler (ours, pytest's or a user's) sees them.
+for _logger in (api, upload, inputs, jobs, output, watch, settings, sim, ui, cli):
+    install_filter_on(_logger)

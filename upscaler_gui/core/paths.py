@@ -1,0 +1,46 @@
+"""The one place that asks platformdirs where things live.
+
+Each folder can be moved with an environment variable (tests point them all at tmp_path); the data
+dir also with `--data-dir` on the command line, which sets `UPSCALER_GUI_DATA_DIR`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+from upscaler_gui.core.constants import ENV_DATA_DIR
+
+APP_NAME = "upscaler-gui"
+ENV_CONFIG_DIR = "UPSCALER_GUI_CONFIG_DIR"
+ENV_CACHE_DIR = "UPSCALER_GUI_CACHE_DIR"
+
+
+def _from_env_or(env: str, default: Path) -> Path:
+    value = os.environ.get(env, "").strip()
+    path = Path(value).expanduser() if value else default
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def data_dir() -> Path:
+    """Job store, ledger, pasted images: what must survive a restart."""
+    return _from_env_or(ENV_DATA_DIR, platformdirs.user_data_path(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """Settings file (never the API key: that lives in the OS keyring)."""
+    return _from_env_or(ENV_CONFIG_DIR, platformdirs.user_config_path(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Thumbnails and other things that can be made again."""
+    return _from_env_or(ENV_CACHE_DIR, platformdirs.user_cache_path(APP_NAME, appauthor=False))
+
+
+def log_file() -> Path:
+    """The app's log file, in the platform's log folder."""
+    folder = _from_env_or(ENV_CACHE_DIR, platformdirs.user_log_path(APP_NAME, appauthor=False))
+    return folder / "upscaler-gui.log"
