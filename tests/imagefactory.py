@@ -1,0 +1,41 @@
+"""Real images made on the fly for tests (PNG, JPEG, WEBP) and bad ones."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image
+
+
+def image_bytes(
+    fmt: str = "PNG",
+    size: tuple[int, int] = (64, 48),
+    color: tuple[int, int, int] = (200, 80, 40),
+    **save_args: object,
+) -> bytes:
+    image = Image.new("RGB", size, color)
+    # A gradient, so that scaling and compression have something to work on.
+    for x in range(0, size[0], max(1, size[0] // 16)):
+        for y in range(size[1]):
+            image.putpixel((x, y), (x % 256, y % 256, 128))
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **save_args)
+    return buffer.getvalue()
+
+
+def write_image(path: Path, fmt: str = "PNG", size: tuple[int, int] = (64, 48), **kwargs: object) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(image_bytes(fmt, size, **kwargs))  # type: ignore[arg-type]
+    return path
+
+
+def noisy_png(size: tuple[int, int], seed: int = 1) -> bytes:
+    """An incompressible PNG, to reach a given file size with few pixels."""
+    import random
+
+    rng = random.Random(seed)
+    image = Image.frombytes("RGB", size, rng.randbytes(size[0] * size[1] * 3))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", compress_level=0)
+    return buffer.getvalue()

@@ -1,0 +1,88 @@
+"""Saving one result: stream the download into a temp file, check it decodes, give it its final name.
+
+Checking and renaming run in a worker thread: decoding a large image must never stall the event loop
+(the window's loop is the same loop).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from PIL import Image, UnidentifiedImageError
+
+from upscaler_gui.core import log
+from upscaler_gui.core.errors import KieMalformedAnswerError
+from upscaler_gui.core.i18n import tr
+from upscaler_gui.core.images import EXTENSIONS
+from upscaler_gui.core.output import ConflictPolicy, NameFields, place, render_name, temp_file
+
+Downloader = Callable[[str, BinaryIO], Awaitable[int]]
+
+
+@dataclass(frozen=True)
+class ResultImage:
+    """What a downloaded result really is."""
+
+    format: str
+    width: int
+    height: int
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS.get(self.format, self.format.lower())
+
+
+@dataclass(frozen=True)
+class SavedResult:
+    path: Path | None  # None: the name was taken and the policy is skip
+    image: ResultImage
+    name: str
+
+
+def _close_durably(stream: BinaryIO) -> None:
+    """Flush to disk, so that after a power cut a final name never points at missing bytes."""
+    stream.flush()
+    os.fsync(stream.fileno())
+    stream.close()
+
+
+def inspect_result(path: Path) -> ResultImage:
+    """Decode the whole file; a result that does not decode is never given a final name."""
+    try:
+        with Image.open(path) as image:
+            image.load()
+            return ResultImage(image.format or "", *image.size)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise KieMalformedAnswerError(
+            tr("The result downloaded from KIE is not a complete image ({cause}).").format(cause=exc)
+        ) from None
+
+
+async def save_result(
+    download: Downloader,
+    url: str,
+    *,
+    folder: Path,
+    template: str,
+    fields: NameFields,
+    policy: ConflictPolicy,
+) -> SavedResult:
+    """Download `url` into `folder` under the template's name; nothing half-written keeps a final name."""
+    with temp_file(folder) as (temp, stream):
+        await download(url, stream)
+        await asyncio.to_thread(_close_durably, stream)  # closed before renaming (Windows needs it)
+        image = await asyncio.to_thread(inspect_result, temp)
+        named = NameFields(
+            **{**fields.__dict__, "ext": image.extension, "width": image.width, "height": image.height}
+        )
+        name = render_name(template, named)
+        placed = await asyncio.to_thread(place, temp, folder, name, policy)
+    log.output.info(
+        "saved %s (%sx%s %s)", placed or f"nothing: {name} exists", image.width, image.height, image.format
+    )
+    return SavedResult(placed, image, name)

@@ -1,0 +1,170 @@
+"""What the user gave (paths, folders, URLs, data: URIs, `-` for stdin) turned into input items.
+
+Nothing is sent from here: each item is either a `Source` ready for the local checks or a
+`Rejected` with a sentence saying what is wrong, so one bad item never stops the others.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, TextIO
+from urllib.parse import unquote_to_bytes, urlsplit
+
+from upscaler_gui.core.errors import InputError
+from upscaler_gui.core.i18n import tr
+from upscaler_gui.core.images import sniff_format
+
+SourceKind = Literal["file", "url", "data"]
+
+# Extensions people give images; a file with one of these is reported when refused, others in a
+# folder are passed over quietly (a folder of photos often holds sidecar files).
+IMAGE_SUFFIXES = frozenset(
+    ".png .jpg .jpeg .jpe .jfif .webp .gif .bmp .tif .tiff .heic .heif .avif .jxl .psd .ico".split()
+)
+PARTIAL_SUFFIXES = (".part", ".crdownload", ".tmp", ".download", ".partial", ".!qb", ".opdownload")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input item: a local file, a remote URL, or image bytes from a data: URI."""
+
+    kind: SourceKind
+    given: str  # exactly as the user gave it (for messages and --json)
+    path: Path | None = None
+    url: str | None = None
+    data: bytes | None = None
+
+    @property
+    def display_name(self) -> str:
+        if self.path is not None:
+            return self.path.name
+        if self.url is not None:
+            return Path(urlsplit(self.url).path).name or urlsplit(self.url).netloc
+        return "pasted image"
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """An input that cannot be used, and why."""
+
+    given: str
+    error: str
+
+
+Item = Source | Rejected
+
+
+def is_hidden_or_partial(name: str) -> bool:
+    """Dot files, downloads in progress, Office lock files and sync tools' temp files."""
+    lowered = name.lower()
+    return (
+        name.startswith((".", "~$"))
+        or lowered.endswith(PARTIAL_SUFFIXES)
+        or lowered.startswith(".syncthing.")
+    )
+
+
+def check_url(url: str) -> str:
+    """An http(s) URL with a host, or an `InputError` saying what is wrong."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:
+        raise InputError(tr("This link is not a valid URL.")) from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise InputError(
+            tr("Only http and https links can be upscaled (this one is {scheme}).").format(
+                scheme=parts.scheme or tr("no scheme")
+            )
+        )
+    if not host or any(ch.isspace() for ch in text):
+        raise InputError(tr("This link has no valid host name."), hint=tr("Copy the full image address."))
+    return text
+
+
+def decode_data_uri(uri: str) -> bytes:
+    """The bytes of a `data:` URI (base64 or percent-encoded), or an `InputError`."""
+    header, sep, payload = uri.partition(",")
+    if not sep:
+        raise InputError(tr("This data: URI has no data after the comma."))
+    try:
+        if header.lower().endswith(";base64"):
+            return base64.b64decode(payload.strip(), validate=False)
+        return unquote_to_bytes(payload)
+    except (binascii.Error, ValueError):
+        raise InputError(tr("This data: URI is not valid base64.")) from None
+
+
+def classify(given: str, *, base: Path | None = None) -> Iterator[Item]:
+    """The items one argument stands for (a folder stands for every image inside it)."""
+    text = given.strip()
+    if not text:
+        yield Rejected(given, tr("An empty line is not an input."))
+        return
+    if text.lower().startswith("data:"):
+        yield _data_item(given, text)
+        return
+    if "://" in text:
+        yield _url_item(given, text)
+        return
+    path = Path(os.path.expanduser(text))
+    if base is not None and not path.is_absolute():
+        path = base / path
+    if path.is_dir():
+        yield from walk_folder(path)
+    elif path.exists():
+        yield Source("file", given, path=path.absolute())
+    else:
+        yield Rejected(given, tr("No such file or folder: {path}").format(path=text))
+
+
+def _url_item(given: str, text: str) -> Item:
+    try:
+        return Source("url", given, url=check_url(text))
+    except InputError as exc:
+        return Rejected(given, exc.user_text())
+
+
+def _data_item(given: str, text: str) -> Item:
+    try:
+        return Source("data", given, data=decode_data_uri(text))
+    except InputError as exc:
+        return Rejected(given, exc.user_text())
+
+
+def walk_folder(folder: Path) -> Iterator[Item]:
+    """Images under a folder, recursively, in a stable order; hidden and partial files passed over."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if is_hidden_or_partial(name):
+                continue
+            path = Path(root, name)
+            if Path(name).suffix.lower() in IMAGE_SUFFIXES or _looks_like_image(path):
+                yield Source("file", str(path), path=path.absolute())
+
+
+def _looks_like_image(path: Path) -> bool:
+    try:
+        with path.open("rb") as stream:
+            return sniff_format(stream.read(16)) is not None
+    except OSError:
+        return False
+
+
+def expand(args: Iterable[str], *, stdin: TextIO | None = None) -> list[Item]:
+    """Every argument expanded, `-` read from stdin one input per line, in the order given."""
+    items: list[Item] = []
+    for arg in args:
+        if arg == "-":
+            lines = (stdin.read() if stdin is not None else "").splitlines()
+            items.extend(item for line in lines if line.strip() for item in classify(line))
+        else:
+            items.extend(classify(arg))
+    return items
