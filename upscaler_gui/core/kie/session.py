@@ -1,0 +1,120 @@
+"""Building the HTTP clients and the KieClient on them, and choosing the endpoints.
+
+One long-lived `httpx.AsyncClient` per base URL (DESIGN.md), with timeouts on every phase.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from urllib.parse import urlsplit
+
+import httpx
+
+from upscaler_gui import __version__
+from upscaler_gui.core import log
+from upscaler_gui.core.constants import (
+    CONNECT_TIMEOUT_S,
+    DEFAULT_API_BASE,
+    DEFAULT_UPLOAD_BASE,
+    ENV_API_BASE,
+    ENV_UPLOAD_BASE,
+    POOL_TIMEOUT_S,
+    READ_TIMEOUT_S,
+    WRITE_TIMEOUT_S,
+)
+from upscaler_gui.core.errors import SettingsError
+from upscaler_gui.core.i18n import tr
+from upscaler_gui.core.kie.client import KieClient
+from upscaler_gui.core.kie.pacing import RequestPacer
+from upscaler_gui.core.kie.retry import DEFAULT_POLICY, RetryPolicy
+
+# choice: the pacer keeps KIE calls well under these; results and uploads are a few at a time.
+_MAX_CONNECTIONS = 20
+_MAX_KEEPALIVE = 10
+_KEEPALIVE_EXPIRY_S = 30.0
+USER_AGENT = f"crisp-upscaler/{__version__}"
+
+
+def make_http_client(
+    base_url: str | None = None, *, follow_redirects: bool | None = None
+) -> httpx.AsyncClient:
+    """An AsyncClient with our timeouts and limits.
+
+    Redirects are followed only by the client without a base URL (result downloads, whose hosts may
+    redirect to a CDN) unless told otherwise: an API call that redirects is an error to see.
+    """
+    timeout = httpx.Timeout(
+        connect=CONNECT_TIMEOUT_S, read=READ_TIMEOUT_S, write=WRITE_TIMEOUT_S, pool=POOL_TIMEOUT_S
+    )
+    limits = httpx.Limits(
+        max_connections=_MAX_CONNECTIONS,
+        max_keepalive_connections=_MAX_KEEPALIVE,
+        keepalive_expiry=_KEEPALIVE_EXPIRY_S,
+    )
+    return httpx.AsyncClient(
+        base_url=base_url or "",
+        timeout=timeout,
+        limits=limits,
+        follow_redirects=base_url is None if follow_redirects is None else follow_redirects,
+        headers={"User-Agent": USER_AGENT},
+    )
+
+
+def resolve_endpoints(api_base: str | None = None, upload_base: str | None = None) -> tuple[str, str]:
+    """(API base, upload base): explicit values first, then KIE_API_BASE / KIE_UPLOAD_BASE, then defaults."""
+    api = _pick(api_base, ENV_API_BASE, DEFAULT_API_BASE)
+    upload = _pick(upload_base, ENV_UPLOAD_BASE, DEFAULT_UPLOAD_BASE)
+    return _checked(api, ENV_API_BASE), _checked(upload, ENV_UPLOAD_BASE)
+
+
+def _pick(explicit: str | None, env_name: str, default: str) -> str:
+    for value in (explicit, os.environ.get(env_name), default):
+        if value and value.strip():
+            return value.strip().rstrip("/")
+    return default
+
+
+def _checked(url: str, env_name: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise SettingsError(
+            tr("The KIE address {url!r} is not an http(s) URL.").format(url=url),
+            hint=tr("Use an address that starts with https:// in Settings or {env}.").format(env=env_name),
+        )
+    if parts.scheme.lower() == "http" and not _is_loopback(parts.hostname):
+        # The key would cross the network in clear text: allowed (a LAN test server), but said.
+        log.api.warning("%s uses plain http: the API key is sent unencrypted", url)
+    return url
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@asynccontextmanager
+async def open_kie_client(
+    *,
+    api_key: str,
+    api_base: str | None = None,
+    upload_base: str | None = None,
+    policy: RetryPolicy = DEFAULT_POLICY,
+    pacer: RequestPacer | None = None,
+) -> AsyncIterator[KieClient]:
+    """A KieClient on three fresh HTTP clients, all closed on exit.
+
+    `api_base`/`upload_base` go through `resolve_endpoints` (None means environment, then default).
+    """
+    api_url, upload_url = resolve_endpoints(api_base, upload_base)
+    async with AsyncExitStack() as stack:
+        api = await stack.enter_async_context(make_http_client(api_url))
+        upload = await stack.enter_async_context(make_http_client(upload_url))
+        files = await stack.enter_async_context(make_http_client())
+        yield KieClient(api=api, upload=upload, files=files, api_key=api_key, policy=policy, pacer=pacer)
