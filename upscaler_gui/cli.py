@@ -1,0 +1,99 @@
+"""The front door: the window (default), `upscale`, `watch`, `demo-server`.
+
+Only argparse is imported at the top: `upscaler-gui --version` must start fast, without Qt or httpx.
+Each command's module is imported when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from upscaler_gui import __version__
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_PAUSED = 3
+EXIT_KEY_REFUSED = 4
+EXIT_INTERRUPTED = 130
+
+
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("connection")
+    group.add_argument(
+        "--api-base", metavar="URL", help="KIE API base URL (default: $KIE_API_BASE or https://api.kie.ai)"
+    )
+    group.add_argument(
+        "--upload-base",
+        metavar="URL",
+        help="KIE upload host (default: $KIE_UPLOAD_BASE or https://kieai.redpandaai.co)",
+    )
+    group.add_argument(
+        "--data-dir", metavar="DIR", help="where the job store lives (default: the platform's data dir)"
+    )
+    group.add_argument(
+        "--demo",
+        action="store_true",
+        help="use a local KIE-compatible server started in this process (no key, no network, no cost)",
+    )
+    group.add_argument("-v", "--verbose", action="store_true", help="log every request and state change")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="upscaler-gui",
+        description="Make images sharper and larger with KIE AI's recraft/crisp-upscale.",
+    )
+    parser.add_argument("--version", action="version", version=f"upscaler-gui {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    up = commands.add_parser("upscale", help="upscale files, folders, links or data: URIs into a folder")
+    up.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="file, folder, http(s) URL, data: URI, or - for stdin"
+    )
+    up.add_argument("--out", "-o", required=True, metavar="DIR", help="folder for the results")
+    add_connection_options(up)
+
+    demo = commands.add_parser("demo-server", help="run the local KIE-compatible server and print its URL")
+    demo.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
+    demo.add_argument("--latency", type=float, default=2.0, metavar="S", help="seconds each task takes")
+    demo.add_argument("--key", default="sim-key", help="the API key it accepts (default: sim-key)")
+    demo.add_argument("--credits", type=float, default=1000.0, help="starting credit balance")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not argv or not _is_command(argv[0], parser):
+        return _open_window(argv)
+    args = parser.parse_args(argv)
+    if args.command == "upscale":
+        from upscaler_gui.commands.upscale import run_upscale
+
+        return run_upscale(args)
+    if args.command == "demo-server":
+        from upscaler_gui.commands.demo import run_demo_server
+
+        return run_demo_server(args)
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def _is_command(word: str, parser: argparse.ArgumentParser) -> bool:
+    """True for a subcommand or an option argparse handles itself (--help, --version)."""
+    return word in {"upscale", "demo-server", "-h", "--help", "--version"}
+
+
+def _open_window(argv: list[str]) -> int:
+    print(
+        "The window is not built yet. Use: upscaler-gui upscale --demo IMAGE... --out DIR",
+        file=sys.stderr,
+    )
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

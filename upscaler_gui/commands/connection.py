@@ -1,0 +1,38 @@
+"""What every command needs to talk to KIE: the key, the base URLs, and the demo server for --demo."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from upscaler_gui.core import settings
+from upscaler_gui.core.constants import ENV_DATA_DIR
+from upscaler_gui.core.redact import register_secret
+
+DEMO_KEY = "demo-key"
+
+
+@dataclass(frozen=True)
+class Connection:
+    api_key: str | None
+    api_base: str | None
+    upload_base: str | None
+    demo: bool
+
+
+@contextlib.contextmanager
+def connection_from_args(args: argparse.Namespace) -> Iterator[Connection]:
+    """The connection the options ask for; with --demo, a sim server that lives as long as the block."""
+    if getattr(args, "data_dir", None):
+        os.environ[ENV_DATA_DIR] = os.path.abspath(args.data_dir)
+    if not args.demo:
+        yield Connection(settings.api_key(), args.api_base, args.upload_base, demo=False)
+        return
+    from upscaler_gui.sim import SimConfig, SimServer
+
+    register_secret(DEMO_KEY)
+    with SimServer(SimConfig(api_key=DEMO_KEY, task_seconds=1.0)) as sim:
+        yield Connection(DEMO_KEY, sim.base_url, sim.base_url, demo=True)
