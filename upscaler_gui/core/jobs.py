@@ -1,0 +1,147 @@
+"""The Job record and its states.
+
+queued -> uploading -> submitting -> polling -> downloading -> done, with failed, skipped, paused,
+cancelled and unknown (a create whose outcome cannot be known). A Job is a plain value: the engine
+hands out copies, so the window and the CLI can keep them without locks.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
+from typing import Any, Literal
+from urllib.parse import unquote, urlsplit
+
+from upscaler_gui.core.constants import DEFAULT_COST_PER_IMAGE
+from upscaler_gui.core.output import DEFAULT_TEMPLATE, ConflictPolicy
+
+InputKind = Literal["file", "url", "data"]
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    UPLOADING = "uploading"
+    SUBMITTING = "submitting"
+    POLLING = "polling"
+    DOWNLOADING = "downloading"
+    DONE = "done"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    PAUSED = "paused"
+    CANCELLED = "cancelled"
+    UNKNOWN = "unknown"
+
+
+FINISHED = frozenset({JobState.DONE, JobState.FAILED, JobState.SKIPPED, JobState.CANCELLED, JobState.UNKNOWN})
+ACTIVE = frozenset({JobState.UPLOADING, JobState.SUBMITTING, JobState.POLLING, JobState.DOWNLOADING})
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    """Where and how one job's result is written (kept with the job, so a resume writes the same way)."""
+
+    folder: str
+    template: str = DEFAULT_TEMPLATE
+    on_conflict: ConflictPolicy = "rename"
+    output_format: str = "keep"  # keep | png | jpeg | webp
+    quality: int = 92
+    keep_metadata: bool = True
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> OutputOptions:
+        raw: dict[str, Any] = json.loads(text)
+        known = {k: v for k, v in raw.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One input on its way to one result."""
+
+    id: int
+    kind: InputKind
+    given: str  # as the user gave it (a data: URI shortened)
+    dedupe_key: str  # same key + same output folder = same job
+    options: OutputOptions
+    owner: str = "cli"  # who added it: cli | gui | watch:<folder>
+    state: JobState = JobState.QUEUED
+    source_path: str | None = None  # a local file (for data: inputs, the saved copy)
+    source_url: str | None = None
+    content_hash: str | None = None
+    upload_url: str | None = None
+    uploaded_at: float | None = None
+    submit_started_at: float | None = None  # set durably BEFORE a create is sent
+    task_id: str | None = None
+    task_created_at: float | None = None
+    result_url: str | None = None
+    output_path: str | None = None
+    creates: int = 0  # creates sent for this job (each is billed)
+    auto_retries: int = 0
+    previous_task_ids: tuple[str, ...] = ()
+    error: str | None = None
+    error_code: int = 0
+    paused_reason: str | None = None
+    in_width: int = 0
+    in_height: int = 0
+    in_bytes: int = 0
+    out_width: int = 0
+    out_height: int = 0
+    out_bytes: int = 0
+    cost_time_s: float | None = None
+    credits: float | None = None
+    warnings: tuple[str, ...] = ()
+    progress: float = 0.0  # 0..1 within the pipeline, for progress bars
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    started_at: float | None = None
+    finished_at: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in FINISHED
+
+    @property
+    def display_name(self) -> str:
+        if self.source_path and self.kind == "file":
+            return self.source_path.replace("\\", "/").rsplit("/", 1)[-1]
+        return self.given if len(self.given) <= 60 else self.given[:57] + "..."
+
+    @property
+    def input_stem(self) -> str:
+        """The stem results are named after: the file's, the URL's last path segment, or 'pasted'."""
+        if self.kind == "url" and self.source_url:
+            segment = unquote(urlsplit(self.source_url).path.rstrip("/").rsplit("/", 1)[-1])
+            return (
+                segment.rsplit(".", 1)[0] if "." in segment else (segment or urlsplit(self.source_url).netloc)
+            )
+        if self.kind == "file" and self.source_path:
+            name = self.display_name
+            return name.rsplit(".", 1)[0] if "." in name else name
+        return "pasted"
+
+    @property
+    def billed(self) -> bool:
+        """True when KIE has (or may have) charged for this job."""
+        return self.creates > 0
+
+    def cost_estimate(self, cost_per_image: float = DEFAULT_COST_PER_IMAGE) -> float:
+        return 0.0 if self.finished or self.task_id else cost_per_image
+
+    def evolve(self, **changes: Any) -> Job:
+        return replace(self, **changes)
+
+
+# Progress shown for each stage (the stages take very different times; these read well in a bar).
+STAGE_PROGRESS = {
+    JobState.QUEUED: 0.0,
+    JobState.UPLOADING: 0.1,
+    JobState.SUBMITTING: 0.25,
+    JobState.POLLING: 0.35,
+    JobState.DOWNLOADING: 0.9,
+    JobState.DONE: 1.0,
+}
