@@ -16,7 +16,7 @@ from typing import BinaryIO
 from PIL import Image, UnidentifiedImageError
 
 from upscaler_gui.core import log
-from upscaler_gui.core.errors import KieMalformedAnswerError
+from upscaler_gui.core.errors import KieMalformedAnswerError, OutputError
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.images import EXTENSIONS
 from upscaler_gui.core.output import ConflictPolicy, NameFields, place, render_name, temp_file
@@ -71,12 +71,41 @@ async def save_result(
     template: str,
     fields: NameFields,
     policy: ConflictPolicy,
+    finish: Callable[[Path], ResultImage] | None = None,
 ) -> SavedResult:
-    """Download `url` into `folder` under the template's name; nothing half-written keeps a final name."""
+    """Download `url` into `folder` under the template's name; nothing half-written keeps a final name.
+
+    `finish` (run in a worker thread) may convert the temp file and add metadata; it returns what the
+    file finally is. Without it, the file is only checked.
+    """
+    try:
+        return await _save(
+            download, url, folder=folder, template=template, fields=fields, policy=policy, finish=finish
+        )
+    except OSError as exc:  # disk full, folder gone, permissions changed mid-batch
+        raise OutputError(
+            tr("The result could not be written to {folder} ({cause}).").format(
+                folder=folder, cause=exc.strerror or exc
+            ),
+            hint=tr("Check the output folder and free space, then retry."),
+        ) from exc
+
+
+async def _save(
+    download: Downloader,
+    url: str,
+    *,
+    folder: Path,
+    template: str,
+    fields: NameFields,
+    policy: ConflictPolicy,
+    finish: Callable[[Path], ResultImage] | None,
+) -> SavedResult:
     with temp_file(folder) as (temp, stream):
         await download(url, stream)
         await asyncio.to_thread(_close_durably, stream)  # closed before renaming (Windows needs it)
-        image = await asyncio.to_thread(inspect_result, temp)
+        # Checked (and converted, metadata added) off the loop; a broken result never gets a name.
+        image = await asyncio.to_thread(finish or inspect_result, temp)
         named = NameFields(
             **{**fields.__dict__, "ext": image.extension, "width": image.width, "height": image.height}
         )

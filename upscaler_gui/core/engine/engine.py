@@ -1,0 +1,286 @@
+"""The scheduler: every job as one supervised asyncio task, bounded, paced, pausable, resumable.
+
+Lifecycle (aiojobs-like): `start()`, then `add()` / `pause()` / `resume()` / `cancel()` / `retry()` /
+`remove()`; `wait_settled()` returns once every job ended or waits on a pause; `close()` cancels
+what runs (a create already on the wire is let finish so its taskId is recorded) and releases the
+store. No job task is fire-and-forget: each is tracked, and `_run` is the one exception handler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from upscaler_gui.core import log
+from upscaler_gui.core.constants import DEFAULT_COST_PER_IMAGE
+from upscaler_gui.core.engine.dbthread import AsyncJobStore
+from upscaler_gui.core.engine.events import EngineEvents, PauseReason, QueueSummary
+from upscaler_gui.core.engine.gate import QueueGate
+from upscaler_gui.core.engine.intake import Admission, decide, draft_job, fresh_start
+from upscaler_gui.core.engine.pacer import Pacer
+from upscaler_gui.core.engine.polling import PollPlanner
+from upscaler_gui.core.engine.runner import JobRunner
+from upscaler_gui.core.engine.stages import Pipeline
+from upscaler_gui.core.errors import UpscalerError
+from upscaler_gui.core.i18n import tr
+from upscaler_gui.core.jobs import Job, JobState, OutputOptions
+from upscaler_gui.core.kie import KieClient
+from upscaler_gui.core.output import remove_stale_temp_files
+from upscaler_gui.core.sources import Item
+from upscaler_gui.core.store import JobStore
+
+HEARTBEAT_S = 10.0
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    concurrency: int = 10  # jobs checking, uploading or downloading at once
+    max_tasks_in_flight: int = 100  # tasks waiting on KIE at once (KIE: 100+ may run at once)
+    owner: str = "cli"
+    callback_url: str | None = None
+    auto_retries: int = 1  # new tasks for a failure KIE calls transient
+    cost_per_image: float = DEFAULT_COST_PER_IMAGE
+
+
+class Engine:
+    def __init__(
+        self,
+        client: KieClient,
+        store: JobStore,
+        *,
+        pacer: Pacer,
+        options: EngineOptions | None = None,
+        events: EngineEvents | None = None,
+        sleep: Callable[[float], Any] = asyncio.sleep,
+    ) -> None:
+        self.options = options or EngineOptions()
+        self.events = events or EngineEvents()
+        self.client, self.pacer, self.planner = client, pacer, PollPlanner()
+        self.db = AsyncJobStore(store)
+        self._jobs: dict[int, Job] = {}
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self.gate = QueueGate(self.events, self.options.max_tasks_in_flight)
+        self.pipeline = Pipeline(
+            client, self.db, self.planner, self._update, callback_url=self.options.callback_url, sleep=sleep
+        )
+        self.runner = JobRunner(
+            self.pipeline,
+            self.gate,
+            self._jobs,
+            self._update,
+            concurrency=self.options.concurrency,
+            auto_retries=self.options.auto_retries,
+            sleep=sleep,
+        )
+        self._engine_id = 0
+        self._heartbeat: asyncio.Task[None] | None = None
+        self._closed = False
+        self._adding = 0
+
+    # --- lifecycle -------------------------------------------------------------------------------------
+
+    async def start(self, *, resume: bool = False) -> list[Job]:
+        """Register with the store; with `resume`, take up this owner's unfinished jobs."""
+        self._engine_id = await self.db.run(self.db.store.register_engine)
+        self._heartbeat = asyncio.create_task(self._beat(), name="engine-heartbeat")
+        if not resume:
+            return []
+        jobs = await self.db.run(self.db.store.all, owner=self.options.owner, unfinished=True)
+        resumed = [job for job in jobs if await self._claim(job)]
+        for folder in {job.options.folder for job in resumed}:
+            await asyncio.to_thread(remove_stale_temp_files, Path(folder))
+        for job in resumed:
+            self._adopt(job)
+        return resumed
+
+    async def close(self) -> None:
+        """Stop every job where it is (each resumes at the next start) and release the store."""
+        if self._closed:
+            return
+        self._closed = True
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*self.runner.critical, return_exceptions=True)
+        if self._heartbeat:
+            self._heartbeat.cancel()
+            await asyncio.gather(self._heartbeat, return_exceptions=True)
+        if self._engine_id:
+            await self.db.run(self.db.store.unregister_engine, self._engine_id)
+        self.db.close()
+
+    async def wait_settled(self) -> None:
+        """Until every job has ended, or every job left waits on a pause."""
+        await self.gate.settled.wait()
+
+    async def wait_and_close(self) -> None:
+        await self.wait_settled()
+        await self.close()
+
+    async def _beat(self) -> None:
+        """Tell other processes on this store that our claims are alive."""
+        while True:
+            await asyncio.sleep(HEARTBEAT_S)
+            try:
+                await self.db.run(self.db.store.heartbeat, self._engine_id)
+            except Exception as exc:  # a busy or locked store: try again at the next beat
+                log.jobs.info("store heartbeat failed (%s)", exc)
+
+    # --- adding, resuming ------------------------------------------------------------------------------
+
+    async def add(
+        self,
+        items: Sequence[Item],
+        options: OutputOptions,
+        *,
+        retry_failed: bool = False,
+        retry_unknown: bool = False,
+    ) -> list[Admission]:
+        """One admission per item, in order; the same input twice is one job."""
+        admissions: list[Admission] = []
+        by_key: dict[str, Job] = {}
+        self._adding += 1  # no "drained" while a batch is still coming in
+        try:
+            for item in items:
+                draft = await asyncio.to_thread(draft_job, item, options, self.options.owner)
+                if draft.dedupe_key in by_key and not draft.dedupe_key.startswith("rejected:"):
+                    admissions.append(Admission(draft.given, by_key[draft.dedupe_key], "duplicate"))
+                    continue
+                admission = await self._admit(draft, retry_failed=retry_failed, retry_unknown=retry_unknown)
+                by_key[draft.dedupe_key] = admission.job
+                admissions.append(admission)
+        finally:
+            self._adding -= 1
+        if not self._tasks and not self._adding:
+            self.events.queue_did_drain.emit(self.summary())
+        return admissions
+
+    async def _admit(self, draft: Job, *, retry_failed: bool, retry_unknown: bool) -> Admission:
+        existing = await self.db.run(self.db.store.find, draft.dedupe_key, draft.options.folder)
+        if existing is None or existing.dedupe_key.startswith("rejected:"):
+            job = await self.db.run(self.db.store.add, draft)
+            self._jobs[job.id] = job
+            self.events.job_did_change.emit(job)
+            if not job.finished:
+                await self._claim(job)
+                self._adopt(job)
+            return Admission(draft.given, job, "new")
+        decision, message = decide(existing, retry_failed=retry_failed, retry_unknown=retry_unknown)
+        if decision in ("new", "resumed") and not await self._claim(existing):
+            pid = await self.db.run(self.db.store.holder_pid, existing.id)
+            return Admission(
+                draft.given,
+                existing,
+                "busy",
+                tr("being processed by another run (process {pid})").format(pid=pid),
+            )
+        job = existing.evolve(options=draft.options, source_path=draft.source_path or existing.source_path)
+        if decision == "new":
+            job = await self.db.save(fresh_start(job))
+        self._jobs[job.id] = job
+        self.events.job_did_change.emit(job)
+        if decision in ("new", "resumed"):
+            self._adopt(job)
+        return Admission(draft.given, job, decision, message)
+
+    async def _claim(self, job: Job) -> bool:
+        return await self.db.run(self.db.store.claim, job.id, self._engine_id)
+
+    def _adopt(self, job: Job) -> None:
+        """Run a job as a supervised task."""
+        self._jobs[job.id] = job
+        if job.id in self._tasks or self._closed:
+            return
+        task = asyncio.create_task(self._run(job.id), name=f"job-{job.id}")
+        self._tasks[job.id] = task
+        self.gate.task_started(job.id)
+        task.add_done_callback(functools.partial(self._task_ended, job.id))
+
+    async def _run(self, job_id: int) -> None:
+        try:
+            await self.runner.run(job_id)
+        finally:
+            if self._engine_id and not self._closed:
+                with contextlib.suppress(Exception):
+                    await self.db.run(self.db.store.release, job_id, self._engine_id)
+
+    def _task_ended(self, job_id: int, _task: object = None) -> None:
+        self._tasks.pop(job_id, None)
+        self.gate.task_ended(job_id)
+        if not self._tasks and not self._closed and not self._adding:
+            self.events.queue_did_drain.emit(self.summary())
+
+    # --- state -----------------------------------------------------------------------------------------
+
+    def jobs(self) -> list[Job]:
+        return sorted(self._jobs.values(), key=lambda job: job.id)
+
+    def job(self, job_id: int) -> Job | None:
+        return self._jobs.get(job_id)
+
+    @property
+    def paused(self) -> PauseReason | None:
+        return self.gate.reason
+
+    def summary(self) -> QueueSummary:
+        counts = {state: 0 for state in JobState}
+        for job in self._jobs.values():
+            counts[job.state] += 1
+        used = [job.credits for job in self._jobs.values() if job.credits is not None]
+        return QueueSummary(counts, sum(used) if used else None)
+
+    async def _update(self, job: Job, **changes: Any) -> Job:
+        """Change a job, write it to disk, then tell the listeners."""
+        job = await self.db.save(job.evolve(**changes))
+        if job.id in self._jobs:
+            self._jobs[job.id] = job
+        self.events.job_did_change.emit(job)
+        return job
+
+    def pause(self) -> None:
+        """The user's pause: no new uploads or creates; tasks already on KIE finish and are saved."""
+        self.gate.pause(PauseReason("user", tr("Paused: press Resume to go on.")))
+
+    def resume(self) -> None:
+        self.gate.resume()
+
+    async def cancel(self, job_id: int) -> None:
+        task = self._tasks.get(job_id)
+        if task is not None:
+            self.runner.cancelling.add(job_id)
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        elif (job := self._jobs.get(job_id)) is not None and not job.finished:
+            await self.runner.mark_cancelled(job_id)
+
+    async def retry(self, job_id: int) -> Job | None:
+        """Run a job again from the start: a new task, billed (the window says so)."""
+        job = self._jobs.get(job_id)
+        if job is None or job.id in self._tasks or job.dedupe_key.startswith("rejected:"):
+            return job
+        job = await self.db.save(fresh_start(job))
+        if await self._claim(job):
+            self._adopt(job)
+        self.events.job_did_change.emit(job)
+        return job
+
+    async def remove(self, job_id: int) -> None:
+        await self.cancel(job_id)
+        self._jobs.pop(job_id, None)
+        await self.db.run(self.db.store.delete, job_id)
+        self.events.job_was_removed.emit(job_id)
+
+    async def refresh_credits(self) -> float | None:
+        try:
+            balance = await self.client.credits()
+        except UpscalerError as exc:
+            log.jobs.info("credit balance unavailable: %s", exc.message)
+            return None
+        self.events.credits_did_change.emit(balance)
+        return balance

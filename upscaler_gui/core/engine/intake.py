@@ -1,0 +1,130 @@
+"""From input items to jobs: one job per distinct input (by content or URL), resumed when it exists.
+
+For each item the decision is one of: a new job; the existing job resumed (a taskId is polled, never
+created again); skipped because already done and its output still exists; reported again as it
+ended (failed or unknown) unless the user asked to retry those; busy in another live process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from upscaler_gui.core import paths
+from upscaler_gui.core.i18n import tr
+from upscaler_gui.core.images import EXTENSIONS, sniff_format
+from upscaler_gui.core.jobs import Job, JobState, OutputOptions
+from upscaler_gui.core.redact import preview_value
+from upscaler_gui.core.sources import Item, Rejected
+
+Decision = Literal["new", "resumed", "skipped", "ended_before", "busy", "duplicate"]
+HASH_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Admission:
+    """What became of one input item."""
+
+    given: str
+    job: Job
+    decision: Decision
+    message: str = ""
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def save_data_input(data: bytes) -> tuple[Path, str]:
+    """Keep a data: URI's bytes in the data dir, so the job survives a restart."""
+    digest = hashlib.sha256(data).hexdigest()
+    fmt = sniff_format(data[:16])
+    folder = paths.data_dir() / "inputs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{digest[:32]}.{EXTENSIONS.get(fmt or '', 'bin')}"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    return path, digest
+
+
+def draft_job(item: Item, options: OutputOptions, owner: str) -> Job:
+    """A new job for an item, before it has an id. Runs in a worker thread (it hashes files)."""
+    if isinstance(item, Rejected):
+        return _rejected(item.given, item.error, options, owner)
+    if item.kind == "url" and item.url:
+        return Job(0, "url", item.given, f"url:{item.url}", options, owner, source_url=item.url)
+    if item.kind == "data":
+        path, digest = save_data_input(item.data or b"")
+        given = preview_value(item.given)
+        return Job(
+            0, "data", given, f"sha256:{digest}", options, owner, source_path=str(path), content_hash=digest
+        )
+    assert item.path is not None
+    try:
+        digest = file_digest(item.path)
+    except OSError as exc:
+        cause = exc.strerror or str(exc)
+        return _rejected(
+            item.given, tr("The file cannot be read ({cause}).").format(cause=cause), options, owner
+        )
+    return Job(
+        0,
+        "file",
+        item.given,
+        f"sha256:{digest}",
+        options,
+        owner,
+        source_path=str(item.path),
+        content_hash=digest,
+    )
+
+
+def _rejected(given: str, error: str, options: OutputOptions, owner: str) -> Job:
+    return Job(0, "file", given, f"rejected:{given}", options, owner, state=JobState.FAILED, error=error)
+
+
+def decide(existing: Job, *, retry_failed: bool, retry_unknown: bool) -> tuple[Decision, str]:
+    """What to do with an input that already has a job for the same output folder."""
+    state = existing.state
+    if state == JobState.DONE:
+        if existing.output_path and Path(existing.output_path).exists():
+            return "skipped", tr("already done: {path}").format(path=existing.output_path)
+        return "new", ""
+    retry_asked = {JobState.FAILED: retry_failed, JobState.UNKNOWN: retry_unknown}
+    if state in retry_asked:
+        return ("new", "") if retry_asked[state] else ("ended_before", existing.error or "")
+    if state in (JobState.CANCELLED, JobState.SKIPPED):
+        return "new", ""
+    return "resumed", ""
+
+
+def fresh_start(job: Job) -> Job:
+    """The same job asked for again: a new run from the start (old taskIds kept for the record)."""
+    previous = job.previous_task_ids + ((job.task_id,) if job.task_id else ())
+    return job.evolve(
+        state=JobState.QUEUED,
+        submit_started_at=None,
+        task_id=None,
+        task_created_at=None,
+        result_url=None,
+        output_path=None,
+        error=None,
+        error_code=0,
+        paused_reason=None,
+        auto_retries=0,
+        progress=0.0,
+        previous_task_ids=previous,
+        started_at=None,
+        finished_at=None,
+        out_width=0,
+        out_height=0,
+        out_bytes=0,
+    )

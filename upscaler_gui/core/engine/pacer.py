@@ -1,0 +1,110 @@
+"""Pacing KIE calls under the account's limits, shared fairly by every job.
+
+Creates stay under 20 per sliding 10 s and recordInfo under 10 per second (KIE doc), with a small
+margin for clock and network skew. Waiters are served first come, first served. A 429 lowers the
+allowed rate and holds everyone back for the Retry-After; the rate recovers step by step after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from upscaler_gui.core import log
+from upscaler_gui.core.constants import CREATE_LIMIT, CREATE_WINDOW_S, RECORD_LIMIT, RECORD_WINDOW_S
+from upscaler_gui.core.kie.pacing import RequestKind
+
+WINDOW_MARGIN = 1.05  # a 10 s window is treated as 10.5 s: the server's clock sees our requests late
+BACKOFF_FACTOR = 0.5  # after a 429, allow half the rate
+DEFAULT_HOLD_S = 2.0  # hold after a 429 that gave no Retry-After
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    window_s: float
+
+
+class SlidingWindow:
+    """At most `limit.count` acquisitions in any `window_s` (times the margin)."""
+
+    def __init__(self, limit: Limit, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self._clock = clock
+        self._times: deque[float] = deque()
+        self._lock = asyncio.Lock()  # FIFO: the job that asked first goes first
+        self._allowed = float(limit.count)
+        self._hold_until = 0.0
+        self._changed_at = 0.0
+        self.rate_limited = 0
+        self.acquired = 0
+
+    @property
+    def window(self) -> float:
+        return self.limit.window_s * WINDOW_MARGIN
+
+    async def acquire(self) -> None:
+        async with self._lock:
+            while (delay := self._delay()) > 0:  # noqa: ASYNC110 - waiting for time, not for an event
+                await asyncio.sleep(delay)
+            self._times.append(self._clock())
+            self.acquired += 1
+
+    def _delay(self) -> float:
+        now = self._clock()
+        if now < self._hold_until:
+            return self._hold_until - now
+        while self._times and now - self._times[0] >= self.window:
+            self._times.popleft()
+        self._recover(now)
+        if len(self._times) < int(self._allowed):
+            return 0.0
+        return self._times[-int(self._allowed)] + self.window - now
+
+    def _recover(self, now: float) -> None:
+        """Each calm window after a 429 allows one more request per window, up to the real limit."""
+        if self._allowed < self.limit.count and now - self._changed_at >= self.window:
+            self._allowed = min(float(self.limit.count), self._allowed + 1)
+            self._changed_at = now
+
+    @property
+    def allowed(self) -> int:
+        return int(self._allowed)
+
+    def slow_down(self, retry_after: float | None) -> None:
+        now = self._clock()
+        self.rate_limited += 1
+        self._allowed = max(1.0, self._allowed * BACKOFF_FACTOR)
+        self._hold_until = max(self._hold_until, now + (retry_after if retry_after else DEFAULT_HOLD_S))
+        self._changed_at = now
+
+
+class Pacer:
+    """The engine's `RequestPacer`: one window for creates, one for recordInfo."""
+
+    def __init__(
+        self,
+        create: Limit | None = None,
+        record: Limit | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.windows = {
+            "create": SlidingWindow(create or Limit(CREATE_LIMIT, CREATE_WINDOW_S), clock),
+            "record": SlidingWindow(record or Limit(RECORD_LIMIT, RECORD_WINDOW_S), clock),
+        }
+
+    async def acquire(self, kind: RequestKind) -> None:
+        await self.windows[kind].acquire()
+
+    def on_rate_limited(self, kind: RequestKind, retry_after: float | None) -> None:
+        window = self.windows[kind]
+        window.slow_down(retry_after)
+        log.jobs.info(
+            "KIE said too many %s requests: pacing at %.0f per %.1f s for a while",
+            kind,
+            window.allowed,
+            window.window,
+        )

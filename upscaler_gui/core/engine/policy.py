@@ -1,0 +1,73 @@
+"""What an error means for a job and for the queue, in one place.
+
+- a refused key stops the queue; out of credits or a sub-key limit pauses it; the job is kept;
+- a create whose outcome cannot be known makes the job `unknown`, never sent again by itself;
+- a task KIE failed transiently is tried once more as a new task; otherwise it fails with KIE's words;
+- 429s never fail a job; other transient faults are retried with capped backoff;
+- anything else about this one input fails this job only.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Literal
+
+from upscaler_gui.core.engine.events import PauseReason
+from upscaler_gui.core.errors import (
+    CreateOutcomeUnknownError,
+    KieAuthError,
+    KieCreditsError,
+    KieError,
+    KieRateLimitError,
+    KieSubKeyLimitError,
+    KieTaskFailedError,
+    UpscalerError,
+)
+from upscaler_gui.core.i18n import tr
+
+Verdict = Literal["pause", "unknown", "new_task", "wait", "retry", "fail"]
+
+STAGE_ROUNDS = 4  # engine-level rounds for a transient fault (each round is a client call with retries)
+ROUND_BASE_S = 2.0
+ROUND_CAP_S = 60.0  # a job that keeps hitting faults is looked at again at least every minute
+RATE_LIMIT_WAIT_S = 5.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    verdict: Verdict
+    pause: PauseReason | None = None
+    delay_s: float = 0.0
+
+
+def pause_reason(exc: KieError) -> PauseReason:
+    if isinstance(exc, KieAuthError):
+        return PauseReason("key", tr("KIE refused the API key: enter a valid key, then resume."))
+    if isinstance(exc, KieCreditsError):
+        return PauseReason("credits", tr("Out of credits: top up on kie.ai, then resume."))
+    return PauseReason("key_limit", tr("This key reached its own limit on KIE: raise the limit, then resume."))
+
+
+def round_delay(round_no: int, rng: random.Random | None = None) -> float:
+    """Backoff between engine rounds: exponential, jittered, capped."""
+    ceiling = min(ROUND_CAP_S, ROUND_BASE_S * 2 ** max(0, round_no - 1))
+    return (rng or random).uniform(ceiling / 2, ceiling)
+
+
+def judge(exc: UpscalerError, *, rounds: int, patient: bool, auto_retries_left: bool) -> Outcome:
+    """The verdict for a stage that raised `exc` after `rounds` earlier transient rounds.
+
+    `patient` stages (polling, downloading a billed result) never give up on transient faults.
+    """
+    if isinstance(exc, KieAuthError | KieCreditsError | KieSubKeyLimitError):
+        return Outcome("pause", pause=pause_reason(exc))
+    if isinstance(exc, CreateOutcomeUnknownError):
+        return Outcome("unknown")
+    if isinstance(exc, KieTaskFailedError):
+        return Outcome("new_task") if exc.transient and auto_retries_left else Outcome("fail")
+    if isinstance(exc, KieRateLimitError):
+        return Outcome("wait", delay_s=max(RATE_LIMIT_WAIT_S, exc.retry_after or 0.0))
+    if isinstance(exc, KieError) and exc.transient and (patient or rounds < STAGE_ROUNDS):
+        return Outcome("retry", delay_s=round_delay(rounds + 1))
+    return Outcome("fail")

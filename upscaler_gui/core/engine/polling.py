@@ -1,0 +1,61 @@
+"""When to ask KIE about a task next: near its expected end, then backing off.
+
+The expected duration is learned from the costTime of tasks that finished (a running median of the
+recent ones). Before anything is learned, KIE's own guidance is used: every 2-3 s for the first 30 s,
+5-10 s up to 2 minutes, 15-30 s after.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import deque
+
+from upscaler_gui.core.constants import (
+    POLL_EARLY_S,
+    POLL_FIRST_S,
+    POLL_LATE_S,
+    POLL_MID_S,
+)
+
+HISTORY = 25  # recent tasks the estimate is made from
+FIRST_POLL_SHARE = 1.0  # first poll at the expected end (the median): half the tasks answer "done" at once
+FOLLOW_UP_SHARE = 0.1  # then every 10% of the expected time, growing...
+FOLLOW_UP_GROWTH = 1.6  # ...by 60% a poll, never longer than KIE's guidance for that age
+MIN_GAP_S = 0.25
+
+
+def guidance_interval(elapsed_s: float) -> float:
+    """KIE's suggested poll interval for a task of this age."""
+    if elapsed_s < 30:
+        return POLL_EARLY_S
+    if elapsed_s < 120:
+        return POLL_MID_S
+    return POLL_LATE_S
+
+
+class PollPlanner:
+    """Learns task durations and plans each task's next poll."""
+
+    def __init__(self) -> None:
+        self._recent: deque[float] = deque(maxlen=HISTORY)
+
+    def learn(self, duration_s: float | None) -> None:
+        if duration_s is not None and 0 < duration_s < 3600:
+            self._recent.append(duration_s)
+
+    @property
+    def expected_s(self) -> float | None:
+        return statistics.median(self._recent) if self._recent else None
+
+    def next_delay(self, elapsed_s: float, polls_done: int) -> float:
+        """Seconds from now until the next poll of a task created `elapsed_s` ago."""
+        expected = self.expected_s
+        cap = guidance_interval(elapsed_s)
+        if expected is None:
+            return max(MIN_GAP_S, POLL_FIRST_S - elapsed_s) if polls_done == 0 else cap
+        first = expected * FIRST_POLL_SHARE
+        if elapsed_s < first:
+            return max(MIN_GAP_S, first - elapsed_s)
+        overdue_polls = max(0, polls_done - 1)
+        follow_up = max(MIN_GAP_S, expected * FOLLOW_UP_SHARE) * FOLLOW_UP_GROWTH**overdue_polls
+        return min(cap, follow_up)

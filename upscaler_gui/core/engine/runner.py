@@ -1,0 +1,186 @@
+"""Running one job from where it stands to its end, under the error policy.
+
+Stage order by what the job already has: a result URL -> download; a taskId -> wait for the result;
+ready to submit -> create; else -> check and upload. A create that was sent runs to its end even if
+the job is cancelled, so its taskId is always recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from upscaler_gui.core import log
+from upscaler_gui.core.engine.events import PauseReason
+from upscaler_gui.core.engine.gate import QueueGate
+from upscaler_gui.core.engine.policy import Outcome, judge
+from upscaler_gui.core.engine.stages import Pipeline
+from upscaler_gui.core.errors import CreateOutcomeUnknownError, UpscalerError
+from upscaler_gui.core.i18n import tr
+from upscaler_gui.core.jobs import Job, JobState
+
+UNKNOWN_AFTER_RESTART = (
+    "The app stopped while this task was being created, so KIE may have created and billed it."
+)
+BILLED_NOTE = "Cancelled; KIE still bills the task it already created ({task_id})."
+
+Update = Callable[..., Awaitable[Job]]
+Stage = Callable[[Job], Awaitable[Job]]
+
+
+class JobRunner:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        gate: QueueGate,
+        jobs: dict[int, Job],
+        update: Update,
+        *,
+        concurrency: int,
+        auto_retries: int,
+        sleep: Callable[[float], Awaitable[Any]],
+    ) -> None:
+        self.pipeline, self.gate, self.jobs, self.update = pipeline, gate, jobs, update
+        self.auto_retries = auto_retries
+        self.sleep = sleep
+        self.transfer = asyncio.Semaphore(max(1, concurrency))
+        self.critical: set[asyncio.Future[Job]] = set()  # creates on the wire: awaited before closing
+        self.cancelling: set[int] = set()  # user cancels (a shutdown cancel keeps the job for next start)
+
+    async def run(self, job_id: int) -> None:
+        try:
+            await self._drive(self.jobs[job_id])
+        except asyncio.CancelledError:
+            if job_id in self.cancelling:
+                await self.mark_cancelled(job_id)
+            raise
+        except Exception as exc:  # the one handler: a bug fails one job, loudly, never the queue
+            log.jobs.exception("job %d: unexpected error", job_id)
+            await self.end(
+                self.jobs[job_id], JobState.FAILED, tr("Internal error: {cause}").format(cause=exc), 0
+            )
+        finally:
+            self.cancelling.discard(job_id)
+
+    async def _drive(self, job: Job) -> None:
+        if job.submit_started_at and not job.task_id and job.state in (JobState.SUBMITTING, JobState.PAUSED):
+            await self.end(job, JobState.UNKNOWN, tr(UNKNOWN_AFTER_RESTART), 0)
+            return
+        if job.state == JobState.PAUSED:
+            job = await self.update(job, state=JobState.QUEUED, paused_reason=None)
+        if job.started_at is None:
+            job = await self.update(job, started_at=time.time(), error=None)
+        while not job.finished:
+            job = await self._step(job)
+
+    async def _step(self, job: Job) -> Job:
+        if job.result_url:
+            async with self.transfer:
+                return await self._guarded(job, self.pipeline.download, patient=True)
+        if job.task_id:
+            await self.gate.take_slot(job.id)
+            job = await self._guarded(job, self.pipeline.await_result, patient=True)
+            if job.result_url or job.finished:
+                self.gate.drop_slot(job.id)
+            return job
+        await self.gate.wait(job.id)  # new spending waits while paused
+        if job.state == JobState.SUBMITTING:
+            await self.gate.take_slot(job.id)
+            return await self._guarded(job, self._submit)
+        async with self.transfer:
+            return await self._guarded(job, self.pipeline.upload)
+
+    # --- the create ------------------------------------------------------------------------------------
+
+    async def _submit(self, job: Job) -> Job:
+        inner = asyncio.ensure_future(self._submit_once(job))
+        self.critical.add(inner)
+        inner.add_done_callback(self.critical.discard)
+        try:
+            return await asyncio.shield(inner)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await inner  # bounded by the HTTP timeouts
+            raise
+
+    async def _submit_once(self, job: Job) -> Job:
+        try:
+            return await self.pipeline.submit(job)
+        except CreateOutcomeUnknownError:
+            raise
+        except BaseException:
+            current = self.jobs.get(job.id, job)
+            if current.submit_started_at and not current.task_id:
+                # Certainly not created (refused, or never sent): forget the started create.
+                await self.update(current, submit_started_at=None, creates=max(0, current.creates - 1))
+            raise
+
+    # --- the error policy -----------------------------------------------------------------------------------
+
+    async def _guarded(self, job: Job, stage: Stage, *, patient: bool = False) -> Job:
+        """Run a stage; apply the error policy until it succeeds or the job ends."""
+        rounds = 0
+        while True:
+            try:
+                return await stage(job)
+            except UpscalerError as exc:
+                job = self.jobs.get(job.id, job)
+                outcome = judge(
+                    exc,
+                    rounds=rounds,
+                    patient=patient,
+                    auto_retries_left=job.auto_retries < self.auto_retries,
+                )
+                if outcome.verdict in ("wait", "retry"):
+                    rounds += outcome.verdict == "retry"
+                    job = await self.update(job, error=tr("Retrying: {cause}").format(cause=exc.user_text()))
+                    await self.sleep(outcome.delay_s)
+                elif outcome.verdict == "pause":
+                    job = await self._park(job, outcome)
+                else:
+                    return await self._conclude(job, exc, outcome)
+
+    async def _conclude(self, job: Job, exc: UpscalerError, outcome: Outcome) -> Job:
+        code = getattr(exc, "code", 0)
+        if outcome.verdict == "unknown":
+            return await self.end(job, JobState.UNKNOWN, exc.user_text(), code)
+        if outcome.verdict == "new_task":
+            log.jobs.info("job %d: KIE failed the task transiently; one new task", job.id)
+            note = tr("KIE failed the first task ({cause}); trying once more as a new task.")
+            return await self.update(
+                job,
+                state=JobState.SUBMITTING,
+                task_id=None,
+                result_url=None,
+                submit_started_at=None,
+                auto_retries=job.auto_retries + 1,
+                previous_task_ids=(*job.previous_task_ids, job.task_id or ""),
+                error=note.format(cause=exc.message.rstrip(".")),
+            )
+        return await self.end(job, JobState.FAILED, exc.user_text(), code)
+
+    async def _park(self, job: Job, outcome: Outcome) -> Job:
+        reason: PauseReason | None = outcome.pause
+        assert reason is not None
+        self.gate.pause(reason)
+        job = await self.update(job, state=JobState.PAUSED, paused_reason=reason.message)
+        await self.gate.wait(job.id)
+        restored = (
+            JobState.DOWNLOADING if job.result_url else JobState.POLLING if job.task_id else JobState.QUEUED
+        )
+        return await self.update(job, state=restored, paused_reason=None)
+
+    async def end(self, job: Job, state: JobState, error: str | None, code: int) -> Job:
+        job = await self.update(job, state=state, error=error, error_code=code, finished_at=time.time())
+        log.jobs.info("job %d (%s): %s%s", job.id, job.display_name, state, f": {error}" if error else "")
+        return job
+
+    async def mark_cancelled(self, job_id: int) -> None:
+        job = self.jobs.get(job_id)
+        if job is None or job.finished:
+            return
+        note = tr(BILLED_NOTE).format(task_id=job.task_id) if job.task_id else None
+        await self.end(job, JobState.CANCELLED, note, 0)

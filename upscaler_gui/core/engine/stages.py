@@ -1,0 +1,173 @@
+"""The stages of one job: check and upload, submit, wait for the result, download.
+
+Each stage writes the job to the store before it returns, so a kill at any moment resumes from the
+last finished step. Errors propagate as typed `UpscalerError`s; the engine decides what they mean for
+the queue (pause, retry, fail).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from upscaler_gui.core import images, log
+from upscaler_gui.core.constants import UPLOAD_REUSE_SECONDS
+from upscaler_gui.core.engine.dbthread import AsyncJobStore
+from upscaler_gui.core.engine.polling import PollPlanner
+from upscaler_gui.core.errors import InputError, ResultLinkExpiredError
+from upscaler_gui.core.finish import FinishOptions, finish_result
+from upscaler_gui.core.inputs import build_input
+from upscaler_gui.core.jobs import STAGE_PROGRESS, Job, JobState
+from upscaler_gui.core.kie import KieClient, TaskRecord
+from upscaler_gui.core.output import NameFields, stem_of
+from upscaler_gui.core.results import ResultImage, SavedResult, save_result
+
+Update = Callable[..., Awaitable[Job]]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def finisher(job: Job) -> Callable[[Path], ResultImage]:
+    """The check, conversion and metadata step for this job's result (run in a worker thread)."""
+    options = job.options
+    source = Path(job.source_path) if job.source_path else None
+    finish_options = FinishOptions(options.output_format, options.quality, options.keep_metadata)
+    return partial(finish_result, source=source, options=finish_options)
+
+
+def task_duration(record: TaskRecord, job: Job) -> float | None:
+    """How long KIE took: its costTime, else our own measure from create to now."""
+    if record.cost_time_s:
+        return record.cost_time_s
+    return time.time() - job.task_created_at if job.task_created_at else None
+
+
+class Pipeline:
+    """Stage functions over one KIE client and one store; the engine runs them and handles errors."""
+
+    def __init__(
+        self,
+        client: KieClient,
+        db: AsyncJobStore,
+        planner: PollPlanner,
+        update: Update,
+        *,
+        callback_url: str | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.client = client
+        self.db = db
+        self.planner = planner
+        self.update = update
+        self.callback_url = callback_url or None
+        self.sleep = sleep
+
+    async def _to(self, job: Job, state: JobState, **changes: Any) -> Job:
+        return await self.update(
+            job, state=state, progress=STAGE_PROGRESS.get(state, job.progress), **changes
+        )
+
+    # --- check and upload -----------------------------------------------------------------------------
+
+    async def upload(self, job: Job) -> Job:
+        """Local checks, then a URL KIE can fetch: the link itself, a recent upload, or a new upload."""
+        if job.kind == "url":
+            return await self._to(job, JobState.SUBMITTING)
+        job = await self._to(job, JobState.UPLOADING)
+        path = Path(job.source_path or "")
+        info = await asyncio.to_thread(images.check_file, path)
+        job = await self.update(
+            job, in_width=info.width, in_height=info.height, in_bytes=info.size_bytes, warnings=info.warnings
+        )
+        reused = await self.db.run(self.db.store.recent_upload, job.content_hash or "", UPLOAD_REUSE_SECONDS)
+        if reused is not None:
+            log.jobs.info(
+                "job %d: reusing an upload of the same bytes from %.0f h ago",
+                job.id,
+                (time.time() - reused[1]) / 3600,
+            )
+            url, uploaded_at = reused
+        else:
+            name = f"{stem_of(job.input_stem)}.{info.extension}"
+            uploaded = await self.client.upload_file(path, file_name=name)
+            url, uploaded_at = uploaded.download_url, time.time()
+            await self.db.run(self.db.store.remember_upload, job.content_hash or "", url, uploaded_at)
+        return await self._to(job, JobState.SUBMITTING, upload_url=url, uploaded_at=uploaded_at)
+
+    # --- submit -----------------------------------------------------------------------------------------
+
+    async def submit(self, job: Job) -> Job:
+        """One billed create. The store knows a create is under way before it is sent, and knows the
+        taskId before anything else happens after it arrives."""
+        task_input, error = build_input({"image": job.upload_url or job.source_url or ""})
+        if error or task_input is None:
+            raise InputError(error or "")
+        job = await self._to(job, JobState.SUBMITTING, submit_started_at=time.time(), creates=job.creates + 1)
+        task_id = await self.client.create_task(task_input["image"], callback_url=self.callback_url)
+        return await self._to(job, JobState.POLLING, task_id=task_id, task_created_at=time.time())
+
+    # --- wait for the result ------------------------------------------------------------------------------
+
+    async def await_result(self, job: Job) -> Job:
+        """Poll near the expected end, then back off, until the task ends; a failure raises."""
+        assert job.task_id is not None
+        polls = 0
+        while True:
+            elapsed = time.time() - (job.task_created_at or time.time())
+            await self.sleep(self.planner.next_delay(elapsed, polls))
+            record = await self.client.get_task(job.task_id)
+            polls += 1
+            if record.is_running:
+                continue
+            self.planner.learn(task_duration(record, job))
+            record.raise_for_failure()
+            return await self._to(
+                job,
+                JobState.DOWNLOADING,
+                result_url=record.result_urls[0],
+                cost_time_s=record.cost_time_s,
+                credits=record.credits_consumed,
+            )
+
+    # --- download -----------------------------------------------------------------------------------------
+
+    async def download(self, job: Job) -> Job:
+        """Save the result into the job's folder; an expired link is renewed once."""
+        assert job.result_url is not None
+        finish = finisher(job)
+        try:
+            saved = await self._save(job, job.result_url, finish)
+        except ResultLinkExpiredError:
+            fresh = await self.client.fresh_download_url(job.result_url)
+            job = await self.update(
+                job, extra={**job.extra, "expired_result_url": job.result_url}, result_url=fresh
+            )
+            saved = await self._save(job, fresh, finish)
+        if saved.path is None:
+            return await self._to(
+                job, JobState.SKIPPED, error=f"skipped: {saved.name} already exists in the output folder"
+            )
+        return await self._to(
+            job,
+            JobState.DONE,
+            output_path=str(saved.path),
+            out_width=saved.image.width,
+            out_height=saved.image.height,
+            out_bytes=saved.path.stat().st_size,
+        )
+
+    async def _save(self, job: Job, url: str, finish: Callable[[Path], ResultImage]) -> SavedResult:
+        options = job.options
+        fields = NameFields(stem=job.input_stem, ext="png", n=job.id, task_id=job.task_id or "")
+        return await save_result(
+            self.client.download_to,
+            url,
+            folder=Path(options.folder),
+            template=options.template,
+            fields=fields,
+            policy=options.on_conflict,
+            finish=finish,
+        )
