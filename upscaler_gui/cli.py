@@ -41,6 +41,45 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("-v", "--verbose", action="store_true", help="log every request and state change")
 
 
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("results")
+    group.add_argument("--out", "-o", required=True, metavar="DIR", help="folder for the results")
+    group.add_argument(
+        "--template",
+        default="{stem}_crisp.{ext}",
+        help="result names; fields {stem} {ext} {n} {date} {time} {task_id} {width} {height}",
+    )
+    group.add_argument(
+        "--on-conflict",
+        choices=["rename", "skip", "overwrite"],
+        default="rename",
+        help="when the name is taken: x_crisp-1.png (default), leave it, or replace it",
+    )
+    group.add_argument(
+        "--format",
+        default="keep",
+        choices=["keep", "png", "jpeg", "jpg", "webp"],
+        help="keep the result's format (default) or convert",
+    )
+    group.add_argument(
+        "--quality", type=int, default=92, metavar="1-100", help="JPEG/WEBP quality (default 92)"
+    )
+    group.add_argument(
+        "--keep-metadata",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="copy the source's EXIF and colour profile into the result (default: yes)",
+    )
+    group.add_argument(
+        "--concurrency",
+        type=int,
+        default=10,
+        metavar="N",
+        help="images checked, uploaded or downloaded at once (default 10)",
+    )
+    group.add_argument("--json", action="store_true", help="one JSON line per input on stdout when it ends")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="upscaler-gui",
@@ -53,7 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument(
         "inputs", nargs="+", metavar="INPUT", help="file, folder, http(s) URL, data: URI, or - for stdin"
     )
-    up.add_argument("--out", "-o", required=True, metavar="DIR", help="folder for the results")
+    add_output_options(up)
+    up.add_argument("--retry-failed", action="store_true", help="run again the inputs that failed before")
+    up.add_argument(
+        "--retry-unknown",
+        action="store_true",
+        help="create again tasks whose outcome was unknown (KIE may bill them twice)",
+    )
     add_connection_options(up)
 
     demo = commands.add_parser("demo-server", help="run the local KIE-compatible server and print its URL")

@@ -1,4 +1,4 @@
-"""The first command line end to end against the sim over loopback, with real and bad images."""
+"""The batch command line end to end against the sim over loopback, with real and bad images."""
 
 from __future__ import annotations
 
@@ -64,10 +64,11 @@ def test_each_bad_input_gets_its_own_message_and_the_rest_complete(tmp_path: Pat
         "https://example.com/remote.png": "could not be fetched",
     }
     for given, message in expected.items():
-        line = next(line for line in err.splitlines() if line.startswith(f"failed  {given}:"))
+        line = next(line for line in err.splitlines() if line.split(None, 1)[-1].startswith(f"{given}:"))
+        assert line.startswith("failed"), line
         assert message in line, line
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["good_crisp.png"]
-    assert "1 done, 8 failed" in err
+    assert "9 input(s): 1 done, 8 failed" in err
 
 
 def test_against_a_separate_server_with_key_from_environment(tmp_path: Path) -> None:
@@ -89,7 +90,7 @@ def test_env_base_urls_and_out_of_credits(tmp_path: Path) -> None:
         env = {"KIE_API_KEY": "k-123456", "KIE_API_BASE": sim.base_url, "KIE_UPLOAD_BASE": sim.base_url}
         result = run_cli("upscale", "a.png", "--out", "out", cwd=tmp_path, env=env)
     assert result.returncode == 3
-    assert "out of credits" in result.stderr
+    assert "Out of credits" in result.stderr and "run the same command again" in result.stderr
 
 
 def test_no_key_says_what_to_do(tmp_path: Path) -> None:

@@ -1,142 +1,126 @@
-"""`upscaler-gui upscale INPUT... --out DIR`: check, upload what is local, create, poll, save.
+"""`upscaler-gui upscale INPUT... --out DIR`: a batch through the job engine.
 
-Each input is handled on its own: a bad one gets its message and the others go on.
+Runs until every input ended, or the queue paused for credits or the key (jobs kept for next time).
+Ctrl+C or SIGTERM stops cleanly: jobs kept, temp files gone, exit 130.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
+import signal
 import sys
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from upscaler_gui.cli import EXIT_FAILED, EXIT_KEY_REFUSED, EXIT_OK, EXIT_PAUSED, EXIT_USAGE
+from upscaler_gui.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_KEY_REFUSED, EXIT_OK, EXIT_PAUSED, EXIT_USAGE
 from upscaler_gui.commands.connection import Connection, connection_from_args
-from upscaler_gui.core import constants, images, log
-from upscaler_gui.core.errors import KieAuthError, KieCreditsError, KieSubKeyLimitError, UpscalerError
-from upscaler_gui.core.inputs import build_input
-from upscaler_gui.core.kie import KieClient, TaskRecord, open_kie_client, resolve_endpoints
-from upscaler_gui.core.output import DEFAULT_TEMPLATE, NameFields, remove_stale_temp_files, stem_of
-from upscaler_gui.core.results import save_result
-from upscaler_gui.core.sources import Rejected, Source, expand
-
-CONCURRENCY = 4
+from upscaler_gui.commands.progress import BatchReporter
+from upscaler_gui.core import log
+from upscaler_gui.core.engine import EngineOptions, PauseReason, open_engine
+from upscaler_gui.core.errors import UpscalerError
+from upscaler_gui.core.jobs import OutputOptions
+from upscaler_gui.core.output import validate_template
+from upscaler_gui.core.sources import Item, expand
 
 
-@dataclass
-class Outcome:
-    given: str
-    status: str  # done | failed
-    output: Path | None = None
-    error: str | None = None
-    code: int = 0
+def output_options(args: argparse.Namespace) -> OutputOptions:
+    """The result options, checked; `UpscalerError` says what is wrong."""
+    from upscaler_gui.core.finish import validate_format
+
+    validate_template(args.template)
+    if not 1 <= args.quality <= 100:
+        raise UpscalerError(f"--quality must be between 1 and 100, not {args.quality}.")
+    if not 1 <= args.concurrency <= 100:
+        raise UpscalerError(f"--concurrency must be between 1 and 100, not {args.concurrency}.")
+    return OutputOptions(
+        folder=str(Path(args.out).expanduser().absolute()),
+        template=args.template,
+        on_conflict=args.on_conflict,
+        output_format=validate_format(args.format),
+        quality=args.quality,
+        keep_metadata=args.keep_metadata,
+    )
 
 
 def run_upscale(args: argparse.Namespace) -> int:
     log.setup(20 if args.verbose else 30)
-    out = Path(args.out)
+    try:
+        options = output_options(args)
+    except UpscalerError as exc:
+        print(f"upscaler-gui upscale: {exc.user_text()}", file=sys.stderr)
+        return EXIT_USAGE
+    reporter = BatchReporter(as_json=args.json, live=sys.stderr.isatty() and not args.verbose)
     with connection_from_args(args) as connection:
         if not connection.api_key:
             print(
                 "No API key: set KIE_API_KEY, save one in the app's settings, or try --demo.", file=sys.stderr
             )
             return EXIT_USAGE
+        items = expand(args.inputs, stdin=sys.stdin)
+        engine_options = EngineOptions(concurrency=args.concurrency, owner="cli")
+        batch = _Batch(connection, options, engine_options, reporter, args)
         try:
-            outcomes = asyncio.run(_upscale_all(args.inputs, out, connection))
+            code = asyncio.run(batch.run(items))
         except KeyboardInterrupt:
-            remove_stale_temp_files(out)
-            return 130
-    return _report(outcomes)
+            code = EXIT_INTERRUPTED
+    reporter.close()
+    print(reporter.summary(reporter.credits_used()), file=sys.stderr)
+    if code in (EXIT_PAUSED, EXIT_KEY_REFUSED, EXIT_INTERRUPTED):
+        print("The jobs are kept: run the same command again to go on.", file=sys.stderr)
+    return code
 
 
-async def _upscale_all(inputs: list[str], out: Path, connection: Connection) -> list[Outcome]:
-    api_base, upload_base = resolve_endpoints(connection.api_base, connection.upload_base)
-    items = expand(inputs, stdin=sys.stdin)
-    limit = asyncio.Semaphore(CONCURRENCY)
-    assert connection.api_key is not None
-    async with open_kie_client(
-        api_key=connection.api_key, api_base=api_base, upload_base=upload_base
-    ) as client:
+class _Batch:
+    def __init__(
+        self,
+        connection: Connection,
+        options: OutputOptions,
+        engine_options: EngineOptions,
+        reporter: BatchReporter,
+        args: argparse.Namespace,
+    ) -> None:
+        self.connection, self.options, self.engine_options = connection, options, engine_options
+        self.reporter, self.args = reporter, args
+        self.pause: PauseReason | None = None
 
-        async def one(n: int, item: Source | Rejected) -> Outcome:
-            async with limit:
-                outcome = await _upscale_one(client, n, item, out)
-            _print_outcome(outcome)
-            return outcome
+    async def run(self, items: list[Item]) -> int:
+        main = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        if main is not None:
+            loop.add_signal_handler(signal.SIGTERM, main.cancel)
+        assert self.connection.api_key is not None
+        try:
+            async with open_engine(
+                api_key=self.connection.api_key,
+                api_base=self.connection.api_base,
+                upload_base=self.connection.upload_base,
+                options=self.engine_options,
+            ) as engine:
+                engine.events.job_did_change.connect(self.reporter.job_changed)
+                engine.events.queue_did_pause.connect(self._paused)
+                admissions = await engine.add(
+                    items,
+                    self.options,
+                    retry_failed=self.args.retry_failed,
+                    retry_unknown=self.args.retry_unknown,
+                )
+                self.reporter.admitted(admissions)
+                await engine.wait_settled()
+                return self._exit_code()
+        except asyncio.CancelledError:
+            return EXIT_INTERRUPTED
+        except UpscalerError as exc:
+            print(f"upscaler-gui upscale: {exc.user_text()}", file=sys.stderr)
+            return EXIT_FAILED
+        finally:
+            loop.remove_signal_handler(signal.SIGTERM)
 
-        return list(await asyncio.gather(*(one(n, item) for n, item in enumerate(items, 1))))
+    def _paused(self, reason: PauseReason) -> None:
+        self.pause = reason
 
-
-async def _upscale_one(client: KieClient, n: int, item: Source | Rejected, out: Path) -> Outcome:
-    if isinstance(item, Rejected):
-        return Outcome(item.given, "failed", error=item.error)
-    try:
-        image_url = await _image_url(client, item)
-        task_input, error = build_input({"image": image_url})
-        if error or task_input is None:
-            return Outcome(item.given, "failed", error=error)
-        task_id = await client.create_task(task_input["image"])
-        record = await _wait(client, task_id)
-        saved = await save_result(
-            client.download_to,
-            record.result_urls[0],
-            folder=out,
-            template=DEFAULT_TEMPLATE,
-            fields=NameFields(stem=stem_of(item.display_name), ext="png", n=n, task_id=task_id),
-            policy="rename",
-        )
-        return Outcome(item.given, "done", output=saved.path)
-    except UpscalerError as exc:
-        return Outcome(item.given, "failed", error=exc.user_text(), code=getattr(exc, "code", 0))
-
-
-async def _image_url(client: KieClient, item: Source) -> str:
-    """A URL KIE can fetch: the link itself, or an upload of the checked local bytes."""
-    if item.kind == "url" and item.url:
-        return item.url
-    if item.kind == "file" and item.path:
-        info = await asyncio.to_thread(images.check_file, item.path)
-        name = f"{stem_of(item.path.name)}.{info.extension}"
-        return (await client.upload_file(item.path, file_name=name)).download_url
-    data = item.data or b""
-    info = await asyncio.to_thread(images.check_bytes, data)
-    encoded = base64.b64encode(data).decode("ascii")
-    return (await client.upload_base64(encoded, file_name=f"pasted.{info.extension}")).download_url
-
-
-async def _wait(client: KieClient, task_id: str) -> TaskRecord:
-    """Poll on KIE's suggested schedule until the task ends."""
-    started = time.monotonic()
-    await asyncio.sleep(constants.POLL_FIRST_S)
-    while True:
-        record = await client.get_task(task_id)
-        if not record.is_running:
-            return record.raise_for_failure()
-        elapsed = time.monotonic() - started
-        if elapsed < 30:
-            await asyncio.sleep(constants.POLL_EARLY_S)
-        elif elapsed < 120:
-            await asyncio.sleep(constants.POLL_MID_S)
-        else:
-            await asyncio.sleep(constants.POLL_LATE_S)
-
-
-def _print_outcome(outcome: Outcome) -> None:
-    if outcome.status == "done":
-        print(f"done    {outcome.given} -> {outcome.output}", file=sys.stderr)
-    else:
-        print(f"failed  {outcome.given}: {outcome.error}", file=sys.stderr)
-
-
-def _report(outcomes: list[Outcome]) -> int:
-    done = sum(o.status == "done" for o in outcomes)
-    print(f"{done} done, {len(outcomes) - done} failed", file=sys.stderr)
-    codes = {o.code for o in outcomes}
-    if KieAuthError.code in codes:
-        return EXIT_KEY_REFUSED
-    if codes & {KieCreditsError.code, KieSubKeyLimitError.code}:
-        return EXIT_PAUSED
-    return EXIT_OK if done == len(outcomes) else EXIT_FAILED
+    def _exit_code(self) -> int:
+        if self.pause is not None:
+            self.reporter.finish_unended(self.pause.message)
+            return EXIT_KEY_REFUSED if self.pause.kind == "key" else EXIT_PAUSED
+        counts = self.reporter.counts()
+        return EXIT_FAILED if counts["failed"] or counts["unknown"] or counts["cancelled"] else EXIT_OK
