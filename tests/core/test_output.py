@@ -62,7 +62,13 @@ def test_reserved_windows_name_alone_is_prefixed() -> None:
 
 @pytest.mark.parametrize(
     ("template", "message"),
-    [("{stem}.{bogus}", "unknown field {bogus}"), ("{stem", "not valid"), ("{stem}_x", "must contain {ext}")],
+    [
+        ("{stem}.{bogus}", "unknown field {bogus}"),
+        ("{stem", "not valid"),
+        ("{stem}_x", "must contain {ext}"),
+        ("{n:d}.{ext}", "not valid"),
+        ("{stem!z}.{ext}", "not valid"),
+    ],
 )
 def test_bad_templates_are_refused_clearly(template: str, message: str) -> None:
     with pytest.raises(InputError, match=message.replace("{", r"\{").replace("}", r"\}")):

@@ -86,6 +86,10 @@ def validate_template(template: str) -> None:
         raise InputError(
             tr("The naming template must contain {ext}, so results open with the right program.")
         )
+    try:  # a format spec or conversion ({n:d}, {stem!z}) parses, yet fails when filled in
+        template.format(**NameFields(stem="x", ext="png").as_dict())
+    except (ValueError, KeyError, IndexError) as exc:
+        raise InputError(tr("The naming template is not valid ({cause}).").format(cause=exc)) from None
 
 
 def render_name(template: str, values: NameFields) -> str:

@@ -45,6 +45,10 @@ class Settings:
     watch_settle_s: float = 2.0
     watch_move_processed_dir: str = ""
     start_minimized: bool = False
+    # Window state as Qt saves it (base64 of saveGeometry()/saveState()), restored at the next start.
+    ui_geometry: str = ""
+    ui_splitter: str = ""
+    ui_header: str = ""
     schema_version: int = field(default=SCHEMA_VERSION)
 
 
