@@ -80,6 +80,30 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--json", action="store_true", help="one JSON line per input on stdout when it ends")
 
 
+def add_watch_options(parser: argparse.ArgumentParser) -> None:
+    """`watch`'s own options (defaults as in core/watch/options.py)."""
+    parser.add_argument("folder", metavar="DIR", help="the folder to watch")
+    group = parser.add_argument_group("watching")
+    group.add_argument("--recursive", action="store_true", help="watch subfolders too")
+    group.add_argument(
+        "--settle", type=float, default=2.0, metavar="S", help="seconds a file must hold still (default 2)"
+    )
+    group.add_argument(
+        "--include-existing", action="store_true", help="also process the images already in the folder"
+    )
+    group.add_argument("--poll", action="store_true", help="poll instead of OS events (network shares)")
+    group.add_argument(
+        "--move-processed", metavar="DIR", help="move each original here once its result is saved"
+    )
+    group.add_argument(
+        "--rescan",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="full look for missed files (default 60; 0: off)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="upscaler-gui",
@@ -106,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--latency", type=float, default=2.0, metavar="S", help="seconds each task takes")
     demo.add_argument("--key", default="sim-key", help="the API key it accepts (default: sim-key)")
     demo.add_argument("--credits", type=float, default=1000.0, help="starting credit balance")
+
+    watch = commands.add_parser("watch", help="upscale every image that arrives in a folder, exactly once")
+    add_watch_options(watch)
+    add_output_options(watch)
+    add_connection_options(watch)
     return parser
 
 
@@ -123,21 +152,64 @@ def main(argv: Sequence[str] | None = None) -> int:
         from upscaler_gui.commands.demo import run_demo_server
 
         return run_demo_server(args)
+    if args.command == "watch":
+        from upscaler_gui.commands.watch import run_watch
+
+        return run_watch(args)
     parser.print_help(sys.stderr)
     return EXIT_USAGE
 
 
+COMMANDS = ("upscale", "demo-server", "watch")
+
+
 def _is_command(word: str, parser: argparse.ArgumentParser) -> bool:
     """True for a subcommand or an option argparse handles itself (--help, --version)."""
-    return word in {"upscale", "demo-server", "-h", "--help", "--version"}
+    return word in {*COMMANDS, "-h", "--help", "--version"}
+
+
+def build_window_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="upscaler-gui", description="Open the window, with these files, folders or links queued."
+    )
+    parser.add_argument("inputs", nargs="*", metavar="FILE_OR_URL", help="images, folders or links to queue")
+    add_connection_options(parser)
+    parser.add_argument("--minimized", action="store_true", help="start in the tray (when watching a folder)")
+    return parser
 
 
 def _open_window(argv: list[str]) -> int:
-    print(
-        "The window is not built yet. Use: upscaler-gui upscale --demo IMAGE... --out DIR",
-        file=sys.stderr,
-    )
-    return EXIT_USAGE
+    args, qt_args = build_window_parser().parse_known_args(argv)
+    typo = _looks_like_a_command(args.inputs)
+    if typo:
+        print(typo, file=sys.stderr)
+        return EXIT_USAGE
+    args.qt_args = qt_args
+    if args.data_dir:
+        import os
+
+        from upscaler_gui.core.constants import ENV_DATA_DIR
+
+        os.environ[ENV_DATA_DIR] = os.path.abspath(args.data_dir)
+    from upscaler_gui.ui.app import run_app
+
+    return run_app(args)
+
+
+def _looks_like_a_command(inputs: list[str]) -> str | None:
+    """`upscaler-gui upscal x.png` is a typo, not a file named "upscal": say so instead of opening."""
+    import difflib
+    import os
+
+    if not inputs:
+        return None
+    word = inputs[0]
+    if os.path.exists(word) or "://" in word or "." in word or "/" in word or word.startswith("data:"):
+        return None
+    close = difflib.get_close_matches(word, [*COMMANDS, "watch"], n=1)
+    if not close:
+        return None
+    return f"upscaler-gui: unknown command {word!r}; did you mean {close[0]!r}? (see upscaler-gui --help)"
 
 
 if __name__ == "__main__":

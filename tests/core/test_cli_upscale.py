@@ -100,6 +100,6 @@ def test_no_key_says_what_to_do(tmp_path: Path) -> None:
     assert "KIE_API_KEY" in result.stderr and "--demo" in result.stderr
 
 
-@pytest.mark.parametrize("args", [["upscale"], ["upscale", "a.png"], ["bogus-command"]])
+@pytest.mark.parametrize("args", [["upscale"], ["upscale", "a.png"], ["upscal", "a.png"]])
 def test_usage_errors_exit_2(tmp_path: Path, args: list[str]) -> None:
     assert run_cli(*args, cwd=tmp_path).returncode == 2

@@ -107,8 +107,12 @@ class Job:
 
     @property
     def display_name(self) -> str:
-        if self.source_path and self.kind == "file":
-            return self.source_path.replace("\\", "/").rsplit("/", 1)[-1]
+        """A file's name, or the input as given (a link, or a path that could not be used) shortened."""
+        path = self.source_path if self.kind == "file" and self.source_path else None
+        if path is None and self.kind == "file" and "://" not in self.given and not self.given.startswith("data:"):
+            path = self.given  # a refused path: its name says more than the whole path
+        if path:
+            return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or path
         return self.given if len(self.given) <= 60 else self.given[:57] + "..."
 
     @property

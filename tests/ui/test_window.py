@@ -1,0 +1,269 @@
+"""The main window as a user drives it: drops of each kind, paste, a batch to done, actions, compare,
+first run, error rows, quitting mid-batch. Real window offscreen, qasync loop, the sim on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtGui import QColor, QGuiApplication, QImage
+
+from tests.imagefactory import image_bytes, write_image
+from tests.ui.window_helpers import KEY, drop, file_mime, run, until, window_env
+from upscaler_gui.core.jobs import JobState
+from upscaler_gui.ui.controller import Connection
+from upscaler_gui.ui.main_window import PAGE_DROP, PAGE_FIRST_RUN, PAGE_QUEUE
+
+
+def _decoded_size(path: str | None) -> tuple[int, int]:
+    assert path is not None
+    with Image.open(path) as image:
+        image.load()
+        return image.size
+
+
+def _loopback_image_url(sim_base: str, tmp_path: Path, name: str = "web.png") -> str:
+    """An image the sim serves itself (a stand-in for an image on a web page)."""
+    import httpx
+
+    data = image_bytes("PNG", (50, 40))
+    with httpx.Client(base_url=sim_base, trust_env=False) as client:
+        answer = client.post(
+            "/api/file-stream-upload",
+            headers={"Authorization": f"Bearer {KEY}"},
+            data={"uploadPath": "web/page", "fileName": name},
+            files={"file": (name, data, "image/png")},
+        )
+    return str(answer.json()["data"]["downloadUrl"])
+
+
+def test_first_run_shows_the_key_panel_then_the_demo_opens_the_drop_zone(tmp_path: Path, qloop) -> None:
+    async def scenario() -> None:
+        async with window_env(tmp_path) as env:
+            assert env.window.pages.currentIndex() == PAGE_FIRST_RUN
+            env.screenshot("first-run")
+            env.window.first_run.demo_requested.emit()
+            await until(lambda: env.window.pages.currentIndex() == PAGE_DROP, what="the drop zone")
+            assert env.window.status.connection_label.text() == "Offline demo"
+            env.screenshot("empty")
+
+    run(qloop, scenario())
+
+
+def test_dropped_files_and_a_folder_run_to_done_and_land_in_the_folder(tmp_path: Path, qloop) -> None:
+    async def scenario() -> None:
+        a = write_image(tmp_path / "in" / "a.png", "PNG", (60, 40))
+        b = write_image(tmp_path / "in" / "b.jpg", "JPEG", (50, 50))
+        write_image(tmp_path / "folder" / "sub" / "c.webp", "WEBP", (30, 40))
+        write_image(tmp_path / "folder" / ".hidden.png")
+        async with window_env(tmp_path) as env:
+            await env.connect()
+            assert drop(env.window, file_mime(a, b, tmp_path / "folder"))
+            await until(lambda: len(env.jobs()) == 3, what="three rows")
+            assert env.window.pages.currentIndex() == PAGE_QUEUE
+            await env.all_finished(3)
+            assert env.states() == [JobState.DONE] * 3
+            sizes = sorted(_decoded_size(job.output_path) for job in env.jobs())
+            assert sizes == [(60, 80), (100, 100), (120, 80)]
+            assert "3 done" in env.window.status.counts_label.text()
+
+    run(qloop, scenario())
+
+
+def test_a_browser_image_drag_is_one_job_by_url(tmp_path: Path, qloop) -> None:
+    async def scenario() -> None:
+        async with window_env(tmp_path) as env:
+            await env.connect()
+            url = _loopback_image_url(env.sim.base_url, tmp_path)
+            mime = QMimeData()  # Firefox: the same URL as uri-list, x-moz-url and html, plus the pixels
+            mime.setUrls([QUrl(url)])
+            mime.setData("text/x-moz-url", f"{url}\nweb".encode("utf-16-le"))
+            mime.setHtml(f'<img src="{url}" alt="web">')
+            mime.setImageData(QImage(50, 40, QImage.Format.Format_RGB32))
+            assert drop(env.window, mime)
+            await env.all_finished(1)
+            (job,) = env.jobs()
+            assert job.kind == "url" and job.state == JobState.DONE
+            assert _decoded_size(job.output_path) == (100, 80)
+            assert Path(job.output_path or "").name == "web_crisp.png"
+
+    run(qloop, scenario())
+
+
+def test_raw_image_data_is_saved_then_upscaled(tmp_path: Path, qloop) -> None:
+    async def scenario() -> None:
+        image = QImage(30, 20, QImage.Format.Format_RGB32)
+        image.fill(QColor("teal"))
+        mime = QMimeData()
+        mime.setImageData(image)
+        async with window_env(tmp_path) as env:
+            await env.connect()
+            assert drop(env.window, mime)
+            await env.all_finished(1)
+            (job,) = env.jobs()
+            assert job.state == JobState.DONE and _decoded_size(job.output_path) == (60, 40)
+
+    run(qloop, scenario())
+
+
+def test_paste_from_the_clipboard(tmp_path: Path, qloop) -> None:
+    async def scenario() -> None:
+        a = write_image(tmp_path / "pasted.png", "PNG", (20, 20))
+        async with window_env(tmp_path) as env:
+            await env.connect()
+            QGuiApplication.clipboard().setMimeData(file_mime(a))
+            env.window.paste_action.trigger()
+            await env.all_finished(1)
+            assert env.jobs()[0].state == JobState.DONE
+
+    run(qloop, scenario())
+
+
+def test_bad_items_become_rows_with_reasons_and_one_summary(tmp_path: Path, qloop) -> None:
+    async def scenario() -> None:
+        (tmp_path / "anim.gif").write_bytes(image_bytes("GIF"))
+        (tmp_path / "notes.png").write_text("not an image")
+        good = write_image(tmp_path / "good.png")
+        mime = file_mime(tmp_path / "anim.gif", tmp_path / "notes.png", good, tmp_path / "missing.png")
+        async with window_env(tmp_path) as env:
+            await env.connect()
+            assert drop(env.window, mime)
+            await env.all_finished(4)
+            info = {job.display_name: env.window.model.info_text(job) for job in env.jobs()}
+            assert "GIF image" in info["anim.gif"] and "Convert it" in info["anim.gif"]
+            assert "text file" in info["notes.png"]
+            assert info["good.png"].startswith("Saved as good_crisp.png")
+            assert "No such file or folder" in next(t for name, t in info.items() if "missing.png" in name)
+            links = QMimeData()  # things that cannot even become a row: one line in the status bar
+            links.setText("ftp://example.com/a.png\nftp://example.com/b.png\nftp://example.com/c.png")
+            drop(env.window, links)
+            message = env.window.status.currentMessage()
+            assert "ftp" in message and "2 more" in message
+            assert len(env.jobs()) == 4
+            env.screenshot("errors")
+
+    run(qloop, scenario())
+
+
+def test_retry_cancel_and_remove(tmp_path: Path, qloop) -> None:
+    async def scenario() -> None:
+        a = write_image(tmp_path / "a.png")
+        b = write_image(tmp_path / "b.png", size=(30, 30))
+        async with window_env(tmp_path) as env:
+            env.sim.config.faults.rate_task_fail = 1.0
+            env.sim.config.faults.transient_fail_share = 0.0  # permanent: fails at once, no automatic retry
+            await env.connect()
+            assert drop(env.window, file_mime(a))
+            await env.all_finished(1)
+            (failed,) = env.jobs()
+            assert failed.state == JobState.FAILED and "could not be processed" in (failed.error or "")
+            env.sim.config.faults.rate_task_fail = 0.0
+            env.sim.config.task_seconds = 30.0
+            env.window.view.selectRow(0)
+            env.window.view.job_actions.retry.trigger()
+            await until(lambda: env.jobs()[0].state == JobState.POLLING, what="the retried task")
+            env.window.view.job_actions.cancel.trigger()
+            await until(lambda: env.jobs()[0].state == JobState.CANCELLED, what="cancelled")
+            assert "still bills" in env.window.model.info_text(env.jobs()[0])
+            assert drop(env.window, file_mime(b))
+            await until(lambda: len(env.jobs()) == 2, what="a second row")
+            env.window.view.selectRow(0)
+            env.window.view.job_actions.remove.trigger()
+            await until(lambda: len(env.jobs()) == 1, what="the removed row gone")
+            assert env.jobs()[0].display_name == "b.png"
+
+    run(qloop, scenario())
+
+
+def test_the_compare_view_shows_before_and_after_of_the_selected_job(tmp_path: Path, qloop) -> None:
+    async def scenario() -> None:
+        a = write_image(tmp_path / "photo.png", "PNG", (160, 120))
+        async with window_env(tmp_path) as env:
+            await env.connect()
+            assert drop(env.window, file_mime(a))
+            await env.all_finished(1)
+            env.window.view.selectRow(0)
+            compare = env.window.compare
+            await until(lambda: "320" in compare.after_label_text(), what="the compare images")
+            assert compare.before_label_text().startswith("Before 160 × 120")
+            assert compare.after_label_text().startswith("After 320 × 240")
+            env.screenshot("compare")
+
+    run(qloop, scenario())
+
+
+def test_unknown_jobs_say_kie_may_have_billed_them(tmp_path: Path, qloop) -> None:
+    async def scenario() -> None:
+        a = write_image(tmp_path / "a.png")
+        async with window_env(tmp_path) as env:
+            env.sim.config.faults.rate_drop = 1.0
+            env.sim.config.faults.endpoints = {"create"}
+            await env.connect()
+            assert drop(env.window, file_mime(a))
+            await env.all_finished(1)
+            (job,) = env.jobs()
+            assert job.state == JobState.UNKNOWN
+            text = env.window.model.info_text(job)
+            assert "may have billed" in text and "Retry" in text
+
+    run(qloop, scenario())
+
+
+def test_quitting_mid_batch_keeps_jobs_and_the_next_start_finishes_them(tmp_path: Path, qloop) -> None:
+    async def scenario() -> None:
+        files = [write_image(tmp_path / f"in{i}.png", size=(20 + i, 20)) for i in range(3)]
+        async with window_env(tmp_path) as env:
+            env.sim.config.task_seconds = 2.0
+            await env.connect()
+            assert drop(env.window, file_mime(*files))
+            await until(lambda: len(env.jobs()) == 3 and all(j.task_id for j in env.jobs()), what="tasks")
+            await env.controller.close()  # the window closes: jobs stay in the store
+            creates = env.sim.stats.creates
+            assert not any(job.finished for job in env.jobs())
+            await env.controller.connect_kie(Connection(KEY, env.sim.base_url, env.sim.base_url))
+            await env.all_finished(3)
+            assert env.states() == [JobState.DONE] * 3
+            assert env.sim.stats.creates == creates  # polled on the next start, never created again
+
+    run(qloop, scenario())
+
+
+def test_busy_screenshot(tmp_path: Path, qloop) -> None:
+    async def scenario() -> None:
+        files = [
+            write_image(tmp_path / f"photo{i}.{ext}", fmt, (300 + 20 * i, 200))
+            for i, (fmt, ext) in enumerate([("PNG", "png"), ("JPEG", "jpg"), ("WEBP", "webp")] * 3)
+        ]
+        async with window_env(tmp_path) as env:
+            env.sim.config.task_seconds = 3.0
+            await env.connect()
+            assert drop(env.window, file_mime(*files))
+            await until(
+                lambda: sum(j.state == JobState.POLLING for j in env.jobs()) >= 5, what="running jobs"
+            )
+            await asyncio.sleep(0.3)
+            assert "running" in env.window.status.counts_label.text()
+            env.screenshot("busy")
+
+    run(qloop, scenario())
+
+
+@pytest.mark.parametrize("kind", ["uri-list", "plain text"])
+def test_links_dropped_as_text(tmp_path: Path, qloop, kind: str) -> None:
+    async def scenario() -> None:
+        async with window_env(tmp_path) as env:
+            await env.connect()
+            url = _loopback_image_url(env.sim.base_url, tmp_path, "linked.png")
+            mime = QMimeData()
+            if kind == "uri-list":
+                mime.setData("text/uri-list", f"# a comment\r\n{url}\r\n".encode())
+            else:
+                mime.setText(f"look at this {url} please")
+            assert drop(env.window, mime)
+            await env.all_finished(1)
+            assert env.jobs()[0].state == JobState.DONE
+
+    run(qloop, scenario())

@@ -1,0 +1,105 @@
+"""Starting the window: QApplication, translations, the qasync loop, the one excepthook, clean quit.
+
+`qasync.run()` runs asyncio on Qt's loop (Python 3.11 has no `asyncio.run(loop_factory=...)`). The app
+does not quit when the window closes: the window asks to close, the engine stops with every job kept,
+and only then `main()` returns and the loop ends, so no task is left "destroyed but pending".
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import time
+import traceback
+from types import TracebackType
+from typing import Any
+
+from upscaler_gui.core import log, paths
+from upscaler_gui.core import settings as settings_store
+
+STARTED = time.monotonic()
+
+
+def run_app(args: argparse.Namespace) -> int:
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from upscaler_gui.ui.i18n import install_translations
+    from upscaler_gui.ui.resources import app_icon
+
+    log.setup(logging.DEBUG if args.verbose else logging.INFO, log_file=paths.log_file(), stream=args.verbose)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *args.qt_args])
+    app.setApplicationName("Crisp Upscaler")
+    app.setOrganizationName("Crisp Upscaler")
+    app.setDesktopFileName("upscaler-gui")
+    app.setWindowIcon(app_icon())
+    app.setQuitOnLastWindowClosed(False)
+    settings = settings_store.load()
+    install_translations(app, settings.language)
+    result: int = qasync.run(main(args, settings))
+    return result
+
+
+async def main(args: argparse.Namespace, settings: settings_store.Settings) -> int:
+    from upscaler_gui.ui.controller import Connection, EngineController
+    from upscaler_gui.ui.main_window import MainWindow
+    from upscaler_gui.ui.tray import Tray
+
+    controller = EngineController(settings)
+    window = MainWindow(controller, settings)
+    install_error_handlers(window)
+    tray = Tray(window)
+    closed = asyncio.Event()
+    window.close_requested.connect(closed.set)
+    tray.quit_requested.connect(closed.set)
+    window.show()
+    log.ui.info("window shown %.2f s after launch", time.monotonic() - STARTED)
+    if args.inputs:
+        window.add_inputs(args.inputs)
+    window.keeper.spawn(_connect(window, controller, args, Connection), "Connecting")
+    await closed.wait()
+    await shutdown(window, controller, tray)
+    return 0
+
+
+async def _connect(window: Any, controller: Any, args: argparse.Namespace, connection_type: Any) -> None:
+    """The key is read off the Qt thread (a keyring may block); no key and no --demo: first-run panel."""
+    if args.demo:
+        await controller.start_demo()
+        return
+    key = await asyncio.to_thread(settings_store.api_key)
+    window.has_saved_key = bool(key)
+    if key:
+        api_base = args.api_base or window.settings.api_base or None
+        upload_base = args.upload_base or window.settings.upload_base or None
+        await controller.connect_kie(connection_type(key, api_base, upload_base))
+
+
+async def shutdown(window: Any, controller: Any, tray: Any) -> None:
+    """Stop cleanly: running tasks cancelled, jobs kept in the store for the next start."""
+    tray.hide()
+    await window.keeper.close()
+    await controller.close()
+    window.thumbnails.close()
+    window.deleteLater()
+    log.ui.info("closed cleanly")
+
+
+def install_error_handlers(window: Any) -> None:
+    """One place for unhandled errors: logged with the traceback, shown without blocking."""
+
+    def excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        log.ui.error("unhandled error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        window.show_error_dialog(window.tr("Unexpected error"), f"{kind.__name__}: {value}")
+
+    def loop_handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        log.ui.error("asyncio: %s", context.get("message"), exc_info=exc)
+        if exc is not None:
+            window.show_error(f"{type(exc).__name__}: {exc}")
+
+    sys.excepthook = excepthook
+    asyncio.get_running_loop().set_exception_handler(loop_handler)
