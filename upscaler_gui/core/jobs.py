@@ -109,7 +109,8 @@ class Job:
     def display_name(self) -> str:
         """A file's name, or the input as given (a link, or a path that could not be used) shortened."""
         path = self.source_path if self.kind == "file" and self.source_path else None
-        if path is None and self.kind == "file" and "://" not in self.given and not self.given.startswith("data:"):
+        refused_path = "://" not in self.given and not self.given.startswith("data:")
+        if path is None and self.kind == "file" and refused_path:
             path = self.given  # a refused path: its name says more than the whole path
         if path:
             return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or path
