@@ -4,7 +4,9 @@ first run, error rows, quitting mid-batch. Real window offscreen, qasync loop, t
 from __future__ import annotations
 
 import asyncio
+import base64
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from PIL import Image
@@ -265,5 +267,106 @@ def test_links_dropped_as_text(tmp_path: Path, qloop, kind: str) -> None:
             assert drop(env.window, mime)
             await env.all_finished(1)
             assert env.jobs()[0].state == JobState.DONE
+
+    run(qloop, scenario())
+
+
+def test_the_next_start_lists_earlier_jobs_and_can_retry_them(tmp_path: Path, qloop) -> None:
+    async def scenario() -> None:
+        good = write_image(tmp_path / "good.png")
+        bad = write_image(tmp_path / "bad.png", size=(30, 30))
+        async with window_env(tmp_path) as env:
+            await env.connect()
+            env.sim.config.faults.rate_task_fail = 1.0
+            env.sim.config.faults.transient_fail_share = 0.0
+            assert drop(env.window, file_mime(bad))
+            await env.all_finished(1)
+            env.sim.config.faults.rate_task_fail = 0.0
+            assert drop(env.window, file_mime(good))
+            await env.all_finished(2)
+            await env.controller.close()
+            env.window.model.remove(1)  # a fresh window: nothing listed until the store says so
+            env.window.model.remove(2)
+            await env.connect()
+            await until(lambda: len(env.jobs()) == 2, what="the earlier jobs listed")
+            assert sorted(str(job.state) for job in env.jobs()) == ["done", "failed"]
+            env.window.view.selectRow(env.window.model.row_of(1) or 0)
+            env.window.view.job_actions.retry.trigger()
+            await until(
+                lambda: (
+                    env.window.model.job(1) is not None and env.window.model.job(1).state == JobState.DONE
+                ),
+                what="the old failed job done after retry",
+            )
+
+    run(qloop, scenario())
+
+
+def test_settings_and_window_state_are_saved_and_restored(tmp_path: Path, qloop) -> None:
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    from upscaler_gui.core import settings as settings_store
+    from upscaler_gui.ui import settings_flow
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+        store: ClassVar[dict[tuple[str, str], str]] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.store.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+
+    async def scenario() -> None:
+        async with window_env(tmp_path) as env:
+            window = env.window
+            window.settings.api_base = window.settings.upload_base = env.sim.base_url
+            window.first_run.key_entered.emit(KEY)  # the first-run panel: tested, saved, used
+            await until(lambda: env.controller.connection is not None, what="connected with the new key")
+            await until(lambda: window.has_saved_key, what="the key saved")
+            assert settings_store.api_key() == KEY
+            assert KEY not in settings_store.settings_path().read_text()
+            new = settings_store.Settings(
+                **{
+                    **window.settings.__dict__,
+                    "concurrency": 3,
+                    "template": "{n}-{stem}.{ext}",
+                    "on_conflict": "skip",
+                }
+            )
+            await settings_flow.apply_settings(window, new, None)
+            assert env.controller.engine is not None and env.controller.engine.options.concurrency == 3
+            window.splitter.setSizes([900, 280])
+            window.view.setColumnWidth(0, 333)
+            window.save_state()
+        saved = settings_store.load()
+        assert (saved.concurrency, saved.template, saved.on_conflict) == (3, "{n}-{stem}.{ext}", "skip")
+        async with window_env(tmp_path) as again:
+            assert again.window.view.columnWidth(0) == 333
+            restored = bytes(again.window.splitter.saveState().data())
+            assert restored == base64.b64decode(saved.ui_splitter) and saved.ui_geometry
+
+    try:
+        run(qloop, scenario())
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_a_refused_first_run_key_is_not_saved_and_says_why(tmp_path: Path, qloop) -> None:
+    async def scenario() -> None:
+        async with window_env(tmp_path) as env:
+            env.window.settings.api_base = env.sim.base_url
+            env.window.first_run.key_entered.emit("not-the-right-key")
+            await until(lambda: not env.window.first_run.problem.isHidden(), what="the problem shown")
+            assert "refused" in env.window.first_run.problem.text()
+            assert env.controller.connection is None and not env.window.has_saved_key
 
     run(qloop, scenario())

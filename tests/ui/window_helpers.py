@@ -77,7 +77,8 @@ class WindowEnv:
 @asynccontextmanager
 async def window_env(tmp_path: Path, **sim_options: Any) -> AsyncIterator[WindowEnv]:
     out = tmp_path / "out"
-    settings = settings_store.Settings(output_dir=str(out))
+    settings = settings_store.load()  # what an earlier window of this test saved, if any
+    settings.output_dir = str(out)
     settings_store.save(settings)
     sim_config = SimConfig(api_key=KEY, task_seconds=0.3, **sim_options)
     with SimServer(sim_config) as sim:

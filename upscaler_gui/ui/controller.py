@@ -98,7 +98,10 @@ class EngineController(QObject):
             if not self.settings.auto_start:
                 self.engine.pause()
         self.connection_changed.emit("demo" if connection.demo else "kie")
-        for job in await self.history():
+        history = await self.history()
+        if self.engine is not None:
+            self.engine.track(history)
+        for job in history:
             self.job_changed.emit(job)
         if self._pending:
             pending, self._pending = self._pending, []

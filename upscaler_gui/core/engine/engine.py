@@ -216,6 +216,11 @@ class Engine:
         if not self._tasks and not self._closed and not self._adding:
             self.events.queue_did_drain.emit(self.summary())
 
+    def track(self, jobs: Sequence[Job]) -> None:
+        """Know finished jobs of earlier sessions (the window lists them), so retry and remove work."""
+        for job in jobs:
+            self._jobs.setdefault(job.id, job)
+
     # --- state -----------------------------------------------------------------------------------------
 
     def jobs(self) -> list[Job]:
