@@ -7,7 +7,6 @@ only (KIE states none; upstream Recraft does).
 from __future__ import annotations
 
 import io
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -21,6 +20,7 @@ from upscaler_gui.core.constants import (
     WARN_MAX_SIDE,
     WARN_MIN_SIDE,
 )
+from upscaler_gui.core.decode_check import check_decodes
 from upscaler_gui.core.errors import ImageError
 from upscaler_gui.core.i18n import tr
 
@@ -156,14 +156,16 @@ def check_bytes(data: bytes) -> ImageInfo:
 
 
 def _decode(stream: BinaryIO, expected: str) -> tuple[int, int]:
-    """Decode every pixel: a truncated or damaged file is refused here, before any upload."""
+    """Prove every pixel decodes (a truncated or damaged file is refused here, before any upload),
+    without holding them all: see decode_check."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(stream, formats=list(ALLOWED_FORMATS)) as image:
-                image.load()
-                return image.size
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        with Image.open(stream, formats=list(ALLOWED_FORMATS)) as image:
+            width, height = image.size
+            if width * height > (Image.MAX_IMAGE_PIXELS or width * height):
+                raise Image.DecompressionBombError("too many pixels")
+            check_decodes(stream, image, expected)
+            return width, height
+    except Image.DecompressionBombError:
         raise ImageError(
             tr("The image has too many pixels to be a photo (a decompression bomb?)."),
             hint=tr("Use an image of at most 16 megapixels."),

@@ -20,7 +20,7 @@ from upscaler_gui.core.redact import preview_value
 from upscaler_gui.core.sources import Item, Rejected
 
 Decision = Literal["new", "resumed", "skipped", "ended_before", "busy", "duplicate"]
-HASH_CHUNK = 1024 * 1024
+HASH_CHUNK = 256 * 1024  # small pieces: several files hash at once in worker threads
 
 
 @dataclass(frozen=True)
