@@ -370,3 +370,47 @@ def test_a_refused_first_run_key_is_not_saved_and_says_why(tmp_path: Path, qloop
             assert env.controller.connection is None and not env.window.has_saved_key
 
     run(qloop, scenario())
+
+
+def test_watching_a_folder_beside_drops_and_again_after_a_restart(tmp_path: Path, qloop) -> None:
+    watched = tmp_path / "inbox"
+    watched.mkdir()
+
+    async def scenario() -> None:
+        async with window_env(tmp_path) as env:
+            env.window.settings.watch_settle_s = 0.3
+            await env.connect()
+            await env.controller.start_watching(str(watched))
+            assert env.window.watch_box.isChecked() and env.controller.watch.watching
+            write_image(watched / "arrived.png", size=(30, 20))
+            assert drop(env.window, file_mime(write_image(tmp_path / "dropped.png", size=(20, 20))))
+            await env.all_finished(2)
+            assert sorted(job.display_name for job in env.jobs()) == ["arrived.png", "dropped.png"]
+            await env.controller.close()  # quit while watching: remembered
+            assert env.window.settings.watch_enabled
+            await env.connect()  # the next start watches again by itself
+            await until(lambda: env.controller.watch.watching, what="watching again")
+            write_image(watched / "later.png", size=(24, 20))
+            await env.all_finished(3)
+            assert (env.out / "later_crisp.png").exists()
+            env.window.toggle_watching()  # the user turns it off
+            await until(lambda: not env.controller.watch.watching, what="stopped")
+            assert not env.window.settings.watch_enabled
+
+    run(qloop, scenario())
+
+
+def test_starts_in_the_tray_only_while_watching_and_where_a_tray_exists() -> None:
+    import argparse
+
+    from upscaler_gui.core.settings import Settings
+    from upscaler_gui.ui.app import starts_in_tray
+
+    args = argparse.Namespace(minimized=True)
+    watching = Settings(watch_enabled=True, watch_dir="/photos")
+    assert starts_in_tray(args, watching, tray_available=True)
+    assert not starts_in_tray(args, watching, tray_available=False)
+    assert not starts_in_tray(args, Settings(), tray_available=True)
+    assert starts_in_tray(
+        argparse.Namespace(minimized=False), Settings(**{**watching.__dict__, "start_minimized": True}), True
+    )

@@ -55,14 +55,24 @@ async def main(args: argparse.Namespace, settings: settings_store.Settings) -> i
     closed = asyncio.Event()
     window.close_requested.connect(closed.set)
     tray.quit_requested.connect(closed.set)
-    window.show()
-    log.ui.info("window shown %.2f s after launch", time.monotonic() - STARTED)
+    tray.stop_watching.triggered.connect(window.toggle_watching)
+    if starts_in_tray(args, settings, tray.available):
+        log.ui.info("started in the tray, watching %s", settings.watch_dir)
+    else:
+        window.show()
+        log.ui.info("window shown %.2f s after launch", time.monotonic() - STARTED)
     if args.inputs:
         window.add_inputs(args.inputs)
     window.keeper.spawn(_connect(window, controller, args, Connection), "Connecting")
     await closed.wait()
     await shutdown(window, controller, tray)
     return 0
+
+
+def starts_in_tray(args: argparse.Namespace, settings: settings_store.Settings, tray_available: bool) -> bool:
+    """Only while watching, and only where a tray exists to bring the window back."""
+    minimized = args.minimized or settings.start_minimized
+    return minimized and tray_available and settings.watch_enabled and bool(settings.watch_dir)
 
 
 async def _connect(window: Any, controller: Any, args: argparse.Namespace, connection_type: Any) -> None:

@@ -24,6 +24,7 @@ from upscaler_gui.core.jobs import Job, OutputOptions
 from upscaler_gui.core.redact import register_secret
 from upscaler_gui.core.settings import Settings, default_output_dir
 from upscaler_gui.core.sources import Item, expand
+from upscaler_gui.ui.watching import WatchController
 
 OWNER = "gui"
 DEMO_KEY = "demo-key"
@@ -67,12 +68,14 @@ class EngineController(QObject):
         self._sim: object | None = None
         self._pending: list[Item] = []
         self._lock = asyncio.Lock()
+        self.watch = WatchController(settings, self)
 
     # --- connection ------------------------------------------------------------------------------------
 
     async def connect_kie(self, connection: Connection) -> None:
         """(Re)open the engine on this connection; jobs of the last session are taken up again."""
         async with self._lock:
+            await self.watch.suspend()  # the watcher feeds the engine: it stops first
             await self._close_engine()
             register_secret(connection.api_key)
             stack = contextlib.AsyncExitStack()
@@ -106,7 +109,15 @@ class EngineController(QObject):
         if self._pending:
             pending, self._pending = self._pending, []
             await self._add_items(pending)
+        if self.engine is not None:
+            await self.watch.resume_if_enabled(self.engine)
         await self.refresh_credits()
+
+    async def start_watching(self, folder: str) -> None:
+        if self.engine is None:
+            self.settings.watch_enabled, self.settings.watch_dir = True, folder  # starts once connected
+            return
+        await self.watch.start(self.engine, folder)
 
     async def start_demo(self) -> None:
         """The offline demo: a local KIE-compatible server in this process."""
@@ -207,6 +218,7 @@ class EngineController(QObject):
     async def close(self) -> None:
         """Quit: in-flight jobs stop where they are and continue at the next start."""
         async with self._lock:
+            await self.watch.suspend()
             await self._close_engine()
         self._stop_sim()
 

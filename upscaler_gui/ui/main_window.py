@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -71,11 +72,13 @@ def _unb64(text: str) -> QByteArray:
 class MainWindow(QMainWindow):
     close_requested = Signal()  # the app shuts the engine down, then quits
     batch_finished = Signal(str)  # for the tray notification
+    watching_changed = Signal(bool)
 
     def __init__(self, controller: EngineController, settings: Settings) -> None:
         super().__init__()
         self.controller, self.settings = controller, settings
         self.has_saved_key = False  # learnt off the Qt thread at start (a keyring may block)
+        self.tray_available = False  # set by the tray: closing then hides to it while watching
         self.keeper = TaskKeeper(self.show_error)
         self.setWindowTitle(self.tr("Crisp Upscaler"))
         self.setWindowIcon(app_icon())
@@ -144,6 +147,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addLayout(self._output_row())
+        layout.addLayout(self._watch_row())
         self.pages = QStackedWidget(central)
         self.first_run = FirstRunPanel(self.pages)
         self.drop_zone = DropZone(self.pages)
@@ -181,6 +185,20 @@ class MainWindow(QMainWindow):
         row.addWidget(open_button)
         return row
 
+    def _watch_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.watch_box = QCheckBox(self.tr("Watch a folder:"), self)
+        self.watch_box.setToolTip(self.tr("Images saved or copied into this folder are upscaled once each"))
+        self.watch_label = QLabel(self)
+        self.watch_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        choose = QPushButton(self.tr("Choose…"), self)
+        choose.clicked.connect(self.choose_watch_folder)
+        self.watch_box.clicked.connect(self.toggle_watching)
+        row.addWidget(self.watch_box)
+        row.addWidget(self.watch_label, 1)
+        row.addWidget(choose)
+        return row
+
     def _wire_controller(self) -> None:
         c = self.controller
         c.job_changed.connect(self._job_changed)
@@ -190,6 +208,7 @@ class MainWindow(QMainWindow):
         c.queue_drained.connect(self._drained)
         c.credits_changed.connect(self.status.show_credits)
         c.connection_changed.connect(self._connection_changed)
+        c.watch.changed.connect(self._watch_changed)
 
     # --- engine events ---------------------------------------------------------------------------------
 
@@ -230,6 +249,8 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(PAGE_FIRST_RUN if not connected else PAGE_QUEUE if jobs else PAGE_DROP)
         self.status.show_counts(jobs, self.settings.cost_per_image)
         self.folder_label.setText(str(folder_path(self.settings)))
+        self.watch_label.setText(self.settings.watch_dir or self.tr("(none chosen)"))
+        self.watch_box.setChecked(self.controller.watch.watching)
         self.clear_action.setEnabled(any(job.state in FINISHED for job in jobs))
 
     # --- input from everywhere -------------------------------------------------------------------------
@@ -323,6 +344,34 @@ class MainWindow(QMainWindow):
             return self.tr("No result: {reason}").format(reason=self.model.info_text(job))
         return self.tr("Result not ready yet")
 
+    # --- watching a folder -------------------------------------------------------------------------------
+
+    def toggle_watching(self) -> None:
+        if self.controller.watch.watching:
+            self._spawn(self.controller.watch.stop(), "Stop watching")
+        elif self.settings.watch_dir:
+            self._spawn(self.controller.start_watching(self.settings.watch_dir), "Watching")
+        else:
+            self.watch_box.setChecked(False)
+            self.choose_watch_folder()
+
+    def choose_watch_folder(self) -> None:
+        dialog = QFileDialog(
+            self, self.tr("Choose a folder to watch"), self.settings.watch_dir or str(Path.home())
+        )
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly)
+        dialog.fileSelected.connect(
+            lambda folder: self._spawn(self.controller.start_watching(folder), "Watching")
+        )
+        dialog.open()
+
+    def _watch_changed(self, watching: bool, message: str) -> None:
+        self.watch_box.setChecked(watching)
+        self.status.showMessage(message, 10_000)
+        self.refresh()
+        self.watching_changed.emit(watching)
+
     # --- output folder and settings --------------------------------------------------------------------
 
     def choose_output_folder(self) -> None:
@@ -390,4 +439,7 @@ class MainWindow(QMainWindow):
         self.save_state()
         event.ignore()  # the app closes us once the engine has stopped cleanly
         self.hide()
+        if self.controller.watch.watching and self.tray_available:
+            self.status.showMessage(self.tr("Still watching from the tray"), 5000)
+            return  # keeps watching in the tray; its menu quits
         self.close_requested.emit()

@@ -23,12 +23,19 @@ class Tray(QObject):
         show.triggered.connect(self.show_window)
         quit_action = QAction(self.tr("Quit"), menu)
         quit_action.triggered.connect(self.quit_requested.emit)
+        self.stop_watching = QAction(self.tr("Stop watching"), menu)
+        self.stop_watching.setVisible(False)
         menu.addAction(show)
+        menu.addAction(self.stop_watching)
         menu.addAction(quit_action)
         self.icon.setContextMenu(menu)
         self.icon.activated.connect(lambda _reason: self.show_window())
         if self.available:
             self.icon.show()
+        window.tray_available = self.available  # type: ignore[attr-defined]
+        watching_changed = getattr(window, "watching_changed", None)
+        if watching_changed is not None:
+            watching_changed.connect(self._watching)
         batch_finished = getattr(window, "batch_finished", None)
         if batch_finished is not None:
             batch_finished.connect(self.notify)
@@ -44,6 +51,12 @@ class Tray(QObject):
         self.window.showNormal()
         self.window.raise_()
         self.window.activateWindow()
+
+    def _watching(self, watching: bool) -> None:
+        self.stop_watching.setVisible(watching)
+        self.icon.setToolTip(
+            self.tr("Crisp Upscaler: watching a folder") if watching else self.tr("Crisp Upscaler")
+        )
 
     def hide(self) -> None:
         self.icon.hide()
