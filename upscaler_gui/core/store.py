@@ -150,7 +150,9 @@ class JobStore:
                     f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                     list(row.values()),
                 )
-                added.append(job.evolve(id=int(cursor.lastrowid or 0), created_at=row["created_at"]))
+                added.append(
+                    job.evolve(id=int(cursor.lastrowid or 0), created_at=row["created_at"], updated_at=now)
+                )
         return added
 
     def save(self, job: Job) -> Job:

@@ -81,6 +81,7 @@ class Engine:
         self._heartbeat: asyncio.Task[None] | None = None
         self._closed = False
         self._adding = 0
+        self._swept: set[str] = set()  # output folders cleared of a killed run's temp files
 
     # --- lifecycle -------------------------------------------------------------------------------------
 
@@ -93,7 +94,7 @@ class Engine:
         jobs = await self.db.run(self.db.store.all, owner=self.options.owner, unfinished=True)
         resumed = [job for job in jobs if await self._claim(job)]
         for folder in {job.options.folder for job in resumed}:
-            await asyncio.to_thread(remove_stale_temp_files, Path(folder))
+            await self._sweep_once(folder)
         for job in resumed:
             self._adopt(job)
         return resumed
@@ -181,6 +182,8 @@ class Engine:
                 tr("being processed by another run (process {pid})").format(pid=pid),
             )
         job = existing.evolve(options=draft.options, source_path=draft.source_path or existing.source_path)
+        if decision == "resumed":  # a run that was killed may have left a half-written download
+            await self._sweep_once(job.options.folder)
         if decision == "new":
             job = await self.db.save(fresh_start(job))
         self._jobs[job.id] = job
@@ -188,6 +191,18 @@ class Engine:
         if decision in ("new", "resumed"):
             self._adopt(job)
         return Admission(draft.given, job, decision, message)
+
+    async def _sweep_once(self, folder: str) -> None:
+        """Remove the temp files a killed run left in `folder`: once, and never while one of our own
+        jobs may be downloading into it."""
+        if folder in self._swept or any(
+            job.result_url and job.options.folder == folder
+            for job_id, job in self._jobs.items()
+            if job_id in self._tasks
+        ):
+            return
+        self._swept.add(folder)
+        await asyncio.to_thread(remove_stale_temp_files, Path(folder))
 
     async def _claim(self, job: Job) -> bool:
         return await self.db.run(self.db.store.claim, job.id, self._engine_id)
@@ -269,9 +284,10 @@ class Engine:
         job = self._jobs.get(job_id)
         if job is None or job.id in self._tasks or job.dedupe_key.startswith("rejected:"):
             return job
+        if not await self._claim(job):  # another run took it up: its row is not ours to reset
+            return job
         job = await self.db.save(fresh_start(job))
-        if await self._claim(job):
-            self._adopt(job)
+        self._adopt(job)
         self.events.job_did_change.emit(job)
         return job
 

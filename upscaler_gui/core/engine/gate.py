@@ -39,8 +39,15 @@ class QueueGate:
             return
         self.reason = None
         self._running.set()
+        # Every parked job is woken now: not settled any more, even before those jobs run again.
+        self.parked.clear()
+        self._update_settled()
         log.jobs.info("queue resumed")
         self.events.queue_did_resume.emit()
+
+    @property
+    def running(self) -> bool:
+        return self._running.is_set()
 
     async def wait(self, job_id: int) -> None:
         """Wait here while the queue is paused (the job counts as parked)."""

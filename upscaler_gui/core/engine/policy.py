@@ -46,7 +46,9 @@ def pause_reason(exc: KieError) -> PauseReason:
         return PauseReason("key", tr("KIE refused the API key: enter a valid key, then resume."))
     if isinstance(exc, KieCreditsError):
         return PauseReason("credits", tr("Out of credits: top up on kie.ai, then resume."))
-    return PauseReason("key_limit", tr("This key reached its own limit on KIE: raise the limit, then resume."))
+    return PauseReason(
+        "key_limit", tr("This key reached its own limit on KIE: raise the limit, then resume.")
+    )
 
 
 def round_delay(round_no: int, rng: random.Random | None = None) -> float:

@@ -11,9 +11,11 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from upscaler_gui.core import log
+from upscaler_gui.core.constants import UPLOAD_REUSE_SECONDS
 from upscaler_gui.core.engine.events import PauseReason
 from upscaler_gui.core.engine.gate import QueueGate
 from upscaler_gui.core.engine.policy import Outcome, judge
@@ -69,8 +71,8 @@ class JobRunner:
         if job.submit_started_at and not job.task_id and job.state in (JobState.SUBMITTING, JobState.PAUSED):
             await self.end(job, JobState.UNKNOWN, tr(UNKNOWN_AFTER_RESTART), 0)
             return
-        if job.state == JobState.PAUSED:
-            job = await self.update(job, state=JobState.QUEUED, paused_reason=None)
+        if job.state == JobState.PAUSED:  # paused when the app stopped: back where it stands
+            job = await self.update(job, state=_unpaused_state(job), paused_reason=None)
         if job.started_at is None:
             job = await self.update(job, started_at=time.time(), error=None)
         while not job.finished:
@@ -78,20 +80,37 @@ class JobRunner:
 
     async def _step(self, job: Job) -> Job:
         if job.result_url:
-            async with self.transfer:
-                return await self._guarded(job, self.pipeline.download, patient=True)
+            return await self._guarded(job, partial(self._transferring, self.pipeline.download), patient=True)
         if job.task_id:
             await self.gate.take_slot(job.id)
             job = await self._guarded(job, self.pipeline.await_result, patient=True)
             if job.result_url or job.finished:
                 self.gate.drop_slot(job.id)
             return job
-        await self.gate.wait(job.id)  # new spending waits while paused
         if job.state == JobState.SUBMITTING:
-            await self.gate.take_slot(job.id)
-            return await self._guarded(job, self._submit)
+            await self._ready_to_create(job.id)
+            if not _upload_too_old(job):
+                return await self._guarded(job, self._submit)
+            self.gate.drop_slot(job.id)  # waited so long that KIE may have deleted the upload
+            return await self.update(job, state=JobState.QUEUED)
+        await self.gate.wait(job.id)  # new spending waits while paused
+        return await self._guarded(job, partial(self._transferring, self.pipeline.upload))
+
+    async def _transferring(self, stage: Stage, job: Job) -> Job:
+        """A stage that moves bytes, inside one of the transfer slots. The slot is held for the stage
+        only: never while the job waits on a pause or a backoff, or the jobs queued behind it would
+        wait without counting as parked, and the queue would never settle."""
         async with self.transfer:
-            return await self._guarded(job, self.pipeline.upload)
+            return await stage(job)
+
+    async def _ready_to_create(self, job_id: int) -> None:
+        """Hold an in-flight slot with the queue running; never wait on a pause while holding one."""
+        while True:
+            self.gate.drop_slot(job_id)  # none is held while waiting (after a failed task, say)
+            await self.gate.wait(job_id)  # new spending waits while paused
+            await self.gate.take_slot(job_id)
+            if self.gate.running:
+                return
 
     # --- the create ------------------------------------------------------------------------------------
 
@@ -139,7 +158,8 @@ class JobRunner:
                     job = await self.update(job, error=tr("Retrying: {cause}").format(cause=exc.user_text()))
                     await self.sleep(outcome.delay_s)
                 elif outcome.verdict == "pause":
-                    job = await self._park(job, outcome)
+                    # Back to `_step`: where the job stands after the pause decides what comes next.
+                    return await self._park(job, outcome)
                 else:
                     return await self._conclude(job, exc, outcome)
 
@@ -167,11 +187,9 @@ class JobRunner:
         assert reason is not None
         self.gate.pause(reason)
         job = await self.update(job, state=JobState.PAUSED, paused_reason=reason.message)
+        self.gate.drop_slot(job.id)  # a parked job holds no slot: others queued for one could not settle
         await self.gate.wait(job.id)
-        restored = (
-            JobState.DOWNLOADING if job.result_url else JobState.POLLING if job.task_id else JobState.QUEUED
-        )
-        return await self.update(job, state=restored, paused_reason=None)
+        return await self.update(job, state=_unpaused_state(job), paused_reason=None)
 
     async def end(self, job: Job, state: JobState, error: str | None, code: int) -> Job:
         job = await self.update(job, state=state, error=error, error_code=code, finished_at=time.time())
@@ -184,3 +202,14 @@ class JobRunner:
             return
         note = tr(BILLED_NOTE).format(task_id=job.task_id) if job.task_id else None
         await self.end(job, JobState.CANCELLED, note, 0)
+
+
+def _unpaused_state(job: Job) -> JobState:
+    """Where a paused job stands: its task on KIE (the download stage says when it downloads), or
+    waiting to be sent."""
+    return JobState.POLLING if job.task_id else JobState.QUEUED
+
+
+def _upload_too_old(job: Job) -> bool:
+    """An upload KIE may have deleted by now (a job that waited days to be sent): upload again."""
+    return job.kind != "url" and time.time() - (job.uploaded_at or 0.0) > UPLOAD_REUSE_SECONDS

@@ -8,8 +8,10 @@ the queue (pause, retry, fail).
 from __future__ import annotations
 
 import asyncio
+import filecmp
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ from upscaler_gui.core.finish import FinishOptions, finish_result
 from upscaler_gui.core.inputs import build_input
 from upscaler_gui.core.jobs import STAGE_PROGRESS, Job, JobState
 from upscaler_gui.core.kie import KieClient, TaskRecord
-from upscaler_gui.core.output import NameFields, stem_of
+from upscaler_gui.core.output import NameFields, numbered, stem_of
 from upscaler_gui.core.results import ResultImage, SavedResult, save_result
 
 Update = Callable[..., Awaitable[Job]]
@@ -36,6 +38,20 @@ def finisher(job: Job) -> Callable[[Path], ResultImage]:
     source = Path(job.source_path) if job.source_path else None
     finish_options = FinishOptions(options.output_format, options.quality, options.keep_metadata)
     return partial(finish_result, source=source, options=finish_options)
+
+
+def keep_earlier_copy(saved: SavedResult) -> SavedResult:
+    """The same result under an earlier numbered name, saved by a run that died before it could record
+    it: that copy is kept and the new one removed, so a result is never saved twice (x_crisp-1.png)."""
+    assert saved.path is not None
+    for candidate in numbered(saved.path.parent / saved.name):
+        if candidate == saved.path:
+            break
+        if candidate.is_file() and filecmp.cmp(candidate, saved.path, shallow=False):
+            saved.path.unlink()
+            log.jobs.info("%s was saved before the app stopped: kept, not saved twice", candidate.name)
+            return replace(saved, path=candidate)
+    return saved
 
 
 def task_duration(record: TaskRecord, job: Job) -> float | None:
@@ -124,9 +140,9 @@ class Pipeline:
                 continue
             self.planner.learn(task_duration(record, job))
             record.raise_for_failure()
-            return await self._to(
+            # Still "polling" until a transfer slot is free: `download` says "downloading" once it is.
+            return await self.update(
                 job,
-                JobState.DOWNLOADING,
                 result_url=record.result_urls[0],
                 cost_time_s=record.cost_time_s,
                 credits=record.credits_consumed,
@@ -136,23 +152,30 @@ class Pipeline:
 
     async def download(self, job: Job) -> Job:
         """Save the result into the job's folder; an expired link is renewed once."""
-        assert job.result_url is not None
+        url = job.result_url
+        assert url is not None
+        was_downloading = job.state == JobState.DOWNLOADING  # a run that died may have saved it already
+        job = await self._to(job, JobState.DOWNLOADING)
         finish = finisher(job)
         try:
-            saved = await self._save(job, job.result_url, finish)
+            saved = await self._save(job, url, finish)
         except ResultLinkExpiredError:
-            fresh = await self.client.fresh_download_url(job.result_url)
-            job = await self.update(
-                job, extra={**job.extra, "expired_result_url": job.result_url}, result_url=fresh
-            )
+            fresh = await self.client.fresh_download_url(url)
+            job = await self.update(job, extra={**job.extra, "expired_result_url": url}, result_url=fresh)
             saved = await self._save(job, fresh, finish)
+        if saved.path is not None and was_downloading:
+            saved = await asyncio.to_thread(keep_earlier_copy, saved)
         if saved.path is None:
             return await self._to(
-                job, JobState.SKIPPED, error=f"skipped: {saved.name} already exists in the output folder"
+                job,
+                JobState.SKIPPED,
+                error=f"skipped: {saved.name} already exists in the output folder",
+                finished_at=time.time(),
             )
         return await self._to(
             job,
             JobState.DONE,
+            finished_at=time.time(),
             output_path=str(saved.path),
             out_width=saved.image.width,
             out_height=saved.image.height,
