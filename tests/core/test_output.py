@@ -127,3 +127,27 @@ def test_stale_temp_files_are_cleaned(tmp_path: Path) -> None:
     (tmp_path / "keep.png").write_bytes(b"x")
     assert remove_stale_temp_files(tmp_path) == 1
     assert [p.name for p in tmp_path.iterdir()] == ["keep.png"]
+
+
+def test_a_temp_file_another_live_process_is_writing_is_left_alone(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    writer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        live = tmp_path / f".crisp-{writer.pid}-abc.part"
+        live.write_bytes(b"being written")
+        dead = tmp_path / ".crisp-999999999-def.part"
+        dead.write_bytes(b"left by a killed run")
+        assert remove_stale_temp_files(tmp_path) == 1
+        assert live.exists() and not dead.exists()
+    finally:
+        writer.kill()
+        writer.wait()
+
+
+def test_our_temp_names_carry_our_pid(tmp_path: Path) -> None:
+    import os
+
+    with temp_file(tmp_path) as (path, _stream):
+        assert path.name.startswith(f".crisp-{os.getpid()}-") and path.name.endswith(".part")

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from upscaler_gui.core.engine import pacer as pacer_module
-from upscaler_gui.core.engine.pacer import DEFAULT_HOLD_S, WINDOW_MARGIN, Limit, Pacer, SlidingWindow
+from upscaler_gui.core.engine.pacer import DEFAULT_HOLD_S, Limit, Pacer, SlidingWindow
 
 _real_sleep = asyncio.sleep
 
@@ -63,9 +63,10 @@ async def test_never_more_than_the_limit_in_any_window(fake_time: FakeTime) -> N
     times = await acquire_all(window, fake_time, 150)
     assert len(times) == 150
     assert most_in_any_window(times, 10.0) == 20  # KIE's window: full use, never over
-    assert most_in_any_window(times, 10.0 * WINDOW_MARGIN) <= 20  # not even in the margin window
-    # ...and no slower than the limit allows: 150 at 20 per 10.5 s start within 7 full windows.
-    assert times[-1] - times[0] <= (150 // 20) * 10.0 * WINDOW_MARGIN + 1e-6
+    assert most_in_any_window(times, window.window) <= 20  # not even in the margin window
+    assert 10.0 < window.window <= 10.25  # a margin for arrival jitter, a small one
+    # ...and no slower than the limit allows: 150 at 20 per 10.25 s start within 7 full windows.
+    assert times[-1] - times[0] <= (150 // 20) * window.window + 1e-6
 
 
 async def test_never_over_with_requests_arriving_at_random(fake_time: FakeTime) -> None:
@@ -127,10 +128,10 @@ async def test_the_rate_recovers_step_by_step(fake_time: FakeTime) -> None:
     assert allowed[0] < 10 and allowed[-1] == 10
     raised_at = [seen[i + 1][0] for i, step in enumerate(steps) if step == 1]
     gaps = [b - a for a, b in itertools.pairwise(raised_at)]
-    assert all(gap >= 1.0 * WINDOW_MARGIN - 1e-9 for gap in gaps), "at most one step per window"
+    assert all(gap >= window.window - 1e-9 for gap in gaps), "at most one step per window"
     # While slowed, each window carries no more than the rate allowed then.
     for i, (start, _) in enumerate(seen):
-        in_window = [a for t, a in seen[i:] if t < start + 1.0 * WINDOW_MARGIN]
+        in_window = [a for t, a in seen[i:] if t < start + window.window]
         assert len(in_window) <= max(in_window)
 
 

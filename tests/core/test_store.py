@@ -146,10 +146,22 @@ def test_add_many_is_one_batch_with_ids(tmp_path: Path) -> None:
     store.close()
 
 
-def test_wal_and_full_sync(tmp_path: Path) -> None:
+def test_wal_and_full_sync_for_the_writes_around_a_create(tmp_path: Path) -> None:
     path = tmp_path / "jobs.db"
     store = JobStore(path)
-    assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL: a kill loses nothing in WAL
+    seen: list[int] = []
+    real_tx = store._tx
+
+    def watching_tx():  # type: ignore[no-untyped-def]
+        seen.append(store._db.execute("PRAGMA synchronous").fetchone()[0])
+        return real_tx()
+
+    store._tx = watching_tx  # type: ignore[method-assign]
+    job = store.add(full_job(tmp_path))
+    store.save(job.evolve(task_id="task_1"), durable=True)
+    store.save(job.evolve(progress=0.5))
+    assert seen[-2:] == [2, 1]  # FULL (fsync'd) for the durable write only
     store.close()
     with sqlite3.connect(path) as db:  # WAL is a property of the file: another connection sees it
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

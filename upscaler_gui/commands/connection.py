@@ -7,6 +7,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from upscaler_gui.core import settings
 from upscaler_gui.core.constants import ENV_DATA_DIR
@@ -21,6 +22,14 @@ class Connection:
     api_base: str | None
     upload_base: str | None
     demo: bool
+
+    @property
+    def store_path(self) -> Path | None:
+        """The demo keeps its own job store: its uploads and results live on a server that is gone
+        after the run, so a real run must never reuse them (nor skip an image as "already done")."""
+        from upscaler_gui.core.store import demo_store_path
+
+        return demo_store_path() if self.demo else None
 
 
 @contextlib.contextmanager

@@ -33,7 +33,7 @@ def output_options(args: argparse.Namespace) -> OutputOptions:
     if not 1 <= args.concurrency <= 100:
         raise UpscalerError(f"--concurrency must be between 1 and 100, not {args.concurrency}.")
     return OutputOptions(
-        folder=str(Path(args.out).expanduser().absolute()),
+        folder=str(Path(args.out).expanduser().resolve()),
         template=args.template,
         on_conflict=args.on_conflict,
         output_format=validate_format(args.format),
@@ -95,6 +95,7 @@ class _Batch:
                 api_base=self.connection.api_base,
                 upload_base=self.connection.upload_base,
                 options=self.engine_options,
+                store_path=self.connection.store_path,
             ) as engine:
                 engine.events.job_did_change.connect(self.reporter.job_changed)
                 engine.events.queue_did_pause.connect(self._paused)

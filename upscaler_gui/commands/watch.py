@@ -111,6 +111,7 @@ class _WatchSession:
                 api_base=self.connection.api_base,
                 upload_base=self.connection.upload_base,
                 options=self.engine_options,
+                store_path=self.connection.store_path,
                 resume=True,  # jobs this folder's last run left under way go on
             ) as engine:
                 watcher = FolderWatcher(engine, self.options)

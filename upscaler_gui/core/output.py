@@ -131,7 +131,7 @@ def is_temp_name(name: str) -> bool:
 def temp_file(folder: Path) -> Iterator[tuple[Path, BinaryIO]]:
     """A hidden temp file in `folder`, removed on any failure (also when the caller moved it away)."""
     ensure_folder(folder)
-    path = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex}{TEMP_SUFFIX}"
+    path = folder / f"{TEMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex}{TEMP_SUFFIX}"
     try:
         with path.open("w+b") as stream:
             yield path, stream
@@ -197,13 +197,27 @@ def _rename_new(temp: Path, target: Path) -> bool:
     return True
 
 
+def _writer_alive(name: str) -> bool:
+    """Whether the process that is writing this temp file still runs (its pid is in the name)."""
+    pid_text = name[len(TEMP_PREFIX) :].split("-", 1)[0]
+    if not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return False  # ours from an earlier run of this engine, or an older name: stale
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, not ours to signal
+    return True
+
+
 def remove_stale_temp_files(folder: Path) -> int:
-    """Remove temp files a killed run left behind; returns how many."""
+    """Remove temp files a killed run left behind (not those another live process is writing)."""
     removed = 0
     if not folder.is_dir():
         return 0
     for entry in folder.iterdir():
-        if is_temp_name(entry.name) and entry.is_file():
+        if is_temp_name(entry.name) and entry.is_file() and not _writer_alive(entry.name):
             with contextlib.suppress(OSError):
                 entry.unlink()
                 removed += 1

@@ -24,6 +24,7 @@ from upscaler_gui.core.jobs import Job, OutputOptions
 from upscaler_gui.core.redact import register_secret
 from upscaler_gui.core.settings import Settings, default_output_dir
 from upscaler_gui.core.sources import Item, expand
+from upscaler_gui.core.store import demo_store_path
 from upscaler_gui.ui.watching import WatchController
 
 OWNER = "gui"
@@ -39,7 +40,7 @@ class Connection:
 
 
 def output_options(settings: Settings) -> OutputOptions:
-    folder = settings.output_dir or str(default_output_dir())
+    folder = str(Path(settings.output_dir or default_output_dir()).expanduser().resolve())
     return OutputOptions(
         folder=folder,
         template=settings.template,
@@ -95,6 +96,7 @@ class EngineController(QObject):
                     options=options,
                     events=events,
                     resume=True,
+                    store_path=demo_store_path() if connection.demo else None,
                 )
             )
             self._stack, self.connection = stack, connection

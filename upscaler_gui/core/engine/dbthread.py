@@ -28,8 +28,8 @@ class AsyncJobStore:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, partial(fn, *args, **kwargs))
 
-    async def save(self, job: Job) -> Job:
-        return await self.run(self.store.save, job)
+    async def save(self, job: Job, *, durable: bool = False) -> Job:
+        return await self.run(self.store.save, job, durable=durable)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +82,7 @@ class Engine:
         self._heartbeat: asyncio.Task[None] | None = None
         self._closed = False
         self._adding = 0
+        self._admitting = asyncio.Lock()
         self._swept: set[str] = set()  # output folders cleared of a killed run's temp files
 
     # --- lifecycle -------------------------------------------------------------------------------------
@@ -153,7 +155,10 @@ class Engine:
                 if draft.dedupe_key in by_key and not draft.dedupe_key.startswith("rejected:"):
                     admissions.append(Admission(draft.given, by_key[draft.dedupe_key], "duplicate"))
                     continue
-                admission = await self._admit(draft, retry_failed=retry_failed, retry_unknown=retry_unknown)
+                async with self._admitting:  # find-then-add must not interleave (drops + a watcher)
+                    admission = await self._admit(
+                        draft, retry_failed=retry_failed, retry_unknown=retry_unknown
+                    )
                 by_key[draft.dedupe_key] = admission.job
                 admissions.append(admission)
         finally:
@@ -164,7 +169,12 @@ class Engine:
 
     async def _admit(self, draft: Job, *, retry_failed: bool, retry_unknown: bool) -> Admission:
         existing = await self.db.run(self.db.store.find, draft.dedupe_key, draft.options.folder)
-        if existing is None or existing.dedupe_key.startswith("rejected:"):
+        if existing is not None and existing.dedupe_key.startswith("rejected:"):
+            job = await self.db.save(existing.evolve(error=draft.error, finished_at=time.time()))
+            self._jobs[job.id] = job  # the same refused input again: one row, not one per run
+            self.events.job_did_change.emit(job)
+            return Admission(draft.given, job, "new")
+        if existing is None:
             job = await self.db.run(self.db.store.add, draft)
             self._jobs[job.id] = job
             self.events.job_did_change.emit(job)
@@ -257,7 +267,8 @@ class Engine:
 
     async def _update(self, job: Job, **changes: Any) -> Job:
         """Change a job, write it to disk, then tell the listeners."""
-        job = await self.db.save(job.evolve(**changes))
+        durable = bool(changes.pop("durable", False))
+        job = await self.db.save(job.evolve(**changes), durable=durable)
         if job.id in self._jobs:
             self._jobs[job.id] = job
         self.events.job_did_change.emit(job)

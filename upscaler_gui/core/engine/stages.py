@@ -121,9 +121,13 @@ class Pipeline:
         task_input, error = build_input({"image": job.upload_url or job.source_url or ""})
         if error or task_input is None:
             raise InputError(error or "")
-        job = await self._to(job, JobState.SUBMITTING, submit_started_at=time.time(), creates=job.creates + 1)
+        job = await self._to(
+            job, JobState.SUBMITTING, submit_started_at=time.time(), creates=job.creates + 1, durable=True
+        )
         task_id = await self.client.create_task(task_input["image"], callback_url=self.callback_url)
-        return await self._to(job, JobState.POLLING, task_id=task_id, task_created_at=time.time())
+        return await self._to(
+            job, JobState.POLLING, task_id=task_id, task_created_at=time.time(), durable=True
+        )
 
     # --- wait for the result ------------------------------------------------------------------------------
 
