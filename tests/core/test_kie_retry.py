@@ -195,7 +195,7 @@ async def test_a_create_that_may_have_reached_kie_is_unknown_and_not_repeated(ex
         await call_with_retries(fn, is_create=True, sleep=Sleeps())
     assert fn.calls == 1
     assert caught.value.__cause__ is exc
-    assert "the task may exist and be billed" in caught.value.message
+    assert "the task may exist and be billed" in caught.value.message.lower()
     assert "kie.ai" in caught.value.hint
 
 

@@ -151,3 +151,12 @@ def test_default_limits_are_kies() -> None:
     pacer = Pacer()
     assert pacer.windows["create"].limit == Limit(20, 10.0)
     assert pacer.windows["record"].limit == Limit(10, 1.0)
+
+
+async def test_creates_of_a_run_killed_a_moment_ago_still_count(fake_time: FakeTime) -> None:
+    window = SlidingWindow(Limit(20, 10.0), clock=fake_time.clock)
+    window.seed([0.5 + i * 0.1 for i in range(18)] + [30.0])  # 18 sent in the last 2.3 s, one long ago
+    start = fake_time.clock()
+    times = await acquire_all(window, fake_time, 4)
+    assert [t - start for t in times[:2]] == [0.0, 0.0]  # room for two more in this window...
+    assert times[2] - start > 7.0  # ...the third waits until the earlier run's creates age out

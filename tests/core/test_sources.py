@@ -53,7 +53,8 @@ def test_missing_path_is_rejected_with_its_name(tmp_path: Path) -> None:
         ("ftp://example.com/a.png", "Only http and https"),
         ("file:///etc/passwd", "Only http and https"),
         ("https:///nohost.png", "no valid host"),
-        ("http://exa mple.com/a.png", "no valid host"),
+        ("http://exa mple.com/a.png", "contains a space"),
+        ("https://example.com/my photo.png", "contains a space"),
         ("http://[::1/a.png", "not a valid URL"),
     ],
 )

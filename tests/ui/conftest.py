@@ -11,14 +11,27 @@ from collections.abc import Iterator
 import pytest
 
 
-@pytest.fixture
-def qloop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
-    """A qasync loop on the test's QApplication: asyncio and Qt events run together, as in the app."""
+@pytest.fixture(scope="session")
+def _session_qloop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
+    """One qasync loop for the whole session, as the app has one for its lifetime.
+
+    A loop per test leaks: qasync's close() only marks its timer object stopped, its Qt timers stay
+    registered, and when the cyclic GC frees that object on a worker thread, Qt later fires a timer
+    at freed memory (a segfault seen in full runs). Closed once, on the main thread, at the end.
+    """
+    import gc
+
     import qasync
 
     loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
     yield loop
-    loop.run_until_complete(asyncio.sleep(0))
-    asyncio.set_event_loop(None)
     loop.close()
+    gc.collect()
+
+
+@pytest.fixture
+def qloop(_session_qloop: asyncio.AbstractEventLoop) -> Iterator[asyncio.AbstractEventLoop]:
+    """The session's qasync loop, current for this test: asyncio and Qt events run together."""
+    asyncio.set_event_loop(_session_qloop)
+    yield _session_qloop
+    asyncio.set_event_loop(None)

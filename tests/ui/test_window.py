@@ -116,7 +116,9 @@ def test_paste_from_the_clipboard(tmp_path: Path, qloop) -> None:
         a = write_image(tmp_path / "pasted.png", "PNG", (20, 20))
         async with window_env(tmp_path) as env:
             await env.connect()
-            QGuiApplication.clipboard().setMimeData(file_mime(a))
+            # Text, as a copied path pastes; a QMimeData made here would stay owned by Python while
+            # the clipboard keeps a pointer to it (a crash at the next clipboard access or at exit).
+            QGuiApplication.clipboard().setText(str(a))
             env.window.paste_action.trigger()
             await env.all_finished(1)
             assert env.jobs()[0].state == JobState.DONE

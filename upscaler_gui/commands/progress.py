@@ -120,15 +120,13 @@ class BatchReporter:
         return sum(used) if used else None
 
     def counts(self) -> Counter[str]:
+        """Inputs by how they ended; those left under way (Ctrl+C) count as unfinished (kept)."""
         return Counter(line.status or "unfinished" for line in self.inputs)
 
     def summary(self, credits_used: float | None) -> str:
         counts = self.counts()
-        parts = [
-            f"{counts[s]} {s}"
-            for s in ("done", "failed", "skipped", "unknown", "cancelled", "paused")
-            if counts[s]
-        ]
+        statuses = ("done", "failed", "skipped", "unknown", "cancelled", "paused", "unfinished")
+        parts = [f"{counts[s]} {s}" for s in statuses if counts[s]]
         text = f"{len(self.inputs)} input(s): " + (", ".join(parts) or "nothing to do")
         if credits_used is not None:
             text += f" · {credits_used:g} credits"

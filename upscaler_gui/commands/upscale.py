@@ -17,7 +17,7 @@ from upscaler_gui.commands.connection import Connection, connection_from_args
 from upscaler_gui.commands.progress import BatchReporter
 from upscaler_gui.core import log
 from upscaler_gui.core.engine import EngineOptions, PauseReason, open_engine
-from upscaler_gui.core.errors import UpscalerError
+from upscaler_gui.core.errors import KieAuthError, UpscalerError
 from upscaler_gui.core.jobs import OutputOptions
 from upscaler_gui.core.output import validate_template
 from upscaler_gui.core.sources import Item, expand
@@ -110,9 +110,9 @@ class _Batch:
                 return self._exit_code()
         except asyncio.CancelledError:
             return EXIT_INTERRUPTED
-        except UpscalerError as exc:
+        except UpscalerError as exc:  # before any job ran: a key that cannot be a key, a store, a URL
             print(f"upscaler-gui upscale: {exc.user_text()}", file=sys.stderr)
-            return EXIT_FAILED
+            return EXIT_KEY_REFUSED if isinstance(exc, KieAuthError) else EXIT_FAILED
         finally:
             loop.remove_signal_handler(signal.SIGTERM)
 

@@ -7,6 +7,7 @@ only (KIE states none; upstream Recraft does).
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -105,10 +106,11 @@ def check_size(size: int) -> None:
     if size == 0:
         raise ImageError(tr("The file is empty (0 bytes)."), hint=tr("Choose the image again."))
     if size > MAX_IMAGE_BYTES:
+        shown, limit = format_bytes(size), format_bytes(MAX_IMAGE_BYTES)
+        if shown == limit:  # just over: rounded, both would read "10.0 MB"
+            shown, limit = f"{size:,} bytes", f"{MAX_IMAGE_BYTES:,} bytes"
         raise ImageError(
-            tr("The image is {size}; KIE accepts at most {limit}.").format(
-                size=format_bytes(size), limit=format_bytes(MAX_IMAGE_BYTES)
-            ),
+            tr("The image is {size}; KIE accepts at most {limit}.").format(size=shown, limit=limit),
             hint=tr("Save it smaller (for example as JPEG) and add it again."),
         )
 
@@ -173,10 +175,18 @@ def _decode(stream: BinaryIO, expected: str) -> tuple[int, int]:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageError(
             tr("The {fmt} image is truncated or damaged and cannot be decoded ({cause}).").format(
-                fmt=expected, cause=str(exc) or type(exc).__name__
+                fmt=expected, cause=decode_cause(exc)
             ),
             hint=tr("Export it again from its source."),
         ) from None
+
+
+def decode_cause(exc: BaseException) -> str:
+    """Pillow's reason, without the Python objects some of its messages quote."""
+    if isinstance(exc, UnidentifiedImageError):
+        return tr("its data does not form an image")
+    text = re.sub(r"\s*<[^>]*>", "", str(exc)).strip()
+    return text or type(exc).__name__
 
 
 def pixel_warnings(width: int, height: int) -> tuple[str, ...]:

@@ -106,6 +106,24 @@ def render_name(template: str, values: NameFields) -> str:
     return f"{safe_stem(stem)}.{safe_stem(ext) or values.ext}"
 
 
+# Fields whose value is only known once the result exists (or that change by the minute).
+_KNOWN_LATE = frozenset({"task_id", "width", "height", "time"})
+_FORMAT_EXT = {"png": "png", "jpeg": "jpg", "webp": "webp"}
+
+
+def predicted_name(template: str, stem: str, output_format: str, input_ext: str | None, n: int) -> str | None:
+    """The result's name as it will be, when it can be known before the task runs; else None.
+
+    The extension is the converted format's, or else the input's (the result keeps the format it is
+    given, as measured with the sim; a different real format only means the check finds nothing).
+    """
+    ext = _FORMAT_EXT.get(output_format) or input_ext
+    names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    if not ext or names & _KNOWN_LATE:
+        return None
+    return render_name(template, NameFields(stem=stem, ext=ext, n=n))
+
+
 def safe_stem(text: str, limit: int = MAX_NAME_BYTES) -> str:
     """A name part that cannot leave the folder, hide itself, or be reserved on Windows."""
     text = unicodedata.normalize("NFC", text)

@@ -26,6 +26,7 @@ SourceKind = Literal["file", "url", "data"]
 IMAGE_SUFFIXES = frozenset(
     ".png .jpg .jpeg .jpe .jfif .webp .gif .bmp .tif .tiff .heic .heif .avif .jxl .psd .ico".split()
 )
+NO_IMAGES_IN_FOLDER = "No image in this folder (PNG, JPEG and WEBP count; hidden and partial files do not)."
 PARTIAL_SUFFIXES = (".part", ".crdownload", ".tmp", ".download", ".partial", ".!qb", ".opdownload")
 
 
@@ -83,7 +84,12 @@ def check_url(url: str) -> str:
                 scheme=parts.scheme or tr("no scheme")
             )
         )
-    if not host or any(ch.isspace() for ch in text):
+    if any(ch.isspace() for ch in text):
+        raise InputError(
+            tr("This link contains a space."),
+            hint=tr("Write %20 in its place, or give each link separately."),
+        )
+    if not host:
         raise InputError(tr("This link has no valid host name."), hint=tr("Copy the full image address."))
     return text
 
@@ -117,7 +123,8 @@ def classify(given: str, *, base: Path | None = None) -> Iterator[Item]:
     if base is not None and not path.is_absolute():
         path = base / path
     if path.is_dir():
-        yield from walk_folder(path)
+        found = list(walk_folder(path))
+        yield from found or [Rejected(given, tr(NO_IMAGES_IN_FOLDER))]
     elif path.exists():
         yield Source("file", given, path=path.absolute())
     else:

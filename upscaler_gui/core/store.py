@@ -212,6 +212,15 @@ class JobStore:
             rows = self._db.execute(query + " ORDER BY id", args).fetchall()
         return [_from_row(row) for row in rows]
 
+    def recent_creates(self, within_s: float) -> list[float]:
+        """Wall-clock times of creates sent in the last `within_s` seconds, by any run on this store."""
+        since = time.time() - within_s
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT submit_started_at FROM jobs WHERE submit_started_at > ?", (since,)
+            ).fetchall()
+        return [row[0] for row in rows]
+
     def delete(self, job_id: int) -> None:
         with self._tx() as db:
             db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))

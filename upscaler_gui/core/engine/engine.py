@@ -13,7 +13,7 @@ import contextlib
 import functools
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,7 @@ class Engine:
     async def start(self, *, resume: bool = False) -> list[Job]:
         """Register with the store; with `resume`, take up this owner's unfinished jobs."""
         self._engine_id = await self.db.run(self.db.store.register_engine)
+        await self._seed_pacer()
         self._heartbeat = asyncio.create_task(self._beat(), name="engine-heartbeat")
         if not resume:
             return []
@@ -100,6 +101,12 @@ class Engine:
         for job in resumed:
             self._adopt(job)
         return resumed
+
+    async def _seed_pacer(self) -> None:
+        """Creates a run killed a moment ago sent still count in KIE's window: start from them."""
+        window = self.pacer.windows["create"]
+        sent = await self.db.run(self.db.store.recent_creates, window.window)
+        window.seed([time.time() - at for at in sent])
 
     async def close(self) -> None:
         """Stop every job where it is (each resumes at the next start) and release the store."""
@@ -153,14 +160,15 @@ class Engine:
             for item in items:
                 draft = await asyncio.to_thread(draft_job, item, options, self.options.owner)
                 if draft.dedupe_key in by_key and not draft.dedupe_key.startswith("rejected:"):
-                    admissions.append(Admission(draft.given, by_key[draft.dedupe_key], "duplicate"))
+                    admissions.append(Admission(item.given, by_key[draft.dedupe_key], "duplicate"))
                     continue
                 async with self._admitting:  # find-then-add must not interleave (drops + a watcher)
                     admission = await self._admit(
                         draft, retry_failed=retry_failed, retry_unknown=retry_unknown
                     )
                 by_key[draft.dedupe_key] = admission.job
-                admissions.append(admission)
+                # Reported as the user gave it (the store keeps a data: URI shortened).
+                admissions.append(replace(admission, given=item.given))
         finally:
             self._adding -= 1
         if not self._tasks and not self._adding:
@@ -182,7 +190,12 @@ class Engine:
                 await self._claim(job)
                 self._adopt(job)
             return Admission(draft.given, job, "new")
-        decision, message = decide(existing, retry_failed=retry_failed, retry_unknown=retry_unknown)
+        decision, message = decide(
+            existing,
+            retry_failed=retry_failed,
+            retry_unknown=retry_unknown,
+            on_conflict=draft.options.on_conflict,
+        )
         if decision in ("new", "resumed") and not await self._claim(existing):
             pid = await self.db.run(self.db.store.holder_pid, existing.id)
             return Admission(

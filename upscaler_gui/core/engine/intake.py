@@ -57,8 +57,9 @@ def save_data_input(data: bytes) -> tuple[Path, str]:
 
 def draft_job(item: Item, options: OutputOptions, owner: str) -> Job:
     """A new job for an item, before it has an id. Runs in a worker thread (it hashes files)."""
-    if isinstance(item, Rejected):
-        return _rejected(item.given, item.error, options, owner)
+    if isinstance(item, Rejected):  # a refused data: URI is shown shortened, like an accepted one
+        given = preview_value(item.given) if item.given.startswith("data:") else item.given
+        return _rejected(given, item.error, options, owner)
     if item.kind == "url" and item.url:
         return Job(0, "url", item.given, f"url:{item.url}", options, owner, source_url=item.url)
     if item.kind == "data":
@@ -91,9 +92,15 @@ def _rejected(given: str, error: str, options: OutputOptions, owner: str) -> Job
     return Job(0, "file", given, f"rejected:{given}", options, owner, state=JobState.FAILED, error=error)
 
 
-def decide(existing: Job, *, retry_failed: bool, retry_unknown: bool) -> tuple[Decision, str]:
+def decide(
+    existing: Job, *, retry_failed: bool, retry_unknown: bool, on_conflict: str = "rename"
+) -> tuple[Decision, str]:
     """What to do with an input that already has a job for the same output folder."""
     state = existing.state
+    taken = existing.extra.get("name_taken_by")
+    if state == JobState.SKIPPED and on_conflict == "skip" and taken and Path(taken).exists():
+        # Asked again to skip: it would pay for a new task only to throw the result away again.
+        return "skipped", tr("skipped: {path} already exists").format(path=taken)
     if state == JobState.DONE:
         if existing.output_path and Path(existing.output_path).exists():
             return "skipped", tr("already done: {path}").format(path=existing.output_path)

@@ -77,6 +77,13 @@ class SlidingWindow:
     def allowed(self) -> int:
         return int(self._allowed)
 
+    def seed(self, seconds_ago: list[float]) -> None:
+        """Count requests sent before this window existed (an earlier run, killed a moment ago)."""
+        now = self._clock()
+        for ago in sorted(seconds_ago, reverse=True):
+            if 0 <= ago < self.window:
+                self._times.append(now - ago)
+
     def slow_down(self, retry_after: float | None) -> None:
         now = self._clock()
         self.rate_limited += 1

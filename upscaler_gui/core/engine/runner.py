@@ -141,10 +141,13 @@ class JobRunner:
 
     async def _guarded(self, job: Job, stage: Stage, *, patient: bool = False) -> Job:
         """Run a stage; apply the error policy until it succeeds or the job ends."""
-        rounds = 0
+        rounds, noted = 0, False
         while True:
             try:
-                return await stage(job)
+                done = await stage(job)
+                if noted and done.error == job.error:
+                    done = await self.update(done, error=None)  # the retries worked: nothing to report
+                return done
             except UpscalerError as exc:
                 job = self.jobs.get(job.id, job)
                 outcome = judge(
@@ -156,6 +159,7 @@ class JobRunner:
                 if outcome.verdict in ("wait", "retry"):
                     rounds += outcome.verdict == "retry"
                     job = await self.update(job, error=tr("Retrying: {cause}").format(cause=exc.user_text()))
+                    noted = True
                     await self.sleep(outcome.delay_s)
                 elif outcome.verdict == "pause":
                     # Back to `_step`: where the job stands after the pause decides what comes next.

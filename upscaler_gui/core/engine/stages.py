@@ -22,10 +22,11 @@ from upscaler_gui.core.engine.dbthread import AsyncJobStore
 from upscaler_gui.core.engine.polling import PollPlanner
 from upscaler_gui.core.errors import InputError, ResultLinkExpiredError
 from upscaler_gui.core.finish import FinishOptions, finish_result
+from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.inputs import build_input
 from upscaler_gui.core.jobs import STAGE_PROGRESS, Job, JobState
 from upscaler_gui.core.kie import KieClient, TaskRecord
-from upscaler_gui.core.output import NameFields, numbered, stem_of
+from upscaler_gui.core.output import NameFields, numbered, predicted_name, stem_of
 from upscaler_gui.core.results import ResultImage, SavedResult, save_result
 
 Update = Callable[..., Awaitable[Job]]
@@ -88,13 +89,34 @@ class Pipeline:
 
     # --- check and upload -----------------------------------------------------------------------------
 
+    async def _skipped(self, job: Job, taken: str) -> Job:
+        return await self._to(
+            job,
+            JobState.SKIPPED,
+            error=tr("skipped: {name} already exists in the output folder").format(name=Path(taken).name),
+            extra={**job.extra, "name_taken_by": taken},
+            finished_at=time.time(),
+        )
+
+    def _name_taken(self, job: Job, ext: str | None) -> str | None:
+        """With `skip`, a result name known before anything is sent and already taken: nothing to pay."""
+        options = job.options
+        if options.on_conflict != "skip":
+            return None
+        name = predicted_name(options.template, job.input_stem, options.output_format, ext, job.id)
+        path = Path(options.folder) / name if name else None
+        return str(path) if path is not None and path.exists() else None
+
     async def upload(self, job: Job) -> Job:
         """Local checks, then a URL KIE can fetch: the link itself, a recent upload, or a new upload."""
         if job.kind == "url":
-            return await self._to(job, JobState.SUBMITTING)
+            taken = self._name_taken(job, None)
+            return await (self._skipped(job, taken) if taken else self._to(job, JobState.SUBMITTING))
         job = await self._to(job, JobState.UPLOADING)
         path = Path(job.source_path or "")
         info = await asyncio.to_thread(images.check_file, path)
+        if taken := self._name_taken(job, info.extension):
+            return await self._skipped(job, taken)
         job = await self.update(
             job, in_width=info.width, in_height=info.height, in_bytes=info.size_bytes, warnings=info.warnings
         )
@@ -170,15 +192,12 @@ class Pipeline:
         if saved.path is not None and was_downloading:
             saved = await asyncio.to_thread(keep_earlier_copy, saved)
         if saved.path is None:
-            return await self._to(
-                job,
-                JobState.SKIPPED,
-                error=f"skipped: {saved.name} already exists in the output folder",
-                finished_at=time.time(),
-            )
+            taken = str(Path(job.options.folder) / saved.name)
+            return await self._skipped(job, taken)
         return await self._to(
             job,
             JobState.DONE,
+            error=None,
             finished_at=time.time(),
             output_path=str(saved.path),
             out_width=saved.image.width,

@@ -88,9 +88,7 @@ def outcome_unknown(exc: KieError) -> CreateOutcomeUnknownError:
     elif isinstance(exc, KieConnectionError):
         reason = tr("The connection dropped after the request was sent; the task may exist and be billed.")
     elif isinstance(exc, KieServerError):
-        reason = tr("KIE answered with a server error ({message}); the task may exist and be billed.").format(
-            message=exc.message.rstrip(".")
-        )
+        reason = tr("{message} The task may exist and be billed.").format(message=exc.message)
     else:
         reason = tr("KIE's answer could not be read; the task may exist and be billed.")
     return CreateOutcomeUnknownError(reason, hint=tr(_UNKNOWN_HINT), http_status=exc.http_status)
