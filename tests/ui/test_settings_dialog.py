@@ -79,41 +79,41 @@ def click_ok(dialog: SettingsDialog) -> None:
 
 def test_fields_show_the_given_settings(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot, CUSTOM)
-    assert dialog._folder_edit.text() == "/tmp/results"
-    assert dialog._template_edit.text() == "{date}_{stem}.{ext}"
-    assert dialog._conflict_combo.currentData() == "skip"
-    assert dialog._format_combo.currentData() == "webp"
-    assert dialog._quality_spin.value() == 80
-    assert not dialog._metadata_check.isChecked()
-    assert dialog._concurrency_spin.value() == 7
-    assert dialog._cost_spin.value() == pytest.approx(0.75)
-    assert dialog._language_combo.currentText() == "Русский"
-    assert not dialog._auto_start_check.isChecked()
+    assert dialog._results.folder_edit.text() == "/tmp/results"
+    assert dialog._results.template_edit.text() == "{date}_{stem}.{ext}"
+    assert dialog._results.conflict_combo.currentData() == "skip"
+    assert dialog._results.format_combo.currentData() == "webp"
+    assert dialog._results.quality_spin.value() == 80
+    assert not dialog._results.metadata_check.isChecked()
+    assert dialog._queue.concurrency_spin.value() == 7
+    assert dialog._queue.cost_spin.value() == pytest.approx(0.75)
+    assert dialog._appearance.language_combo.currentText() == "Русский"
+    assert not dialog._queue.auto_start_check.isChecked()
     assert dialog.current_settings() == CUSTOM
 
 
 def test_defaults_show_the_default_folder_and_cost(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot)
-    assert dialog._folder_edit.text() == ""
-    assert dialog._folder_edit.placeholderText() == str(settings_store.default_output_dir())
-    assert dialog._cost_spin.value() == pytest.approx(0.5)
-    assert dialog._language_combo.currentData() == ""
+    assert dialog._results.folder_edit.text() == ""
+    assert dialog._results.folder_edit.placeholderText() == str(settings_store.default_output_dir())
+    assert dialog._queue.cost_spin.value() == pytest.approx(0.5)
+    assert dialog._appearance.language_combo.currentData() == ""
     assert dialog.current_settings() == Settings()
 
 
 def test_editing_then_ok_emits_the_new_settings_and_closes(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot, CUSTOM)
     saved = Saved(dialog)
-    dialog._folder_edit.setText("  ~/upscaled  ")
-    dialog._template_edit.setText("{stem}-{n}.{ext}")
-    dialog._conflict_combo.setCurrentIndex(dialog._conflict_combo.findData("overwrite"))
-    dialog._format_combo.setCurrentIndex(dialog._format_combo.findData("jpeg"))
-    dialog._quality_spin.setValue(65)
-    dialog._metadata_check.setChecked(True)
-    dialog._concurrency_spin.setValue(50)
-    dialog._cost_spin.setValue(1.239)  # two decimals shown, two kept
-    dialog._auto_start_check.setChecked(True)
-    dialog._language_combo.setCurrentIndex(dialog._language_combo.findData("en"))
+    dialog._results.folder_edit.setText("  ~/upscaled  ")
+    dialog._results.template_edit.setText("{stem}-{n}.{ext}")
+    dialog._results.conflict_combo.setCurrentIndex(dialog._results.conflict_combo.findData("overwrite"))
+    dialog._results.format_combo.setCurrentIndex(dialog._results.format_combo.findData("jpeg"))
+    dialog._results.quality_spin.setValue(65)
+    dialog._results.metadata_check.setChecked(True)
+    dialog._queue.concurrency_spin.setValue(50)
+    dialog._queue.cost_spin.setValue(1.239)  # two decimals shown, two kept
+    dialog._queue.auto_start_check.setChecked(True)
+    dialog._appearance.language_combo.setCurrentIndex(dialog._appearance.language_combo.findData("en"))
     click_ok(dialog)
     assert saved.calls == [
         (
@@ -138,16 +138,16 @@ def test_editing_then_ok_emits_the_new_settings_and_closes(qtbot: QtBot) -> None
 
 def test_spin_boxes_keep_to_their_ranges(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot)
-    dialog._concurrency_spin.setValue(500)
-    dialog._quality_spin.setValue(0)
-    assert (dialog._concurrency_spin.value(), dialog._quality_spin.value()) == (50, 1)
+    dialog._queue.concurrency_spin.setValue(500)
+    dialog._results.quality_spin.setValue(0)
+    assert (dialog._queue.concurrency_spin.value(), dialog._results.quality_spin.value()) == (50, 1)
 
 
 def test_cancel_and_escape_emit_nothing(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot)
     saved = Saved(dialog)
-    dialog._template_edit.setText("{stem}.{ext}")
-    qtbot.keyClick(dialog._template_edit, Qt.Key.Key_Escape)
+    dialog._results.template_edit.setText("{stem}.{ext}")
+    qtbot.keyClick(dialog._results.template_edit, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
     dialog.open()
     buttons = dialog.findChild(QDialogButtonBox)
@@ -160,16 +160,16 @@ def test_cancel_and_escape_emit_nothing(qtbot: QtBot) -> None:
 def test_enter_in_a_field_is_ok(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot)
     saved = Saved(dialog)
-    qtbot.keyClick(dialog._template_edit, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog._results.template_edit, Qt.Key.Key_Return)
     assert len(saved.calls) == 1
     assert not dialog.isVisible()
 
 
 def test_unknown_saved_values_fall_back_to_the_first_choice(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot, Settings(on_conflict="explode", output_format="tiff", language="fr"))
-    assert dialog._conflict_combo.currentData() == "rename"
-    assert dialog._format_combo.currentData() == "keep"
-    assert dialog._language_combo.currentData() == ""
+    assert dialog._results.conflict_combo.currentData() == "rename"
+    assert dialog._results.format_combo.currentData() == "keep"
+    assert dialog._appearance.language_combo.currentData() == ""
 
 
 # --- the naming template ---------------------------------------------------------------------------------
@@ -177,20 +177,20 @@ def test_unknown_saved_values_fall_back_to_the_first_choice(qtbot: QtBot) -> Non
 
 def test_live_example_follows_the_template_and_format(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot)
-    assert dialog._example.text() == "Example: photo_crisp.png"
-    assert "photo_crisp-1.png" in dialog._conflict_note.text()
-    dialog._template_edit.setText("{stem}_{width}x{height}_{task_id}_{date}_{time}_{n}.{ext}")
-    assert dialog._example.text() == "Example: photo_2048x1536_task_123_2026-05-17_14-30-05_1.png"
-    dialog._format_combo.setCurrentIndex(dialog._format_combo.findData("jpeg"))
-    assert dialog._example.text().endswith("_1.jpg")
+    assert dialog._results.example.text() == "Example: photo_crisp.png"
+    assert "photo_crisp-1.png" in dialog._results.conflict_note.text()
+    dialog._results.template_edit.setText("{stem}_{width}x{height}_{task_id}_{date}_{time}_{n}.{ext}")
+    assert dialog._results.example.text() == "Example: photo_2048x1536_task_123_2026-05-17_14-30-05_1.png"
+    dialog._results.format_combo.setCurrentIndex(dialog._results.format_combo.findData("jpeg"))
+    assert dialog._results.example.text().endswith("_1.jpg")
 
 
 def test_conflict_note_explains_each_policy(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot)
     notes = {}
     for policy in ("rename", "skip", "overwrite"):
-        dialog._conflict_combo.setCurrentIndex(dialog._conflict_combo.findData(policy))
-        notes[policy] = dialog._conflict_note.text()
+        dialog._results.conflict_combo.setCurrentIndex(dialog._results.conflict_combo.findData(policy))
+        notes[policy] = dialog._results.conflict_note.text()
     assert "save as photo_crisp-1.png" in notes["rename"]
     assert "leave the existing file" in notes["skip"]
     assert "replace the existing file" in notes["overwrite"]
@@ -208,18 +208,18 @@ def test_conflict_note_explains_each_policy(qtbot: QtBot) -> None:
 def test_invalid_template_shows_the_error_and_disables_ok(qtbot: QtBot, template: str, problem: str) -> None:
     dialog = make_dialog(qtbot)
     saved = Saved(dialog)
-    normal = text_color(dialog._example)
-    dialog._template_edit.setText(template)
-    assert dialog._example.text().startswith("Not valid:")
-    assert problem in dialog._example.text()
-    assert text_color(dialog._example) == error_color(dialog.palette()).name() != normal
+    normal = text_color(dialog._results.example)
+    dialog._results.template_edit.setText(template)
+    assert dialog._results.example.text().startswith("Not valid:")
+    assert problem in dialog._results.example.text()
+    assert text_color(dialog._results.example) == error_color(dialog.palette()).name() != normal
     assert not dialog._ok_button.isEnabled()
-    qtbot.keyClick(dialog._template_edit, Qt.Key.Key_Return)  # Enter does nothing while invalid
+    qtbot.keyClick(dialog._results.template_edit, Qt.Key.Key_Return)  # Enter does nothing while invalid
     assert saved.calls == []
     assert dialog.isVisible()
-    dialog._template_edit.setText("{stem}.{ext}")
+    dialog._results.template_edit.setText("{stem}.{ext}")
     assert dialog._ok_button.isEnabled()
-    assert text_color(dialog._example) == normal
+    assert text_color(dialog._results.example) == normal
 
 
 def test_error_colour_reads_on_light_and_dark_palettes() -> None:
@@ -237,8 +237,8 @@ def test_error_colour_reads_on_light_and_dark_palettes() -> None:
 )
 def test_quality_is_enabled_only_for_lossy_formats(qtbot: QtBot, fmt: str, enabled: bool) -> None:
     dialog = make_dialog(qtbot)
-    dialog._format_combo.setCurrentIndex(dialog._format_combo.findData(fmt))
-    assert dialog._quality_spin.isEnabled() is enabled
+    dialog._results.format_combo.setCurrentIndex(dialog._results.format_combo.findData(fmt))
+    assert dialog._results.quality_spin.isEnabled() is enabled
 
 
 # --- the API key -----------------------------------------------------------------------------------------
@@ -246,58 +246,58 @@ def test_quality_is_enabled_only_for_lossy_formats(qtbot: QtBot, fmt: str, enabl
 
 def test_no_saved_key_asks_for_one_and_cannot_test_nothing(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot)
-    assert dialog._key_edit.placeholderText() == "Paste your KIE API key"
-    assert dialog._key_edit.echoMode() == dialog._key_edit.EchoMode.Password
-    assert not dialog._test_button.isEnabled()
-    assert dialog._forget_button.isHidden()
-    type_into(qtbot, dialog._key_edit, "k")
-    assert dialog._test_button.isEnabled()
+    assert dialog._key_row.key_edit.placeholderText() == "Paste your KIE API key"
+    assert dialog._key_row.key_edit.echoMode() == dialog._key_row.key_edit.EchoMode.Password
+    assert not dialog._key_row.test_button.isEnabled()
+    assert dialog._key_row.forget_button.isHidden()
+    type_into(qtbot, dialog._key_row.key_edit, "k")
+    assert dialog._key_row.test_button.isEnabled()
 
 
 def test_saved_key_is_never_shown_only_said(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot, has_saved_key=True)
-    assert dialog._key_edit.text() == ""
-    assert dialog._key_edit.placeholderText() == "•••••••• (saved)"
-    assert dialog._test_button.isEnabled()  # tests the saved key
+    assert dialog._key_row.key_edit.text() == ""
+    assert dialog._key_row.key_edit.placeholderText() == "•••••••• (saved)"
+    assert dialog._key_row.test_button.isEnabled()  # tests the saved key
     assert dialog.new_key() is None
 
 
 def test_typed_key_is_emitted_stripped(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot, has_saved_key=True)
     saved = Saved(dialog)
-    type_into(qtbot, dialog._key_edit, "  new-key-123 ")
+    type_into(qtbot, dialog._key_row.key_edit, "  new-key-123 ")
     click_ok(dialog)
     assert saved.calls[0][1] == "new-key-123"
 
 
 def test_typing_then_erasing_leaves_the_saved_key_alone(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot, has_saved_key=True)
-    type_into(qtbot, dialog._key_edit, "ab")
-    qtbot.keyClicks(dialog._key_edit, "\b\b")
-    assert dialog._key_edit.text() == ""
+    type_into(qtbot, dialog._key_row.key_edit, "ab")
+    qtbot.keyClicks(dialog._key_row.key_edit, "\b\b")
+    assert dialog._key_row.key_edit.text() == ""
     assert dialog.new_key() is None
 
 
 def test_remove_saved_key_emits_an_empty_key(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot, has_saved_key=True)
     saved = Saved(dialog)
-    assert dialog._forget_button.isVisibleTo(dialog)
-    dialog._forget_button.click()
-    assert "removed when you press OK" in dialog._key_status.text()
-    assert dialog._key_edit.placeholderText() == "Paste your KIE API key"
-    assert not dialog._test_button.isEnabled()
+    assert dialog._key_row.forget_button.isVisibleTo(dialog)
+    dialog._key_row.forget_button.click()
+    assert "removed when you press OK" in dialog._key_row.key_status.text()
+    assert dialog._key_row.key_edit.placeholderText() == "Paste your KIE API key"
+    assert not dialog._key_row.test_button.isEnabled()
     click_ok(dialog)
     assert saved.calls[0][1] == ""
 
 
 def test_show_toggle_reveals_and_hides_the_typed_key(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot)
-    type_into(qtbot, dialog._key_edit, "secret")
-    dialog._show_key_button.click()
-    assert dialog._key_edit.echoMode() == dialog._key_edit.EchoMode.Normal
-    assert dialog._show_key_button.text() == "&Hide"
-    dialog._show_key_button.click()
-    assert dialog._key_edit.echoMode() == dialog._key_edit.EchoMode.Password
+    type_into(qtbot, dialog._key_row.key_edit, "secret")
+    dialog._key_row.show_key_button.click()
+    assert dialog._key_row.key_edit.echoMode() == dialog._key_row.key_edit.EchoMode.Normal
+    assert dialog._key_row.show_key_button.text() == "&Hide"
+    dialog._key_row.show_key_button.click()
+    assert dialog._key_row.key_edit.echoMode() == dialog._key_row.key_edit.EchoMode.Password
 
 
 def test_env_key_is_said_not_shown_and_wins(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -308,11 +308,11 @@ def test_env_key_is_said_not_shown_and_wins(qtbot: QtBot, monkeypatch: pytest.Mo
     saved = Saved(dialog)
     notes = [label.text() for label in dialog.findChildren(QLabel)]
     assert "Using KIE_API_KEY from the environment; it wins over the saved key." in notes
-    assert dialog._key_edit.isReadOnly()
-    assert dialog._key_edit.text() == ""
-    assert dialog._forget_button.isHidden()
-    assert dialog._test_button.isEnabled()
-    shown = [*notes, dialog._key_edit.text(), dialog._key_edit.placeholderText()]
+    assert dialog._key_row.key_edit.isReadOnly()
+    assert dialog._key_row.key_edit.text() == ""
+    assert dialog._key_row.forget_button.isHidden()
+    assert dialog._key_row.test_button.isEnabled()
+    shown = [*notes, dialog._key_row.key_edit.text(), dialog._key_row.key_edit.placeholderText()]
     assert not any("env-secret-value" in text for text in shown)
     click_ok(dialog)
     assert saved.calls[0][1] is None
@@ -322,7 +322,7 @@ def test_without_env_key_there_is_no_env_note(qtbot: QtBot) -> None:
     dialog = SettingsDialog(Settings(), has_saved_key=False)
     qtbot.addWidget(dialog)
     assert not any("KIE_API_KEY" in label.text() for label in dialog.findChildren(QLabel))
-    assert not dialog._key_edit.isReadOnly()
+    assert not dialog._key_row.key_edit.isReadOnly()
 
 
 def test_key_link_opens_kies_page_only_when_clicked(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -336,7 +336,7 @@ def test_key_link_opens_kies_page_only_when_clicked(qtbot: QtBot, monkeypatch: p
     dialog = make_dialog(qtbot)
     assert opened == []
     assert KEY_PAGE == "https://kie.ai/api-key"
-    dialog._key_link.linkActivated.emit(KEY_PAGE)
+    dialog._key_row.key_link.linkActivated.emit(KEY_PAGE)
     assert opened == [QUrl(KEY_PAGE).toString()]
 
 
@@ -345,48 +345,48 @@ def test_key_link_opens_kies_page_only_when_clicked(qtbot: QtBot, monkeypatch: p
 
 def test_key_test_flow(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot)
-    type_into(qtbot, dialog._key_edit, " typed-key ")
+    type_into(qtbot, dialog._key_row.key_edit, " typed-key ")
     with qtbot.waitSignal(dialog.test_key_requested) as request:
-        dialog._test_button.click()
+        dialog._key_row.test_button.click()
     assert request.args == ["typed-key"]
-    assert not dialog._test_button.isEnabled()
-    assert dialog._test_button.text() == "Testing…"
+    assert not dialog._key_row.test_button.isEnabled()
+    assert dialog._key_row.test_button.text() == "Testing…"
     dialog.show_key_test_result(True, "Key works: 123.5 credits")
-    assert dialog._key_status.text() == "Key works: 123.5 credits"
-    assert dialog._test_button.isEnabled()
-    assert dialog._test_button.text() == "&Test key"
+    assert dialog._key_row.key_status.text() == "Key works: 123.5 credits"
+    assert dialog._key_row.test_button.isEnabled()
+    assert dialog._key_row.test_button.text() == "&Test key"
 
 
 def test_saved_key_test_asks_for_the_key_in_effect(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot, has_saved_key=True)
     with qtbot.waitSignal(dialog.test_key_requested) as request:
-        dialog._test_button.click()
+        dialog._key_row.test_button.click()
     assert request.args == [""]
 
 
 def test_refused_key_is_shown_in_the_error_colour(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot, has_saved_key=True)
-    dialog._test_button.click()
+    dialog._key_row.test_button.click()
     dialog.show_key_test_result(False, "KIE refused this key")
-    assert dialog._key_status.text() == "KIE refused this key"
-    assert text_color(dialog._key_status) == error_color(dialog.palette()).name()
+    assert dialog._key_row.key_status.text() == "KIE refused this key"
+    assert text_color(dialog._key_row.key_status) == error_color(dialog.palette()).name()
 
 
 def test_a_result_after_closing_is_ignored(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot, has_saved_key=True)
-    dialog._test_button.click()
+    dialog._key_row.test_button.click()
     dialog.reject()
     dialog.show_key_test_result(True, "Key works: 1 credits")
-    assert "Key works" not in dialog._key_status.text()
-    assert "Asking KIE" not in dialog._key_status.text()
-    assert dialog._test_button.isEnabled()
-    assert dialog._test_button.text() == "&Test key"
+    assert "Key works" not in dialog._key_row.key_status.text()
+    assert "Asking KIE" not in dialog._key_row.key_status.text()
+    assert dialog._key_row.test_button.isEnabled()
+    assert dialog._key_row.test_button.text() == "&Test key"
 
 
 def test_a_result_after_deletion_is_ignored(qtbot: QtBot) -> None:
     dialog = SettingsDialog(Settings(), has_saved_key=True)
     dialog.open()
-    dialog._test_button.click()
+    dialog._key_row.test_button.click()
     dialog.deleteLater()
     QCoreApplication.sendPostedEvents(None, 0)  # DeferredDelete runs here
     dialog.show_key_test_result(True, "Key works: 1 credits")  # no RuntimeError from a deleted object
@@ -394,9 +394,9 @@ def test_a_result_after_deletion_is_ignored(qtbot: QtBot) -> None:
 
 def test_a_result_that_was_not_asked_for_is_ignored(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot, has_saved_key=True)
-    before = dialog._key_status.text()
+    before = dialog._key_row.key_status.text()
     dialog.show_key_test_result(True, "Key works: 1 credits")
-    assert dialog._key_status.text() == before
+    assert dialog._key_row.key_status.text() == before
 
 
 # --- the folder picker -----------------------------------------------------------------------------------
@@ -406,7 +406,7 @@ def test_choose_opens_a_non_blocking_folder_picker(qtbot: QtBot, tmp_path: Path)
     dialog = make_dialog(qtbot)
     target = tmp_path / "chosen"
     target.mkdir()
-    dialog._choose_button.click()  # returns at once: open(), not exec()
+    dialog._results.choose_button.click()  # returns at once: open(), not exec()
     picker = dialog.findChild(QFileDialog)
     assert picker is not None and picker.isVisible()
     assert picker.windowModality() == Qt.WindowModality.WindowModal
@@ -415,7 +415,7 @@ def test_choose_opens_a_non_blocking_folder_picker(qtbot: QtBot, tmp_path: Path)
     assert picker.testOption(QFileDialog.Option.DontUseNativeDialog)
     picker.selectFile(str(target))
     picker.accept()
-    assert Path(dialog._folder_edit.text()) == target
+    assert Path(dialog._results.folder_edit.text()) == target
 
 
 # --- keyboard --------------------------------------------------------------------------------------------
@@ -443,25 +443,27 @@ def tab_chain(dialog: SettingsDialog, start: QWidget) -> list[QWidget]:
 
 def test_tab_order_follows_the_form(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot, has_saved_key=True)
-    dialog._format_combo.setCurrentIndex(dialog._format_combo.findData("jpeg"))  # quality enabled
-    chain = tab_chain(dialog, dialog._key_edit)
+    dialog._results.format_combo.setCurrentIndex(
+        dialog._results.format_combo.findData("jpeg")
+    )  # quality enabled
+    chain = tab_chain(dialog, dialog._key_row.key_edit)
     expected = [
-        dialog._key_edit,
-        dialog._show_key_button,
-        dialog._test_button,
-        dialog._key_link,
-        dialog._forget_button,
-        dialog._folder_edit,
-        dialog._choose_button,
-        dialog._template_edit,
-        dialog._conflict_combo,
-        dialog._format_combo,
-        dialog._quality_spin,
-        dialog._metadata_check,
-        dialog._concurrency_spin,
-        dialog._cost_spin,
-        dialog._auto_start_check,
-        dialog._language_combo,
+        dialog._key_row.key_edit,
+        dialog._key_row.show_key_button,
+        dialog._key_row.test_button,
+        dialog._key_row.key_link,
+        dialog._key_row.forget_button,
+        dialog._results.folder_edit,
+        dialog._results.choose_button,
+        dialog._results.template_edit,
+        dialog._results.conflict_combo,
+        dialog._results.format_combo,
+        dialog._results.quality_spin,
+        dialog._results.metadata_check,
+        dialog._queue.concurrency_spin,
+        dialog._queue.cost_spin,
+        dialog._queue.auto_start_check,
+        dialog._appearance.language_combo,
     ]
     assert chain[: len(expected)] == expected
     assert [type(w).__name__ for w in chain[len(expected) :]] == ["QPushButton", "QPushButton"]  # OK, Cancel
@@ -558,9 +560,9 @@ def test_what_the_dialog_saves_round_trips_through_the_settings_file(
 ) -> None:
     dialog = make_dialog(qtbot, CUSTOM)
     saved = Saved(dialog)
-    dialog._template_edit.setText("{stem}_{n}.{ext}")
-    dialog._cost_spin.setValue(0.3)
-    type_into(qtbot, dialog._key_edit, "round-trip-key")
+    dialog._results.template_edit.setText("{stem}_{n}.{ext}")
+    dialog._queue.cost_spin.setValue(0.3)
+    type_into(qtbot, dialog._key_row.key_edit, "round-trip-key")
     click_ok(dialog)
     produced, new_key = saved.calls[0]
     settings_store.save(produced)
@@ -571,7 +573,7 @@ def test_what_the_dialog_saves_round_trips_through_the_settings_file(
     assert settings_store.api_key() == "round-trip-key"
     reopened = make_dialog(qtbot, restored, has_saved_key=True)
     assert reopened.current_settings() == produced
-    assert reopened._key_edit.text() == ""
+    assert reopened._key_row.key_edit.text() == ""
 
 
 # --- the screenshot --------------------------------------------------------------------------------------
@@ -579,7 +581,7 @@ def test_what_the_dialog_saves_round_trips_through_the_settings_file(
 
 def test_screenshot(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot, has_saved_key=True)
-    dialog._test_button.click()
+    dialog._key_row.test_button.click()
     dialog.show_key_test_result(True, "Key works: 123.5 credits")
     qtbot.waitExposed(dialog)
     QApplication.processEvents()
@@ -589,12 +591,12 @@ def test_screenshot(qtbot: QtBot) -> None:
 
 def test_template_error_is_recoloured_when_the_palette_turns_dark(qtbot: QtBot) -> None:
     dialog = make_dialog(qtbot)
-    dialog._template_edit.setText("{stem}")
+    dialog._results.template_edit.setText("{stem}")
     dark = QPalette(dialog.palette())
     dark.setColor(QPalette.ColorRole.Window, Qt.GlobalColor.black)
-    dialog._test_button.setEnabled(True)
-    dialog._test_button.click()
+    dialog._key_row.test_button.setEnabled(True)
+    dialog._key_row.test_button.click()
     dialog.show_key_test_result(False, "KIE refused this key")
     dialog.setPalette(dark)
-    assert text_color(dialog._example) == error_color(dark).name()
-    assert text_color(dialog._key_status) == error_color(dark).name()
+    assert text_color(dialog._results.example) == error_color(dark).name()
+    assert text_color(dialog._key_row.key_status) == error_color(dark).name()
