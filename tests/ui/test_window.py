@@ -416,3 +416,19 @@ def test_starts_in_the_tray_only_while_watching_and_where_a_tray_exists() -> Non
     assert starts_in_tray(
         argparse.Namespace(minimized=False), Settings(**{**watching.__dict__, "start_minimized": True}), True
     )
+
+
+def test_the_dock_progress_counts_the_current_batch(tmp_path: Path, qloop) -> None:
+    shown: list[tuple[int, int]] = []
+
+    async def scenario() -> None:
+        files = [write_image(tmp_path / f"p{i}.png", size=(20 + i, 20)) for i in range(3)]
+        async with window_env(tmp_path) as env:
+            env.window.taskbar.show = lambda finished, total: shown.append((finished, total))  # type: ignore[method-assign]
+            await env.connect()
+            assert drop(env.window, file_mime(*files))
+            await env.all_finished(3)
+
+    run(qloop, scenario())
+    assert (0, 3) in shown and (3, 3) in shown  # the bar went from none to all of this batch
+    assert shown[-1] == (0, 0)  # and was hidden when the batch ended

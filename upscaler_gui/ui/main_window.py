@@ -23,12 +23,13 @@ from upscaler_gui.core.jobs import FINISHED, Job, JobState
 from upscaler_gui.core.settings import Settings
 from upscaler_gui.ui import window_folders, window_inputs, window_layout, window_state
 from upscaler_gui.ui.compare import CompareView
-from upscaler_gui.ui.controller import Connection, EngineController, folder_path
+from upscaler_gui.ui.controller import EngineController, folder_path
 from upscaler_gui.ui.panels import DropZone, FirstRunPanel
 from upscaler_gui.ui.queue_model import JobTableModel
 from upscaler_gui.ui.queue_view import QueueView
 from upscaler_gui.ui.resources import app_icon
 from upscaler_gui.ui.status import StatusBar
+from upscaler_gui.ui.taskbar import TaskbarProgress
 from upscaler_gui.ui.tasks import TaskKeeper
 from upscaler_gui.ui.thumbnails import ThumbnailCache
 from upscaler_gui.ui.window_compare import SelectedJobCompare
@@ -54,6 +55,8 @@ class MainWindow(QMainWindow):
         self.resize(1180, 720)
         self.thumbnails = ThumbnailCache(size=40, parent=self)
         self.model = JobTableModel(self.thumbnails, self)
+        self.taskbar = TaskbarProgress()
+        self._batch: set[int] = set()
         self._build_actions()
         self.addToolBar(window_layout.build_toolbar(self))
         self._build_central()
@@ -124,6 +127,8 @@ class MainWindow(QMainWindow):
 
     def _job_changed(self, job: Job) -> None:
         self.model.upsert(job)
+        if not job.finished:
+            self._batch.add(job.id)  # the batch the dock's progress bar counts
         self.refresh()
         self._selection.job_changed(job)
 
@@ -140,6 +145,8 @@ class MainWindow(QMainWindow):
         text = self.tr("Batch finished: {done} done, {failed} failed").format(done=done, failed=failed)
         self.status.showMessage(text, 10_000)
         self.batch_finished.emit(text)
+        self._batch.clear()
+        self.taskbar.show(0, 0)
 
     def _connection_changed(self, kind: str) -> None:
         self.status.show_connection(kind)
@@ -154,6 +161,8 @@ class MainWindow(QMainWindow):
         self.watch_label.setText(self.settings.watch_dir or self.tr("(none chosen)"))
         self.watch_box.setChecked(self.controller.watch.watching)
         self.clear_action.setEnabled(any(job.state in FINISHED for job in jobs))
+        batch = [job for job in (self.model.job(job_id) for job_id in self._batch) if job is not None]
+        self.taskbar.show(sum(job.finished for job in batch), len(batch))
 
     # --- input from everywhere -------------------------------------------------------------------------
 
@@ -224,10 +233,6 @@ class MainWindow(QMainWindow):
 
     def use_demo(self) -> None:
         self._spawn(self.controller.start_demo(), "Starting the offline demo")
-
-    def connect_saved_key(self, key: str) -> None:
-        connection = Connection(key, self.settings.api_base or None, self.settings.upload_base or None)
-        self._spawn(self.controller.connect_kie(connection), "Connecting")
 
     # --- errors, state, closing ------------------------------------------------------------------------
 
