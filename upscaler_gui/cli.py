@@ -175,6 +175,12 @@ def build_window_parser() -> argparse.ArgumentParser:
     parser.add_argument("inputs", nargs="*", metavar="FILE_OR_URL", help="images, folders or links to queue")
     add_connection_options(parser)
     parser.add_argument("--minimized", action="store_true", help="start in the tray (when watching a folder)")
+    parser.add_argument(
+        "--quit-after",
+        type=float,
+        metavar="S",
+        help="close the window after S seconds, as a user would (smoke tests)",
+    )
     return parser
 
 

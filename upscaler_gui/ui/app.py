@@ -44,6 +44,8 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 async def main(args: argparse.Namespace, settings: settings_store.Settings) -> int:
+    from PySide6.QtCore import QTimer
+
     from upscaler_gui.ui.controller import Connection, EngineController
     from upscaler_gui.ui.main_window import MainWindow
     from upscaler_gui.ui.tray import Tray
@@ -61,6 +63,8 @@ async def main(args: argparse.Namespace, settings: settings_store.Settings) -> i
     else:
         window.show()
         log.ui.info("window shown %.2f s after launch", time.monotonic() - STARTED)
+    if getattr(args, "quit_after", None) is not None:  # --quit-after: the packaging smoke test's clean exit
+        QTimer.singleShot(round(args.quit_after * 1000), window.close)
     if args.inputs:
         window.add_inputs(args.inputs)
     window.keeper.spawn(_connect(window, controller, args, Connection), "Connecting")
@@ -103,7 +107,10 @@ def install_error_handlers(window: Any) -> None:
 
     def excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         log.ui.error("unhandled error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
-        window.show_error_dialog(window.tr("Unexpected error"), f"{kind.__name__}: {value}")
+        from PySide6.QtCore import QCoreApplication
+
+        title = QCoreApplication.translate("MainWindow", "Unexpected error")
+        window.show_error_dialog(title, f"{kind.__name__}: {value}")
 
     def loop_handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         exc = context.get("exception")
