@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from upscaler_packaging import deb, elf, project, prune, rpm
+from upscaler_packaging import deb, elf, project, prune, rpm, symver
 
 SPEC = Path(__file__).resolve().parents[1] / "upscaler-gui.spec"
 NEEDED_TOOLS = {"objdump": "binutils", "strip": "binutils"}
@@ -92,6 +92,31 @@ def pruned_summary(work: Path) -> list[tuple[str, int, int]]:
     return prune.summary(items)
 
 
+GLIBC_TARGET = (2, 34)  # the issue's promise: runs anywhere with glibc 2.34 or newer
+
+
+def lower_glibc_needs(bundle: Path) -> list[symver.Lowered]:
+    """Files the build machine's newer glibc marked as needing more than GLIBC_TARGET, where the same
+    functions exist at an older version (libpython's hypot@GLIBC_2.35): point them at the older one."""
+    lowered: list[symver.Lowered] = []
+    for need in elf.glibc_report(bundle, GLIBC_TARGET).above:
+        for library in ("libm.so.6", "libc.so.6"):
+            system = system_library(library)
+            if system is not None:
+                lowered += symver.lower_needs(bundle / need.file, library, system, GLIBC_TARGET)
+    return lowered
+
+
+def system_library(soname: str) -> Path | None:
+    """Where the build machine's dynamic loader finds `soname` (ldconfig's cache)."""
+    out = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True, check=False).stdout
+    for line in out.splitlines():
+        native = "x86-64" in line or "AArch64" in line  # not a 32-bit multiarch copy
+        if line.strip().startswith(soname + " ") and native:
+            return Path(line.rsplit("=>", 1)[1].strip())
+    return None
+
+
 def build_all(dist: Path, work: Path, *, quiet: bool = True) -> Artifacts:
     """The whole build; `dist` gets the bundle folder and the packages."""
     started = time.monotonic()
@@ -99,8 +124,12 @@ def build_all(dist: Path, work: Path, *, quiet: bool = True) -> Artifacts:
     project.current_release()  # fail early when CHANGELOG.md does not describe this version
     dist.mkdir(parents=True, exist_ok=True)
     bundle = run_pyinstaller(dist, work, quiet=quiet)
+    lowered = lower_glibc_needs(bundle)
     art = Artifacts(bundle=bundle, tarball=make_tarball(bundle, dist), pruned=pruned_summary(work))
     art.glibc = elf.glibc_report(bundle)
+    art.notes += [
+        f"{x.file.name}: {', '.join(x.symbols)} now asks for {x.now} (was {x.was})" for x in lowered
+    ]
     if shutil.which("dpkg-deb"):
         art.deb, art.relations = deb.build_deb(bundle, dist, work)
     else:
