@@ -52,10 +52,6 @@ __all__ = [
 ]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Drop", text)
-
-
 # --- accepts: for dragEnterEvent, formats only ---------------------------------------------------------
 
 
@@ -101,8 +97,18 @@ def _finish(mime: QMimeData, found: Found, useless_text: str) -> None:
         payload.rejected.clear()
         payload.images.append(image)
     elif useless_text and not payload.rejected:
-        payload.rejected.append((preview(useless_text), _tr("No image link or file in the pasted text.")))
+        payload.rejected.append(
+            (
+                preview(useless_text),
+                QCoreApplication.translate("Drop", "No image link or file in the pasted text."),
+            )
+        )
     elif not payload.rejected:
         payload.rejected.append(
-            (_tr("Drop or paste"), _tr("Nothing to add: it held no image file, folder, link or picture."))
+            (
+                QCoreApplication.translate("Drop", "Drop or paste"),
+                QCoreApplication.translate(
+                    "Drop", "Nothing to add: it held no image file, folder, link or picture."
+                ),
+            )
         )

@@ -23,10 +23,6 @@ MAX_DATA_URI_CHARS = 15 * 1024 * 1024
 _PREVIEW_CHARS = 60
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Drop", text)
-
-
 @dataclass
 class DropPayload:
     """What a drop or paste holds, split by what the window does with each part."""
@@ -70,7 +66,12 @@ class Found:
         elif SCHEME_RE.match(text) or (not loose and SCHEME_ONLY_RE.match(text)):
             self._take_url(text)
         elif not loose and text:
-            self.reject(text, _tr("This link is relative and the address of its page is unknown."))
+            self.reject(
+                text,
+                QCoreApplication.translate(
+                    "Drop", "This link is relative and the address of its page is unknown."
+                ),
+            )
         else:
             return False
         return True
@@ -92,16 +93,16 @@ class Found:
             return
         url = QUrl(text, QUrl.ParsingMode.TolerantMode)
         if not url.isValid() or not url.host():
-            self.reject(text, _tr("This link has no valid host name."))
+            self.reject(text, QCoreApplication.translate("Drop", "This link has no valid host name."))
             return
         encoded = bytes(url.toEncoded().data()).decode("ascii")
         self._add(encoded, encoded.partition("#")[0])  # the fragment never changes the picture
 
     def _take_data(self, text: str) -> None:
         if len(text) > MAX_DATA_URI_CHARS:
-            why = _tr("This embedded image is {size} of text; at most {limit} can be used.").format(
-                size=format_bytes(len(text)), limit=format_bytes(MAX_DATA_URI_CHARS)
-            )
+            why = QCoreApplication.translate(
+                "Drop", "This embedded image is {size} of text; at most {limit} can be used."
+            ).format(size=format_bytes(len(text)), limit=format_bytes(MAX_DATA_URI_CHARS))
             self.reject(preview(text), why)
             return
         compact = "".join(text.split())  # base64 wrapped over lines still decodes
@@ -122,8 +123,12 @@ class Found:
 
 def _scheme_reason(scheme: str) -> str:
     if scheme == "blob":
-        return _tr("A blob: link exists only inside the browser tab. Save the image, then add the file.")
-    return _tr("Only http and https links can be upscaled (this one is {scheme}).").format(scheme=scheme)
+        return QCoreApplication.translate(
+            "Drop", "A blob: link exists only inside the browser tab. Save the image, then add the file."
+        )
+    return QCoreApplication.translate(
+        "Drop", "Only http and https links can be upscaled (this one is {scheme})."
+    ).format(scheme=scheme)
 
 
 def preview(text: str) -> str:
@@ -140,10 +145,12 @@ def local_file(url: QUrl) -> tuple[str | None, str]:
         url.setHost("")  # else toLocalFile() keeps it as //localhost/...
     elif host and os.name != "nt":
         # On Windows, file://server/share is a UNC path that the OS opens; elsewhere it is unreachable.
-        return None, _tr("This file is on another computer ({host}). Copy it here first.").format(host=host)
+        return None, QCoreApplication.translate(
+            "Drop", "This file is on another computer ({host}). Copy it here first."
+        ).format(host=host)
     path = url.toLocalFile()
     if not path:
-        return None, _tr("This file link has no path.")
+        return None, QCoreApplication.translate("Drop", "This file link has no path.")
     return path, ""
 
 

@@ -21,11 +21,6 @@ from upscaler_gui.core.kie import RetryPolicy, open_kie_client
 
 # A key test answers in seconds: one retry covers a blip, the engine's long back-off would look frozen.
 KEY_TEST_POLICY = RetryPolicy(attempts=2, base_delay=0.5, max_delay=2.0, retry_after_cap=2.0)
-_CONTEXT = "KeyTest"  # the translation context for the texts below
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(_CONTEXT, text)
 
 
 def format_credits(balance: float) -> str:
@@ -39,13 +34,15 @@ async def test_key(key: str, *, api_base: str | None) -> tuple[bool, str]:
     Asks for the credit balance: it creates nothing and costs nothing.
     """
     if not key.strip():
-        return False, _tr("There is no key to test: paste one first.")
+        return False, QCoreApplication.translate("KeyTest", "There is no key to test: paste one first.")
     try:
         async with open_kie_client(api_key=key, api_base=api_base or None, policy=KEY_TEST_POLICY) as kie:
             balance = await kie.credits()
     except UpscalerError as exc:  # KIE's refusals, the network, and a bad API address in settings
         return False, exc.user_text()
-    return True, _tr("Key works: {balance} credits").format(balance=format_credits(balance))
+    return True, QCoreApplication.translate("KeyTest", "Key works: {balance} credits").format(
+        balance=format_credits(balance)
+    )
 
 
 async def save_key_off_thread(key: str) -> None:

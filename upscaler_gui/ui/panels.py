@@ -85,7 +85,8 @@ class FirstRunPanel(QWidget):
         )
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setWordWrap(True)
-        link = QLabel(f'<a href="{KEY_PAGE}">{self.tr("Get a key on kie.ai")}</a>', self)
+        link_text = self.tr("Get a key on kie.ai")  # outside the f-string: lupdate reads no f-string
+        link = QLabel(f'<a href="{KEY_PAGE}">{link_text}</a>', self)
         link.setOpenExternalLinks(True)
         link.setAlignment(Qt.AlignmentFlag.AlignCenter)
         for widget in (icon, title, text):

@@ -25,10 +25,6 @@ if TYPE_CHECKING:
 RECONNECT_FIELDS = ("concurrency", "api_base", "upload_base", "callback_url", "cost_per_image")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Settings", text)
-
-
 def open_settings_dialog(window: MainWindow) -> None:
     dialog = SettingsDialog(window.settings, has_saved_key=window.has_saved_key, parent=window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -58,7 +54,7 @@ async def apply_settings(window: MainWindow, new: Settings, key: str | None) -> 
         await key_test.save_key_off_thread(key)
         window.has_saved_key = bool(key)
     if new.language != old.language:
-        window.show_error(_tr("The language changes at the next start."))
+        window.show_error(QCoreApplication.translate("Settings", "The language changes at the next start."))
     changed = any(getattr(old, name) != getattr(new, name) for name in RECONNECT_FIELDS)
     connection = window.controller.connection
     if (key is not None or changed) and not (connection and connection.demo):
@@ -87,6 +83,10 @@ async def save_key_and_connect(window: MainWindow, key: str) -> None:
         await key_test.save_key_off_thread(key)
         window.has_saved_key = True
     except UpscalerError as exc:
-        window.show_error(exc.user_text() + " " + _tr("The key is used for this session only."))
+        window.show_error(
+            exc.user_text()
+            + " "
+            + QCoreApplication.translate("Settings", "The key is used for this session only.")
+        )
     s = window.settings
     await window.controller.connect_kie(Connection(key, s.api_base or None, s.upload_base or None))

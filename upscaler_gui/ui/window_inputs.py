@@ -20,9 +20,6 @@ from upscaler_gui.ui.drop import accepts, parse_mime
 if TYPE_CHECKING:
     from upscaler_gui.ui.main_window import MainWindow
 
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.PNG *.JPG *.JPEG *.WEBP);;All files (*)"
-
-
 translate = QCoreApplication.translate  # literal contexts below: lupdate reads them
 
 
@@ -66,9 +63,10 @@ def _show_rejected(window: MainWindow, rejected: list[Rejected]) -> None:
 
 
 def choose_files(window: MainWindow) -> None:
-    dialog = QFileDialog(
-        window, translate("MainWindow", "Add images"), str(Path.home()), translate("MainWindow", IMAGE_FILTER)
+    image_filter = translate(
+        "MainWindow", "Images (*.png *.jpg *.jpeg *.webp *.PNG *.JPG *.JPEG *.WEBP);;All files (*)"
     )
+    dialog = QFileDialog(window, translate("MainWindow", "Add images"), str(Path.home()), image_filter)
     dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
     dialog.filesSelected.connect(lambda files: take(window, list(files), [], []))
     dialog.open()
