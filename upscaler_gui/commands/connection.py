@@ -8,10 +8,16 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from upscaler_gui.core import settings
 from upscaler_gui.core.constants import ENV_DATA_DIR
 from upscaler_gui.core.redact import register_secret
+
+if TYPE_CHECKING:
+    from contextlib import AbstractAsyncContextManager
+
+    from upscaler_gui.core.engine import Engine, EngineOptions
 
 DEMO_KEY = "demo-key"
 
@@ -30,6 +36,22 @@ class Connection:
         from upscaler_gui.core.store import demo_store_path
 
         return demo_store_path() if self.demo else None
+
+    def open_engine(
+        self, options: EngineOptions, *, resume: bool = False
+    ) -> AbstractAsyncContextManager[Engine]:
+        """The engine on this connection's key, servers and job store (callers checked there is a key)."""
+        from upscaler_gui.core.engine import open_engine
+
+        assert self.api_key is not None
+        return open_engine(
+            api_key=self.api_key,
+            api_base=self.api_base,
+            upload_base=self.upload_base,
+            options=options,
+            store_path=self.store_path,
+            resume=resume,
+        )
 
 
 @contextlib.contextmanager

@@ -16,7 +16,7 @@ from upscaler_gui.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_KEY_REFUSED, EX
 from upscaler_gui.commands.connection import Connection, connection_from_args
 from upscaler_gui.commands.progress import BatchReporter
 from upscaler_gui.core import log
-from upscaler_gui.core.engine import EngineOptions, PauseReason, open_engine
+from upscaler_gui.core.engine import EngineOptions, PauseReason
 from upscaler_gui.core.errors import KieAuthError, UpscalerError
 from upscaler_gui.core.jobs import OutputOptions
 from upscaler_gui.core.output import validate_template
@@ -88,15 +88,8 @@ class _Batch:
         loop = asyncio.get_running_loop()
         if main is not None:
             loop.add_signal_handler(signal.SIGTERM, main.cancel)
-        assert self.connection.api_key is not None
         try:
-            async with open_engine(
-                api_key=self.connection.api_key,
-                api_base=self.connection.api_base,
-                upload_base=self.connection.upload_base,
-                options=self.engine_options,
-                store_path=self.connection.store_path,
-            ) as engine:
+            async with self.connection.open_engine(self.engine_options) as engine:
                 engine.events.job_did_change.connect(self.reporter.job_changed)
                 engine.events.queue_did_pause.connect(self._paused)
                 admissions = await engine.add(

@@ -21,7 +21,7 @@ from upscaler_gui.commands.connection import Connection, connection_from_args
 from upscaler_gui.commands.progress import json_line
 from upscaler_gui.commands.upscale import output_options
 from upscaler_gui.core import log
-from upscaler_gui.core.engine import EngineOptions, open_engine
+from upscaler_gui.core.engine import EngineOptions
 from upscaler_gui.core.errors import UpscalerError
 from upscaler_gui.core.jobs import Job, JobState
 from upscaler_gui.core.watch import FolderWatcher, WatchOptions
@@ -104,16 +104,9 @@ class _WatchSession:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        assert self.connection.api_key is not None
         try:
-            async with open_engine(
-                api_key=self.connection.api_key,
-                api_base=self.connection.api_base,
-                upload_base=self.connection.upload_base,
-                options=self.engine_options,
-                store_path=self.connection.store_path,
-                resume=True,  # jobs this folder's last run left under way go on
-            ) as engine:
+            # resume: jobs this folder's last run left under way go on
+            async with self.connection.open_engine(self.engine_options, resume=True) as engine:
                 watcher = FolderWatcher(engine, self.options)
                 if as_json:
                     watcher.events.file_did_finish.connect(_print_json)
