@@ -182,7 +182,34 @@ def test_an_undecodable_result_fails_as_before(tmp_path: Path) -> None:
         finish_result(temp, source=None, options=KEEP)
 
 
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+def test_a_result_cut_short_fails_and_a_whole_one_keeps_its_full_size(tmp_path: Path, fmt: str) -> None:
+    # the check decodes JPEGs at 1/8 scale and streams PNGs: it must still see every byte, and report
+    # the size of the file, not of the reduced decode
+    temp = result_file(tmp_path, fmt, size=(640, 480))
+    whole = temp.read_bytes()
+    found = finish_result(temp, source=None, options=BARE)
+    assert (found.format, found.width, found.height) == (fmt, 640, 480)
+    temp.write_bytes(whole[: len(whole) * 2 // 3])
+    with pytest.raises(KieMalformedAnswerError, match="not a complete image"):
+        finish_result(temp, source=None, options=BARE)
+
+
 # --- metadata spliced in ------------------------------------------------------------------------------
+
+
+def test_exif_behind_a_pngs_pixels_is_found(tmp_path: Path) -> None:
+    source = tmp_path / "late-exif.png"
+    Image.new("RGB", (40, 30), (10, 200, 30)).save(source, "PNG", icc_profile=ICC)
+    data = source.read_bytes()
+    exif = tiff_exif()
+    chunk = struct.pack(">I", len(exif)) + b"eXIf" + exif + struct.pack(">I", zlib.crc32(b"eXIf" + exif))
+    source.write_bytes(data[:-12] + chunk + data[-12:])  # between the last IDAT and IEND
+    assert [kind for kind, _ in png_chunks(source.read_bytes())][-2:] == [b"eXIf", b"IEND"]
+    temp = result_file(tmp_path, "JPEG")
+    finish_result(temp, source=source, options=KEEP)
+    assert_camera_metadata(temp)
+
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])

@@ -68,15 +68,33 @@ def read_source(path: Path) -> SourceMetadata | None:
     """The source's EXIF and ICC profile; None when it has neither or cannot be read (logged)."""
     try:
         with Image.open(path) as image:
-            if image.format == "PNG" and "exif" not in image.info:
-                image.load()  # a PNG's eXIf may follow its pixels
-            found, size = from_info(image.info), image.size
+            info = dict(image.info)
+            if image.format == "PNG" and "exif" not in info:
+                info["exif"] = png_exif_after_pixels(path)  # a PNG's eXIf may follow its pixels
+            found, size = from_info(info), image.size
     except Exception as exc:  # a source we cannot read only loses its metadata
         log.output.info("source metadata not read from %s: %s", path.name, exc)
         return None
     if found.empty:
         return None
     return SourceMetadata(found.exif, found.icc, size)
+
+
+def png_exif_after_pixels(path: Path) -> bytes | None:
+    """The eXIf chunk of a PNG, found by skipping from chunk header to chunk header: Pillow would
+    decode every pixel to reach a chunk behind the image data."""
+    with path.open("rb") as stream:
+        stream.seek(8)  # the signature
+        while head := stream.read(8):
+            if len(head) < 8:
+                return None
+            length, kind = struct.unpack(">I4s", head)
+            if kind == b"eXIf":
+                return stream.read(length)
+            if kind == b"IEND":
+                return None
+            stream.seek(length + 4, 1)  # the data and its CRC
+    return None
 
 
 def from_info(info: Mapping[Any, object]) -> ResultMetadata:
