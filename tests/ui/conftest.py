@@ -31,7 +31,14 @@ def _session_qloop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
 
 @pytest.fixture
 def qloop(_session_qloop: asyncio.AbstractEventLoop) -> Iterator[asyncio.AbstractEventLoop]:
-    """The session's qasync loop, current for this test: asyncio and Qt events run together."""
+    """The session's qasync loop, current for this test: asyncio and Qt events run together; the cyclic
+    GC runs on the Qt thread only, as in the app (ui/gc_guard.py)."""
+    from upscaler_gui.ui.gc_guard import MainThreadCollector
+
+    collector = MainThreadCollector()
+    collector.start()
     asyncio.set_event_loop(_session_qloop)
     yield _session_qloop
     asyncio.set_event_loop(None)
+    collector.stop()
+    collector.deleteLater()

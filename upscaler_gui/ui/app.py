@@ -26,6 +26,7 @@ def run_app(args: argparse.Namespace) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
+    from upscaler_gui.ui.gc_guard import MainThreadCollector
     from upscaler_gui.ui.i18n import install_translations
     from upscaler_gui.ui.resources import app_icon
 
@@ -39,7 +40,12 @@ def run_app(args: argparse.Namespace) -> int:
     app.setQuitOnLastWindowClosed(False)
     settings = settings_store.load()
     install_translations(app, settings.language)
-    result: int = qasync.run(main(args, settings))
+    collector = MainThreadCollector(app)
+    collector.start()
+    try:
+        result: int = qasync.run(main(args, settings))
+    finally:
+        collector.stop()
     return result
 
 
