@@ -211,7 +211,6 @@ def test_exif_behind_a_pngs_pixels_is_found(tmp_path: Path) -> None:
     assert_camera_metadata(temp)
 
 
-
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
 @pytest.mark.parametrize("source_fmt", ["JPEG", "PNG", "WEBP"])
 def test_source_exif_and_icc_reach_the_result(tmp_path: Path, fmt: str, source_fmt: str) -> None:
