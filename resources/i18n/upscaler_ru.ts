@@ -192,94 +192,102 @@
     </message>
 </context>
 <context>
+    <name>JobTable</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="47"/>
+        <source>{seconds} s</source>
+        <translation>{seconds} с</translation>
+    </message>
+</context>
+<context>
     <name>JobTableModel</name>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="61"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="70"/>
         <source>Image</source>
         <translation>Изображение</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="61"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="70"/>
         <source>Size</source>
         <translation>Размер</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="61"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="70"/>
         <source>State</source>
         <translation>Состояние</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="61"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="70"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="61"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="70"/>
         <source>Details</source>
         <translation>Подробности</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="108"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="117"/>
         <source>Queued</source>
         <translation>В очереди</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="109"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="118"/>
         <source>Uploading</source>
         <translation>Загрузка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="110"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="119"/>
         <source>Submitting</source>
         <translation>Отправка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="111"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="120"/>
         <source>Upscaling</source>
         <translation>Апскейл</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="112"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="121"/>
         <source>Downloading</source>
         <translation>Скачивание</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="113"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="122"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="114"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="123"/>
         <source>Failed</source>
         <translation>Ошибка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="115"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="124"/>
         <source>Skipped</source>
         <translation>Пропущено</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="116"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="125"/>
         <source>Paused</source>
         <translation>На паузе</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="117"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="126"/>
         <source>Cancelled</source>
         <translation>Отменено</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="118"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="127"/>
         <source>Unknown</source>
         <translation>Неизвестно</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="124"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="133"/>
         <source>{error} KIE may have billed it; Retry creates a new, billed task.</source>
         <translation>{error} Возможно, KIE уже списал кредиты; «Повторить» создаст новую платную задачу.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="130"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="139"/>
         <source>Saved as {name}</source>
         <translation>Сохранено как {name}</translation>
     </message>
@@ -300,7 +308,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../upscaler_gui/ui/app.py" line="112"/>
+        <location filename="../../upscaler_gui/ui/app.py" line="118"/>
         <source>Unexpected error</source>
         <translation>Непредвиденная ошибка</translation>
     </message>

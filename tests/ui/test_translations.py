@@ -30,6 +30,7 @@ from upscaler_gui.core.jobs import JobState
 from upscaler_gui.core.settings import Settings
 from upscaler_gui.ui import i18n as ui_i18n
 from upscaler_gui.ui.main_window import PAGE_DROP, PAGE_FIRST_RUN
+from upscaler_gui.ui.queue_model import elapsed_text
 from upscaler_gui.ui.resources import translations_dir
 from upscaler_gui.ui.settings_dialog import SettingsDialog
 
@@ -251,6 +252,9 @@ def test_a_russian_queue_with_core_reasons(tmp_path: Path, qloop) -> None:
                 "Это изображение GIF, а не PNG, JPEG или WEBP. Сначала преобразуйте его в PNG или JPEG."
             )
             assert info["good.png"] == "Сохранено как good_crisp.png"
+            done = next(job for job in env.jobs() if job.display_name == "good.png")
+            assert model.size_text(done).endswith(" КБ")  # units are Russian too
+            assert elapsed_text(5) == "5 с" and elapsed_text(75) == "1:15"
             missing = next(text for name, text in info.items() if "missing.png" in name)
             assert missing.startswith("Нет такого файла или папки: ")
             states = {model.state_text(job) for job in env.jobs()}

@@ -203,7 +203,7 @@ def pixel_warnings(width: int, height: int) -> tuple[str, ...]:
 def format_bytes(size: int) -> str:
     """Sizes as people read them: 812 KB, 10.0 MB (binary units, as the 10 MB limit is)."""
     if size < 1024:
-        return f"{size} B"
+        return tr("{n} B").format(n=size)
     if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+        return tr("{n} KB").format(n=f"{size / 1024:.0f}")
+    return tr("{n} MB").format(n=f"{size / (1024 * 1024):.1f}")

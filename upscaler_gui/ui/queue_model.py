@@ -12,7 +12,14 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor, QImage
 
 from upscaler_gui.core.images import format_bytes
@@ -35,7 +42,9 @@ class Column(IntEnum):
 
 def elapsed_text(seconds: float) -> str:
     seconds = max(0, int(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else f"{seconds} s"
+    if seconds >= 60:
+        return f"{seconds // 60}:{seconds % 60:02d}"
+    return QCoreApplication.translate("JobTable", "{seconds} s").format(seconds=seconds)
 
 
 class JobTableModel(QAbstractTableModel):
