@@ -130,6 +130,9 @@ class SpyPacer:
     async def acquire(self, kind: str) -> None:
         self.events.append(("acquire", kind, None))
 
+    def answered(self, kind: str) -> None:
+        self.events.append(("answered", kind, None))
+
     def on_rate_limited(self, kind: str, retry_after: float | None) -> None:
         self.events.append(("rate_limited", kind, retry_after))
 

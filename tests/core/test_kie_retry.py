@@ -382,9 +382,12 @@ async def test_pacer_is_asked_before_each_create_attempt_and_told_of_429() -> No
     await make_client(script, pacer=pacer).create_task("https://img.test/a.png")
     assert pacer.events == [
         ("acquire", "create", None),
+        ("answered", "create", None),  # a connection error ends the request too
         ("acquire", "create", None),
+        ("answered", "create", None),
         ("rate_limited", "create", 1.5),
         ("acquire", "create", None),
+        ("answered", "create", None),
     ]
 
 
@@ -394,9 +397,12 @@ async def test_pacer_is_asked_before_each_record_attempt() -> None:
     await make_client(script, pacer=pacer).get_task("task_1")
     assert pacer.events == [
         ("acquire", "record", None),
+        ("answered", "record", None),
         ("rate_limited", "record", None),
         ("acquire", "record", None),
+        ("answered", "record", None),
         ("acquire", "record", None),
+        ("answered", "record", None),
     ]
 
 

@@ -69,6 +69,36 @@ async def test_never_more_than_the_limit_in_any_window(fake_time: FakeTime) -> N
     assert times[-1] - times[0] <= (150 // 20) * window.window + 1e-6
 
 
+async def test_a_slow_request_holds_its_slot_until_it_ends(fake_time: FakeTime) -> None:
+    # On a busy machine a create may reach KIE well after we "sent" it; KIE counts it on arrival.
+    window = SlidingWindow(Limit(20, 10.0), clock=fake_time.clock)
+    await acquire_all(window, fake_time, 20)
+    sent = fake_time.now
+    fake_time.now += 0.8  # the requests took 0.8 s to get out and be answered
+    for _ in range(20):
+        window.ended()
+    fake_time.now = sent + 9.0
+    await window.acquire()  # the 21st waits a window from the answers, not from the sends
+    assert fake_time.now == pytest.approx(sent + 0.8 + window.window)
+
+
+async def test_answers_out_of_order_never_let_the_stamps_run_ahead_of_arrivals(fake_time: FakeTime) -> None:
+    # Three requests sent at 0, 1, 2 s arrive at 0.1, 1.5, 2.2 s; the last one is answered first.
+    window = SlidingWindow(Limit(3, 10.0), clock=fake_time.clock)
+    start = fake_time.now
+    for offset in (0.0, 1.0, 2.0):
+        fake_time.now = start + offset
+        await window.acquire()
+    for answer_at in (2.3, 2.4, 2.6):  # whichever request each answer belongs to
+        fake_time.now = start + answer_at
+        window.ended()
+    window.ended()  # an extra end (a request whose slot already expired) changes nothing
+    await window.acquire()
+    # KIE's window frees its first slot at 0.1 + 10 s; ours may free it no earlier than that.
+    assert fake_time.now >= start + 0.1 + 10.0
+    assert fake_time.now == pytest.approx(start + 2.3 + window.window)
+
+
 async def test_never_over_with_requests_arriving_at_random(fake_time: FakeTime) -> None:
     window = SlidingWindow(Limit(10, 1.0), clock=fake_time.clock)
     rng = random.Random(7)

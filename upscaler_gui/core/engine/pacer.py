@@ -17,8 +17,11 @@ from upscaler_gui.core import log
 from upscaler_gui.core.constants import CREATE_LIMIT, CREATE_WINDOW_S, RECORD_LIMIT, RECORD_WINDOW_S
 from upscaler_gui.core.kie.pacing import RequestKind
 
-# The server counts a request when it arrives; ours are counted when sent, and arrival times jitter.
-# 10 s windows are kept as 10.25 s, 1 s windows as 1.05 s (bench: 1.05x cost ~2 s per 100 images).
+# The server counts a request when it arrives, somewhere between our sending it and its answer. Each
+# request is stamped when sent and stamped again when it ends: the k-th answer comes after the k-th
+# arrival, so the stamps never run ahead of the server's count, however long a busy machine takes to
+# get a request out (seen: one 429 in 200 creates while 10 MB uploads ran). The windows also keep a
+# margin: 10 s as 10.25 s, 1 s as 1.05 s (bench: 1.05x cost ~2 s per 100 images).
 WINDOW_MARGIN_S = 0.25
 WINDOW_MARGIN_SHARE = 0.05
 BACKOFF_FACTOR = 0.5  # after a 429, allow half the rate
@@ -31,13 +34,19 @@ class Limit:
     window_s: float
 
 
+@dataclass
+class _Stamp:
+    at: float
+    ended: bool = False
+
+
 class SlidingWindow:
     """At most `limit.count` acquisitions in any `window_s` (times the margin)."""
 
     def __init__(self, limit: Limit, clock: Callable[[], float] = time.monotonic) -> None:
         self.limit = limit
         self._clock = clock
-        self._times: deque[float] = deque()
+        self._stamps: deque[_Stamp] = deque()
         self._lock = asyncio.Lock()  # FIFO: the job that asked first goes first
         self._allowed = float(limit.count)
         self._hold_until = 0.0
@@ -53,19 +62,27 @@ class SlidingWindow:
         async with self._lock:
             while (delay := self._delay()) > 0:  # noqa: ASYNC110 - waiting for time, not for an event
                 await asyncio.sleep(delay)
-            self._times.append(self._clock())
+            self._stamps.append(_Stamp(self._clock()))
             self.acquired += 1
+
+    def ended(self) -> None:
+        """One request has ended: the oldest one still open is stamped now (see the margin note)."""
+        for stamp in self._stamps:
+            if not stamp.ended:
+                stamp.at, stamp.ended = self._clock(), True
+                return
 
     def _delay(self) -> float:
         now = self._clock()
         if now < self._hold_until:
             return self._hold_until - now
-        while self._times and now - self._times[0] >= self.window:
-            self._times.popleft()
+        self._stamps = deque(s for s in self._stamps if now - s.at < self.window)
         self._recover(now)
-        if len(self._times) < int(self._allowed):
+        allowed = int(self._allowed)
+        if len(self._stamps) < allowed:
             return 0.0
-        return self._times[-int(self._allowed)] + self.window - now
+        times = sorted(s.at for s in self._stamps)  # a re-stamp can reorder them; at most a limit's worth
+        return times[-allowed] + self.window - now
 
     def _recover(self, now: float) -> None:
         """Each calm window after a 429 allows one more request per window, up to the real limit."""
@@ -82,7 +99,7 @@ class SlidingWindow:
         now = self._clock()
         for ago in sorted(seconds_ago, reverse=True):
             if 0 <= ago < self.window:
-                self._times.append(now - ago)
+                self._stamps.append(_Stamp(now - ago, ended=True))
 
     def slow_down(self, retry_after: float | None) -> None:
         now = self._clock()
@@ -108,6 +125,9 @@ class Pacer:
 
     async def acquire(self, kind: RequestKind) -> None:
         await self.windows[kind].acquire()
+
+    def answered(self, kind: RequestKind) -> None:
+        self.windows[kind].ended()
 
     def on_rate_limited(self, kind: RequestKind, retry_after: float | None) -> None:
         window = self.windows[kind]

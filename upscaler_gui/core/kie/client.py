@@ -180,10 +180,15 @@ class KieClient:
         **kwargs: Any,
     ) -> T:
         async def attempt() -> T:
-            if kind is not None:
-                await self._pacer.acquire(kind)
             request = self._api.build_request(method, path, headers=self._auth(), **kwargs)
-            return parse(answer_data(await send(self._api, request)))
+            if kind is None:
+                return parse(answer_data(await send(self._api, request)))
+            await self._pacer.acquire(kind)
+            try:
+                response = await send(self._api, request)
+            finally:
+                self._pacer.answered(kind)
+            return parse(answer_data(response))
 
         return await self._retrying(attempt, is_create=is_create, kind=kind, what=what)
 

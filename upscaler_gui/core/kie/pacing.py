@@ -17,6 +17,9 @@ class RequestPacer(Protocol):
     async def acquire(self, kind: RequestKind) -> None:
         """Return when one more request of this kind may be sent."""
 
+    def answered(self, kind: RequestKind) -> None:
+        """A request of this kind has ended (an answer or an error): KIE counted it by now, if at all."""
+
     def on_rate_limited(self, kind: RequestKind, retry_after: float | None) -> None:
         """KIE answered 429 to a request of this kind: slow down (Retry-After seconds, if KIE gave one)."""
 
@@ -25,6 +28,9 @@ class NullPacer:
     """No pacing: for tests, scripts and single calls."""
 
     async def acquire(self, kind: RequestKind) -> None:
+        return None
+
+    def answered(self, kind: RequestKind) -> None:
         return None
 
     def on_rate_limited(self, kind: RequestKind, retry_after: float | None) -> None:
