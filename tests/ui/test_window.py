@@ -433,3 +433,38 @@ def test_the_dock_progress_counts_the_current_batch(tmp_path: Path, qloop) -> No
 
     run(qloop, scenario())
     assert (0, 3) in shown and (3, 3) in shown  # the bar went from none to all of this batch
+
+
+def test_a_burst_of_job_events_redraws_the_status_once_more_with_the_final_counts(
+    tmp_path: Path, qloop
+) -> None:
+    from dataclasses import replace
+
+    from upscaler_gui.core.jobs import Job, OutputOptions
+
+    async def scenario() -> None:
+        async with window_env(tmp_path) as env:
+            await env.connect()
+            window = env.window
+            refreshes: list[str] = []
+            window.status.show_counts = (  # type: ignore[method-assign]
+                lambda jobs, cost, show=window.status.show_counts: (refreshes.append("x"), show(jobs, cost))
+            )
+            options = OutputOptions(folder=str(tmp_path / "out"))
+            jobs = [
+                Job(id=n, kind="url", given=f"https://e.test/{n}.png", dedupe_key=str(n), options=options)
+                for n in range(1, 201)
+            ]
+            for job in jobs:  # 200 rows arrive, then each moves on twice: 600 events in one go
+                window._job_changed(job)
+            for job in jobs:
+                window._job_changed(replace(job, state=JobState.UPLOADING))
+                window._job_changed(replace(job, state=JobState.DONE))
+            assert window.model.rowCount() == 200  # the rows themselves follow at once
+            await until(lambda: bool(refreshes), what="the status redrawn")
+            await asyncio.sleep(0.3)
+            assert len(refreshes) == 2  # at the first row (the queue replaces the drop zone), then once
+            assert window.status.counts_label.text() == "200 done"
+            assert window.pages.currentIndex() == PAGE_QUEUE
+
+    run(qloop, scenario())

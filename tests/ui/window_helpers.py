@@ -66,6 +66,7 @@ class WindowEnv:
             limit_s,
             f"{count} finished jobs",
         )
+        await until(lambda: not self.window.refresh_pending, what="the status line redrawn")
 
     def screenshot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(exist_ok=True)

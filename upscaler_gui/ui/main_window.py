@@ -36,6 +36,7 @@ from upscaler_gui.ui.window_compare import SelectedJobCompare
 from upscaler_gui.ui.window_layout import make_action
 
 PAGE_FIRST_RUN, PAGE_DROP, PAGE_QUEUE = 0, 1, 2
+REFRESH_INTERVAL_MS = 100
 
 
 class MainWindow(QMainWindow):
@@ -66,6 +67,12 @@ class MainWindow(QMainWindow):
         self._ticker = QTimer(self)
         self._ticker.timeout.connect(self.model.tick)
         self._ticker.start(1000)
+        # A batch sends ~10 job events per image; the status line and the page need redoing (O(rows))
+        # at most once per interval, not per event.
+        self._refresh_soon = QTimer(self)
+        self._refresh_soon.setSingleShot(True)
+        self._refresh_soon.setInterval(REFRESH_INTERVAL_MS)
+        self._refresh_soon.timeout.connect(self.refresh)
         window_state.restore_state(self)
         self.refresh()
 
@@ -129,12 +136,24 @@ class MainWindow(QMainWindow):
         self.model.upsert(job)
         if not job.finished:
             self._batch.add(job.id)  # the batch the dock's progress bar counts
-        self.refresh()
+        if self.pages.currentIndex() == PAGE_DROP:
+            self.refresh()  # the first row: the queue replaces the drop zone at once
+        else:
+            self._schedule_refresh()
         self._selection.job_changed(job)
 
     def _job_removed(self, job_id: int) -> None:
         self.model.remove(job_id)
-        self.refresh()
+        self._schedule_refresh()
+
+    @property
+    def refresh_pending(self) -> bool:
+        """Engine events arrived that the status line and the page do not show yet (within 100 ms)."""
+        return self._refresh_soon.isActive()
+
+    def _schedule_refresh(self) -> None:
+        if not self._refresh_soon.isActive():  # not restarted: a steady stream still refreshes
+            self._refresh_soon.start()
 
     def _paused(self, reason: PauseReason | None) -> None:
         self.status.show_pause(reason)
@@ -145,6 +164,8 @@ class MainWindow(QMainWindow):
         text = self.tr("Batch finished: {done} done, {failed} failed").format(done=done, failed=failed)
         self.status.showMessage(text, 10_000)
         self.batch_finished.emit(text)
+        self._refresh_soon.stop()
+        self.refresh()  # the batch's last changes shown (counts, a full dock bar) before it is put away
         self._batch.clear()
         self.taskbar.show(0, 0)
 
