@@ -36,8 +36,10 @@ class SelectedJobCompare:
 
     def job_changed(self, job: Job) -> None:
         """A job changed: when it is the one shown and just finished, its result appears."""
+        if job.state != JobState.DONE:
+            return  # most events: no need to read the selection (every selected row) for them
         selected = self._view.selected_jobs()
-        if len(selected) == 1 and selected[0].id == job.id and job.state == JobState.DONE:
+        if len(selected) == 1 and selected[0].id == job.id:
             self.show_selected()
 
     async def _load_compare(self, job: Job) -> None:
