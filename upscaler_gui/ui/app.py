@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 import time
 import traceback
@@ -63,6 +65,7 @@ async def main(args: argparse.Namespace, settings: settings_store.Settings) -> i
     closed = asyncio.Event()
     window.close_requested.connect(closed.set)
     tray.quit_requested.connect(closed.set)
+    _close_on_signals(closed)
     tray.stop_watching.triggered.connect(window.toggle_watching)
     if starts_in_tray(args, settings, tray.available):
         log.ui.info("started in the tray, watching %s", settings.watch_dir)
@@ -77,6 +80,15 @@ async def main(args: argparse.Namespace, settings: settings_store.Settings) -> i
     await closed.wait()
     await shutdown(window, controller, tray)
     return 0
+
+
+def _close_on_signals(closed: asyncio.Event) -> None:
+    """Ctrl+C in the terminal, or a SIGTERM at logout, quit as the window's Quit does (jobs kept, tasks
+    stopped cleanly); without this, asyncio cancels `main` and the shutdown never runs."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # not on Windows' loops
+            loop.add_signal_handler(signum, closed.set)
 
 
 def starts_in_tray(args: argparse.Namespace, settings: settings_store.Settings, tray_available: bool) -> bool:
