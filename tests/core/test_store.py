@@ -115,24 +115,82 @@ def test_find_all_and_delete(tmp_path: Path) -> None:
         return store.add(Job(0, "file", key, key, OutputOptions(folder), owner, state=state))
 
     first = job("sha256:1", out_a, "cli", JobState.DONE)
-    newer = job("sha256:1", out_a, "cli", JobState.QUEUED)
     other_folder = job("sha256:1", out_b, "gui", JobState.FAILED)
+    queued = job("sha256:4", out_a, "cli", JobState.QUEUED)
     paused = job("sha256:2", out_a, "cli", JobState.PAUSED)
     unknown = job("sha256:3", out_a, "gui", JobState.UNKNOWN)
 
-    assert store.find("sha256:1", out_a) == newer  # the newest for that folder
+    assert store.find("sha256:1", out_a) == first
     assert store.find("sha256:1", out_b) == other_folder
     assert store.find("sha256:1", str(tmp_path / "c")) is None
     assert store.find("sha256:9", out_a) is None
 
-    assert [j.id for j in store.all()] == [first.id, newer.id, other_folder.id, paused.id, unknown.id]
-    assert [j.id for j in store.all(owner="cli")] == [first.id, newer.id, paused.id]
-    assert [j.id for j in store.all(unfinished=True)] == [newer.id, paused.id]
+    assert [j.id for j in store.all()] == [first.id, other_folder.id, queued.id, paused.id, unknown.id]
+    assert [j.id for j in store.all(owner="cli")] == [first.id, queued.id, paused.id]
+    assert [j.id for j in store.all(unfinished=True)] == [queued.id, paused.id]
     assert [j.id for j in store.all(owner="gui", unfinished=True)] == []
 
-    store.delete(newer.id)
-    assert store.get(newer.id) is None
-    assert store.find("sha256:1", out_a) == first
+    store.delete(first.id)
+    assert store.get(first.id) is None
+    assert store.find("sha256:1", out_a) is None
+    store.close()
+
+
+def test_one_input_has_one_job_per_folder(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "jobs.db")
+    draft = Job(0, "file", "a.png", "sha256:1", OutputOptions(str(tmp_path / "a")))
+    store.add(draft)
+    with pytest.raises(store_module.StoreError, match="already has a job"):
+        store.add(draft.evolve(given="copy-of-a.png"))
+    assert len(store.all()) == 1
+    store.close()
+
+
+def test_admit_adds_once_and_claims_for_one_engine_only(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.db"
+    mine, theirs = JobStore(path), JobStore(path)
+    a, b = mine.register_engine(), theirs.register_engine()
+    draft = Job(0, "file", "a.png", "sha256:1", OutputOptions(str(tmp_path / "out")))
+    job, added, claimed = mine.admit(draft, a)
+    assert (added, claimed) == (True, True)
+    again, added, claimed = theirs.admit(draft.evolve(given="copy.png"), b)
+    assert (again.id, added, claimed) == (job.id, False, False)  # the same row, held by a live engine
+    mine.save(job.evolve(state=JobState.DONE))
+    mine.release(job.id, a)
+    again, added, claimed = theirs.admit(draft, b)
+    assert (added, claimed) == (False, True)
+    assert again.state == JobState.DONE  # decided on the row as it is now, not as it was first read
+    refused = Job(0, "file", "x", "rejected:x", OutputOptions(str(tmp_path)), state=JobState.FAILED)
+    assert mine.admit(refused, a)[1:] == (True, False)  # a refused input is never held by anyone
+    mine.close()
+    theirs.close()
+
+
+def test_a_version_1_store_is_migrated_keeping_the_newest_of_duplicates(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.db"
+    with sqlite3.connect(path) as db:  # what version 1 wrote: no identity, duplicates possible
+        db.executescript(
+            store_module._SCHEMA.replace("identity TEXT", "unused TEXT").replace(
+                "CREATE UNIQUE INDEX IF NOT EXISTS jobs_identity ON jobs (identity);", ""
+            )
+        )
+        db.execute("PRAGMA user_version=1")
+    legacy = JobStore.__new__(JobStore)  # write rows with the old columns only
+    old = Job(0, "file", "a.png", "sha256:1", OutputOptions(str(tmp_path)), state=JobState.DONE)
+    rows = [store_module._to_row(old), store_module._to_row(old.evolve(state=JobState.QUEUED))]
+    with sqlite3.connect(path) as db:
+        for row in rows:
+            db.execute(
+                f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                list(row.values()),
+            )
+    del legacy
+    store = JobStore(path)
+    assert [job.state for job in store.all()] == [JobState.DONE, JobState.QUEUED]
+    found = store.find("sha256:1", str(tmp_path))
+    assert found is not None and found.state == JobState.QUEUED  # the newest is the input's job
+    with pytest.raises(store_module.StoreError):
+        store.add(old)
     store.close()
 
 
@@ -194,7 +252,8 @@ def test_upload_reuse_respects_max_age(tmp_path: Path) -> None:
 
 
 def _one_job(store: JobStore, tmp_path: Path) -> Job:
-    return store.add(Job(0, "file", "a.png", "sha256:a", OutputOptions(str(tmp_path))))
+    key = f"sha256:{len(store.all())}"
+    return store.add(Job(0, "file", "a.png", key, OutputOptions(str(tmp_path))))
 
 
 def test_a_live_engines_job_cannot_be_claimed_by_another(tmp_path: Path) -> None:

@@ -5,7 +5,9 @@ loses nothing (`synchronous=NORMAL`). The writes around a billed create (the cre
 taskId that came back) are also fsync'd (`durable=True`, `synchronous=FULL` for that commit), so they
 survive a power cut too; an fsync on every step cost ~1 s per 100 images in bench/batch_time.py.
 Each engine registers itself and claims the jobs it runs, so two processes on one store (the window
-and a CLI run) never work on the same job, and never pay twice.
+and a CLI run) never work on the same job, and never pay twice. One input (its content or link) has one
+job per output folder: a unique `identity` column, and `admit` finds-or-adds and claims in one
+transaction, so two runs adding the same image at the same moment get the same row, and one of them.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.jobs import FINISHED, Job, JobState, OutputOptions
 
 DB_NAME = "jobs.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ENGINE_STALE_S = 30.0  # an engine that has not beaten for this long is gone; its jobs may be claimed
 
 _JOB_COLUMNS = [f.name for f in fields(Job) if f.name != "id"]
@@ -37,9 +39,11 @@ _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS jobs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     {", ".join(f"{name} {'TEXT' if name in _JSON_COLUMNS else ''}" for name in _JOB_COLUMNS)},
-    engine_id INTEGER
+    engine_id INTEGER,
+    identity TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_dedupe ON jobs (dedupe_key);
+CREATE UNIQUE INDEX IF NOT EXISTS jobs_identity ON jobs (identity);
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state);
 CREATE TABLE IF NOT EXISTS uploads (
     content_hash TEXT PRIMARY KEY, url TEXT NOT NULL, uploaded_at REAL NOT NULL
@@ -63,6 +67,21 @@ def demo_store_path() -> Path:
     from upscaler_gui.core import paths
 
     return paths.data_dir() / "demo" / DB_NAME
+
+
+# Version 1 had no identity column: rows are given theirs, newest first; an older duplicate (two runs
+# raced before version 2) keeps NULL, which UNIQUE allows, and is no longer found for its input.
+_MIGRATE_1_TO_2 = """
+ALTER TABLE jobs ADD COLUMN identity TEXT;
+UPDATE jobs SET identity = dedupe_key || char(31) || json_extract(options, '$.folder')
+ WHERE id IN (SELECT MAX(id) FROM jobs GROUP BY dedupe_key, json_extract(options, '$.folder'));
+CREATE UNIQUE INDEX IF NOT EXISTS jobs_identity ON jobs (identity);
+"""
+
+
+def identity(job: Job) -> str:
+    """What makes two jobs the same: the same input (by content or link) into the same folder."""
+    return f"{job.dedupe_key}\x1f{job.options.folder}"
 
 
 def _to_row(job: Job) -> dict[str, Any]:
@@ -115,12 +134,19 @@ class JobStore:
             ) from exc
 
     def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(tr("The job store was written by a newer version of the app."))
-        if version < SCHEMA_VERSION:
-            self._db.executescript(_SCHEMA)
-            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        """Bring the file up to SCHEMA_VERSION; read inside the transaction, so two processes opening
+        one old store at once migrate it once."""
+        with self._tx() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(tr("The job store was written by a newer version of the app."))
+            if version == SCHEMA_VERSION:
+                return
+            script = _MIGRATE_1_TO_2 if version == 1 else _SCHEMA
+            for statement in script.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -141,30 +167,34 @@ class JobStore:
     # --- jobs ---------------------------------------------------------------------------------------
 
     def add(self, job: Job) -> Job:
-        now = time.time()
-        row = _to_row(job.evolve(created_at=job.created_at or now, updated_at=now))
-        with self._tx() as db:
-            cursor = db.execute(
-                f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                list(row.values()),
-            )
-        return job.evolve(id=int(cursor.lastrowid or 0), created_at=row["created_at"], updated_at=now)
+        """Insert a new job; StoreError when its input already has a job for that folder."""
+        return self.add_many([job])[0]
 
     def add_many(self, jobs: Iterable[Job]) -> list[Job]:
         """Insert many jobs in one transaction (a folder of 10,000 images is one commit)."""
-        now = time.time()
-        added: list[Job] = []
+        try:
+            with self._tx() as db:
+                return [_insert(db, job) for job in jobs]
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(tr("This image already has a job for that folder.")) from exc
+
+    def admit(self, draft: Job, engine_id: int) -> tuple[Job, bool, bool]:
+        """Find or add the job for this input and folder, and claim it, in one transaction.
+
+        Returns (job as stored now, added, claimed). `claimed` is False only when a live engine of
+        another run holds it: then this run must leave it alone. Deciding on the row returned here,
+        under the claim, is what keeps two runs from both sending a create for one image.
+        """
         with self._tx() as db:
-            for job in jobs:
-                row = _to_row(job.evolve(created_at=job.created_at or now, updated_at=now))
-                cursor = db.execute(
-                    f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                    list(row.values()),
-                )
-                added.append(
-                    job.evolve(id=int(cursor.lastrowid or 0), created_at=row["created_at"], updated_at=now)
-                )
-        return added
+            row = db.execute("SELECT * FROM jobs WHERE identity = ?", (identity(draft),)).fetchone()
+            if row is None:
+                job = _insert(db, draft, engine_id=None if draft.finished else engine_id)
+                return job, True, not draft.finished
+            holder = row["engine_id"]
+            if holder is not None and holder != engine_id and holder in _live_engines(db):
+                return _from_row(row), False, False
+            db.execute("UPDATE jobs SET engine_id = ? WHERE id = ?", (engine_id, row["id"]))
+            return _from_row(row), False, True
 
     def save(self, job: Job, *, durable: bool = False) -> Job:
         """Write every field of the job; on return it survives a kill, and with `durable` a power cut."""
@@ -190,12 +220,11 @@ class JobStore:
         return _from_row(row) if row else None
 
     def find(self, dedupe_key: str, folder: str) -> Job | None:
-        """The newest job for this input and output folder."""
+        """The job for this input and output folder."""
+        key = f"{dedupe_key}\x1f{folder}"
         with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM jobs WHERE dedupe_key = ? ORDER BY id DESC", (dedupe_key,)
-            ).fetchall()
-        return next((job for job in map(_from_row, rows) if job.options.folder == folder), None)
+            row = self._db.execute("SELECT * FROM jobs WHERE identity = ?", (key,)).fetchone()
+        return _from_row(row) if row else None
 
     def all(self, *, owner: str | None = None, unfinished: bool = False) -> list[Job]:
         query, args = "SELECT * FROM jobs", []
@@ -263,18 +292,20 @@ class JobStore:
             db.execute("UPDATE jobs SET engine_id = NULL WHERE engine_id = ?", (engine_id,))
             db.execute("DELETE FROM engines WHERE id = ?", (engine_id,))
 
-    def claim(self, job_id: int, engine_id: int) -> bool:
-        """Take a job for this engine unless a live engine holds it."""
+    def claim(self, job_id: int, engine_id: int) -> Job | None:
+        """Take a job for this engine unless a live engine holds it: the job as stored now, or None.
+
+        The caller decides on the returned row, not on a copy it read earlier: another run may have
+        moved the job on (created its task, finished it) since."""
         with self._tx() as db:
-            live = _live_engines(db)
-            row = db.execute("SELECT engine_id FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            row = db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
             if row is None:
-                return False
+                return None
             holder = row["engine_id"]
-            if holder is not None and holder != engine_id and holder in live:
-                return False
+            if holder is not None and holder != engine_id and holder in _live_engines(db):
+                return None
             db.execute("UPDATE jobs SET engine_id = ? WHERE id = ?", (engine_id, job_id))
-            return True
+            return _from_row(row)
 
     def release(self, job_id: int, engine_id: int) -> None:
         with self._tx() as db:
@@ -289,6 +320,16 @@ class JobStore:
             ).fetchone()
             live = _live_engines(self._db)
         return int(row["pid"]) if row and row["id"] in live else None
+
+
+def _insert(db: sqlite3.Connection, job: Job, *, engine_id: int | None = None) -> Job:
+    now = time.time()
+    job = job.evolve(created_at=job.created_at or now, updated_at=now)
+    row = {**_to_row(job), "identity": identity(job), "engine_id": engine_id}
+    cursor = db.execute(
+        f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+    )
+    return job.evolve(id=int(cursor.lastrowid or 0))
 
 
 def _host() -> str:

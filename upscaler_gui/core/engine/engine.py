@@ -95,7 +95,8 @@ class Engine:
         if not resume:
             return []
         jobs = await self.db.run(self.db.store.all, owner=self.options.owner, unfinished=True)
-        resumed = [job for job in jobs if await self._claim(job)]
+        claimed = [await self._claim(job) for job in jobs]
+        resumed = [job for job in claimed if job is not None and not job.finished]
         for folder in {job.options.folder for job in resumed}:
             await self._sweep_once(folder)
         for job in resumed:
@@ -176,44 +177,41 @@ class Engine:
         return admissions
 
     async def _admit(self, draft: Job, *, retry_failed: bool, retry_unknown: bool) -> Admission:
-        existing = await self.db.run(self.db.store.find, draft.dedupe_key, draft.options.folder)
-        if existing is not None and existing.dedupe_key.startswith("rejected:"):
-            job = await self.db.save(existing.evolve(error=draft.error, finished_at=time.time()))
-            self._jobs[job.id] = job  # the same refused input again: one row, not one per run
-            self.events.job_did_change.emit(job)
-            return Admission(draft.given, job, "new")
-        if existing is None:
-            job = await self.db.run(self.db.store.add, draft)
-            self._jobs[job.id] = job
-            self.events.job_did_change.emit(job)
-            if not job.finished:
-                await self._claim(job)
-                self._adopt(job)
-            return Admission(draft.given, job, "new")
+        """Find-or-add and claim in one store transaction, then decide on the row as stored now."""
+        job, added, claimed = await self.db.run(self.db.store.admit, draft, self._engine_id)
+        if added:
+            return self._admitted(Admission(draft.given, job, "new"), run=not job.finished)
+        if job.dedupe_key.startswith("rejected:"):  # the same refused input again: one row, not one per run
+            job = await self.db.save(job.evolve(error=draft.error, finished_at=time.time()))
+            await self._release(job)
+            return self._admitted(Admission(draft.given, job, "new"), run=False)
+        if not claimed:
+            pid = await self.db.run(self.db.store.holder_pid, job.id)
+            message = tr("being processed by another run (process {pid})").format(pid=pid)
+            return Admission(draft.given, job, "busy", message)
+        if job.id in self._tasks:  # this engine runs it already (dropped twice): its live copy counts
+            return Admission(draft.given, self._jobs[job.id], "resumed")
         decision, message = decide(
-            existing,
-            retry_failed=retry_failed,
-            retry_unknown=retry_unknown,
-            on_conflict=draft.options.on_conflict,
+            job, retry_failed=retry_failed, retry_unknown=retry_unknown, on_conflict=draft.options.on_conflict
         )
-        if decision in ("new", "resumed") and not await self._claim(existing):
-            pid = await self.db.run(self.db.store.holder_pid, existing.id)
-            return Admission(
-                draft.given,
-                existing,
-                "busy",
-                tr("being processed by another run (process {pid})").format(pid=pid),
-            )
-        job = existing.evolve(options=draft.options, source_path=draft.source_path or existing.source_path)
+        if decision not in ("new", "resumed"):
+            await self._release(job)
+            return self._admitted(Admission(draft.given, job, decision, message), run=False)
+        job = job.evolve(options=draft.options, source_path=draft.source_path or job.source_path)
         if decision == "resumed":  # a run that was killed may have left a half-written download
             await self._sweep_once(job.options.folder)
-        if decision == "new":
-            job = await self.db.save(fresh_start(job))
-        self._jobs[job.id] = job
-        self.events.job_did_change.emit(job)
-        if decision in ("new", "resumed"):
-            self._adopt(job)
-        return Admission(draft.given, job, decision, message)
+        job = await self.db.save(fresh_start(job) if decision == "new" else job)
+        return self._admitted(Admission(draft.given, job, decision, message), run=True)
+
+    def _admitted(self, admission: Admission, *, run: bool) -> Admission:
+        self._jobs[admission.job.id] = admission.job
+        self.events.job_did_change.emit(admission.job)
+        if run:
+            self._adopt(admission.job)
+        return admission
+
+    async def _release(self, job: Job) -> None:
+        await self.db.run(self.db.store.release, job.id, self._engine_id)
 
     async def _sweep_once(self, folder: str) -> None:
         """Remove the temp files a killed run left in `folder`: once, and never while one of our own
@@ -227,7 +225,8 @@ class Engine:
         self._swept.add(folder)
         await asyncio.to_thread(remove_stale_temp_files, Path(folder))
 
-    async def _claim(self, job: Job) -> bool:
+    async def _claim(self, job: Job) -> Job | None:
+        """The job as stored now, held by this engine; None when another live run holds it."""
         return await self.db.run(self.db.store.claim, job.id, self._engine_id)
 
     def _adopt(self, job: Job) -> None:
