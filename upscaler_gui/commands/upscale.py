@@ -16,11 +16,13 @@ from upscaler_gui.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_KEY_REFUSED, EX
 from upscaler_gui.commands.connection import Connection, connection_from_args
 from upscaler_gui.commands.progress import BatchReporter
 from upscaler_gui.core import log
-from upscaler_gui.core.engine import EngineOptions, PauseReason
+from upscaler_gui.core.engine import Engine, EngineOptions, PauseReason
 from upscaler_gui.core.errors import KieAuthError, UpscalerError
 from upscaler_gui.core.jobs import OutputOptions
 from upscaler_gui.core.output import validate_template
 from upscaler_gui.core.sources import Item, expand
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def output_options(args: argparse.Namespace) -> OutputOptions:
@@ -86,8 +88,17 @@ class _Batch:
     async def run(self, items: list[Item]) -> int:
         main = asyncio.current_task()
         loop = asyncio.get_running_loop()
-        if main is not None:
-            loop.add_signal_handler(signal.SIGTERM, main.cancel)
+        engine: Engine | None = None
+
+        def stop() -> None:
+            """Ctrl+C or SIGTERM: no create leaves from this moment; the rest stops where it is."""
+            if engine is not None:
+                engine.stop_creates()
+            if main is not None:
+                main.cancel()
+
+        for signum in STOP_SIGNALS:
+            loop.add_signal_handler(signum, stop)
         try:
             async with self.connection.open_engine(self.engine_options) as engine:
                 engine.events.job_did_change.connect(self.reporter.job_changed)
@@ -107,7 +118,8 @@ class _Batch:
             print(f"upscaler-gui upscale: {exc.user_text()}", file=sys.stderr)
             return EXIT_KEY_REFUSED if isinstance(exc, KieAuthError) else EXIT_FAILED
         finally:
-            loop.remove_signal_handler(signal.SIGTERM)
+            for signum in STOP_SIGNALS:
+                loop.remove_signal_handler(signum)
 
     def _paused(self, reason: PauseReason) -> None:
         self.pause = reason

@@ -21,7 +21,7 @@ from upscaler_gui.commands.connection import Connection, connection_from_args
 from upscaler_gui.commands.progress import json_line
 from upscaler_gui.commands.upscale import output_options
 from upscaler_gui.core import log
-from upscaler_gui.core.engine import EngineOptions
+from upscaler_gui.core.engine import Engine, EngineOptions
 from upscaler_gui.core.errors import UpscalerError
 from upscaler_gui.core.jobs import Job, JobState
 from upscaler_gui.core.watch import FolderWatcher, WatchOptions
@@ -102,8 +102,16 @@ class _WatchSession:
     async def run(self, *, as_json: bool) -> int:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+        engine: Engine | None = None
+
+        def stopping() -> None:
+            """No create leaves from this moment (stopping the watcher takes a little while)."""
+            if engine is not None:
+                engine.stop_creates()
+            stop.set()
+
         for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
+            loop.add_signal_handler(signum, stopping)
         try:
             # resume: jobs this folder's last run left under way go on
             async with self.connection.open_engine(self.engine_options, resume=True) as engine:

@@ -114,17 +114,23 @@ class Engine:
         if self._closed:
             return
         self._closed = True
+        self.stop_creates()
         tasks = list(self._tasks.values())
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        await asyncio.gather(*self.runner.critical, return_exceptions=True)
+        await asyncio.gather(*self.pipeline.on_the_wire, return_exceptions=True)
         if self._heartbeat:
             self._heartbeat.cancel()
             await asyncio.gather(self._heartbeat, return_exceptions=True)
         if self._engine_id:
             await self.db.run(self.db.store.unregister_engine, self._engine_id)
         self.db.close()
+
+    def stop_creates(self) -> None:
+        """From now on no create leaves (a signal handler calls this first, then closes the engine);
+        a create already on the wire runs to its end, and its taskId is recorded."""
+        self.pipeline.stopped = True
 
     async def wait_settled(self) -> None:
         """Until every job has ended, or every job left waits on a pause."""

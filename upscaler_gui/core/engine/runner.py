@@ -2,13 +2,12 @@
 
 Stage order by what the job already has: a result URL -> download; a taskId -> wait for the result;
 ready to submit -> create; else -> check and upload. A create that was sent runs to its end even if
-the job is cancelled, so its taskId is always recorded.
+the job is cancelled, so its taskId is always recorded (see `Pipeline.submit`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -20,7 +19,7 @@ from upscaler_gui.core.engine.events import PauseReason
 from upscaler_gui.core.engine.gate import QueueGate
 from upscaler_gui.core.engine.policy import Outcome, judge
 from upscaler_gui.core.engine.stages import Pipeline
-from upscaler_gui.core.errors import CreateOutcomeUnknownError, UpscalerError
+from upscaler_gui.core.errors import UpscalerError
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.jobs import Job, JobState
 
@@ -49,7 +48,6 @@ class JobRunner:
         self.auto_retries = auto_retries
         self.sleep = sleep
         self.transfer = asyncio.Semaphore(max(1, concurrency))
-        self.critical: set[asyncio.Future[Job]] = set()  # creates on the wire: awaited before closing
         self.cancelling: set[int] = set()  # user cancels (a shutdown cancel keeps the job for next start)
 
     async def run(self, job_id: int) -> None:
@@ -90,7 +88,7 @@ class JobRunner:
         if job.state == JobState.SUBMITTING:
             await self._ready_to_create(job.id)
             if not _upload_too_old(job):
-                return await self._guarded(job, self._submit)
+                return await self._guarded(job, self.pipeline.submit)
             self.gate.drop_slot(job.id)  # waited so long that KIE may have deleted the upload
             return await self.update(job, state=JobState.QUEUED)
         await self.gate.wait(job.id)  # new spending waits while paused
@@ -111,31 +109,6 @@ class JobRunner:
             await self.gate.take_slot(job_id)
             if self.gate.running:
                 return
-
-    # --- the create ------------------------------------------------------------------------------------
-
-    async def _submit(self, job: Job) -> Job:
-        inner = asyncio.ensure_future(self._submit_once(job))
-        self.critical.add(inner)
-        inner.add_done_callback(self.critical.discard)
-        try:
-            return await asyncio.shield(inner)
-        except asyncio.CancelledError:
-            with contextlib.suppress(Exception):
-                await inner  # bounded by the HTTP timeouts
-            raise
-
-    async def _submit_once(self, job: Job) -> Job:
-        try:
-            return await self.pipeline.submit(job)
-        except CreateOutcomeUnknownError:
-            raise
-        except BaseException:
-            current = self.jobs.get(job.id, job)
-            if current.submit_started_at and not current.task_id:
-                # Certainly not created (refused, or never sent): forget the started create.
-                await self.update(current, submit_started_at=None, creates=max(0, current.creates - 1))
-            raise
 
     # --- the error policy -----------------------------------------------------------------------------------
 

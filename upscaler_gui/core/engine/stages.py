@@ -8,6 +8,7 @@ the queue (pause, retry, fail).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import filecmp
 import time
 from collections.abc import Awaitable, Callable
@@ -26,6 +27,7 @@ from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.inputs import build_input
 from upscaler_gui.core.jobs import STAGE_PROGRESS, Job, JobState
 from upscaler_gui.core.kie import KieClient, TaskRecord
+from upscaler_gui.core.kie.retry import may_have_created
 from upscaler_gui.core.output import NameFields, numbered, predicted_name, stem_of
 from upscaler_gui.core.results import ResultImage, SavedResult, save_result
 
@@ -81,6 +83,8 @@ class Pipeline:
         self.update = update
         self.callback_url = callback_url or None
         self.sleep = sleep
+        self.on_the_wire: set[asyncio.Future[str]] = set()  # creates sent: awaited before closing
+        self.stopped = False  # set when the engine closes: no create leaves after that
 
     async def _to(self, job: Job, state: JobState, **changes: Any) -> Job:
         return await self.update(
@@ -138,18 +142,48 @@ class Pipeline:
     # --- submit -----------------------------------------------------------------------------------------
 
     async def submit(self, job: Job) -> Job:
-        """One billed create. The store knows a create is under way before it is sent, and knows the
-        taskId before anything else happens after it arrives."""
+        """One billed create. Waiting for the pacer (and between refused attempts) can be cancelled and
+        records nothing; from the moment the request may leave, `_on_the_wire` runs to its end."""
         task_input, error = build_input({"image": job.upload_url or job.source_url or ""})
         if error or task_input is None:
             raise InputError(error or "")
+        recorded: list[Job] = []
+
+        async def guard(send: Callable[[], Awaitable[str]]) -> str:
+            if self.stopped:  # quitting: a create the pacer let go a moment too late is not sent
+                raise asyncio.CancelledError
+            latest = recorded[-1] if recorded else job  # after a refused attempt: its undone mark
+            inner = asyncio.ensure_future(self._on_the_wire(latest, send, recorded))
+            self.on_the_wire.add(inner)
+            inner.add_done_callback(self.on_the_wire.discard)
+            try:
+                return await asyncio.shield(inner)
+            except asyncio.CancelledError:
+                with contextlib.suppress(Exception):
+                    await inner  # bounded by the HTTP timeouts; its taskId is recorded
+                raise
+
+        await self.client.create_task(task_input["image"], callback_url=self.callback_url, guard=guard)
+        return recorded[-1]
+
+    async def _on_the_wire(self, job: Job, send: Callable[[], Awaitable[str]], recorded: list[Job]) -> str:
+        """Store "a create is under way" (durably), send, store the taskId (durably). A create KIE
+        certainly did not make (refused, never sent) is forgotten again, so it is neither counted
+        nor reported `unknown` after a restart."""
         job = await self._to(
             job, JobState.SUBMITTING, submit_started_at=time.time(), creates=job.creates + 1, durable=True
         )
-        task_id = await self.client.create_task(task_input["image"], callback_url=self.callback_url)
-        return await self._to(
-            job, JobState.POLLING, task_id=task_id, task_created_at=time.time(), durable=True
+        recorded.append(job)
+        try:
+            task_id = await send()
+        except BaseException as exc:
+            if not may_have_created(exc):  # a cancel mid-send counts as "may have": kept, never resent
+                recorded.append(await self.update(job, submit_started_at=None, creates=job.creates - 1))
+            raise
+        recorded.append(
+            await self._to(job, JobState.POLLING, task_id=task_id, task_created_at=time.time(), durable=True)
         )
+        return task_id
 
     # --- wait for the result ------------------------------------------------------------------------------
 

@@ -47,6 +47,11 @@ from upscaler_gui.core.kie.transport import send
 
 T = TypeVar("T")
 
+#: Wraps the moment a create leaves: called after the pacer let it go, with the function that sends it
+#: and returns the taskId. The engine records "a create is under way" before calling it and the taskId
+#: after, both shielded from cancellation (see engine/stages.py).
+SendGuard = Callable[[Callable[[], Awaitable[str]]], Awaitable[str]]
+
 
 class _Secret:
     """Holds the key so that no repr, vars() dump or debugger view prints it."""
@@ -131,13 +136,25 @@ class KieClient:
 
     # --- API host ------------------------------------------------------------------------------
 
-    async def create_task(self, image_url: str, *, callback_url: str | None = None) -> str:
-        """Create one upscale task and return its taskId (billed: see `retry` for what is resent)."""
+    async def create_task(
+        self, image_url: str, *, callback_url: str | None = None, guard: SendGuard | None = None
+    ) -> str:
+        """Create one upscale task and return its taskId (billed: see `retry` for what is resent).
+
+        `guard`, if given, wraps each attempt from the moment the pacer lets it go: waiting for the
+        pacer and for a retry stays cancellable and outside it."""
         body: dict[str, object] = {"model": MODEL, "input": {"image": image_url}}
         if callback_url:
             body["callBackUrl"] = callback_url
         task_id = await self._call_api(
-            "POST", PATH_CREATE, _task_id, kind="create", is_create=True, what="createTask", json=body
+            "POST",
+            PATH_CREATE,
+            _task_id,
+            kind="create",
+            is_create=True,
+            what="createTask",
+            guard=guard,
+            json=body,
         )
         log.api.info("createTask %s image=%s -> taskId %s", MODEL, redact.preview_value(image_url), task_id)
         return task_id
@@ -177,18 +194,21 @@ class KieClient:
         kind: RequestKind | None = None,
         is_create: bool = False,
         what: str,
+        guard: Callable[[Callable[[], Awaitable[T]]], Awaitable[T]] | None = None,
         **kwargs: Any,
     ) -> T:
-        async def attempt() -> T:
+        async def sent() -> T:
             request = self._api.build_request(method, path, headers=self._auth(), **kwargs)
+            return parse(answer_data(await send(self._api, request)))
+
+        async def attempt() -> T:
             if kind is None:
-                return parse(answer_data(await send(self._api, request)))
+                return await sent()
             await self._pacer.acquire(kind)
             try:
-                response = await send(self._api, request)
+                return await (guard(sent) if guard is not None else sent())
             finally:
-                self._pacer.answered(kind)
-            return parse(answer_data(response))
+                self._pacer.answered(kind)  # also when the guard refused to send: the slot is free again
 
         return await self._retrying(attempt, is_create=is_create, kind=kind, what=what)
 

@@ -94,15 +94,21 @@ def outcome_unknown(exc: KieError) -> CreateOutcomeUnknownError:
     return CreateOutcomeUnknownError(reason, hint=tr(_UNKNOWN_HINT), http_status=exc.http_status)
 
 
-def _may_have_created(exc: BaseException) -> bool:
-    """A failure after which a create may exist: the request went out and no clear refusal came back."""
+def may_have_created(exc: BaseException) -> bool:
+    """A failure after which a create may exist: the request went out and no clear refusal came back.
+
+    Anything that is not a KIE error (a bug, a cancel) counts as "may have": the safe side for money."""
     if isinstance(exc, KieConnectionError):
         return exc.sent
-    return isinstance(exc, KieServerError | KieMalformedAnswerError)
+    if isinstance(exc, KieError):
+        return isinstance(exc, KieServerError | KieMalformedAnswerError | CreateOutcomeUnknownError)
+    return True
 
 
 def _final_error(exc: KieError, *, is_create: bool) -> KieError:
-    return outcome_unknown(exc) if is_create and _may_have_created(exc) else exc
+    if not is_create or isinstance(exc, CreateOutcomeUnknownError) or not may_have_created(exc):
+        return exc
+    return outcome_unknown(exc)
 
 
 async def call_with_retries(
