@@ -150,3 +150,36 @@ async def test_retry_leaves_a_job_another_run_took_up_alone(tmp_path: Path) -> N
             assert done.state == JobState.DONE
             await settle(window)
         assert sim.stats.creates == 2  # the window did not create it a third time
+
+
+async def test_retry_of_a_job_whose_save_failed_downloads_the_paid_result_again(tmp_path: Path) -> None:
+    (a,) = images(tmp_path / "in", 1)
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the output folder's parent should be")
+    with running_sim(tmp_path) as sim:
+        async with engine_on(sim, tmp_path / "jobs.db") as engine:
+            _, (failed,) = await run_batch(engine, [a], blocked / "out")
+            assert failed.state == JobState.FAILED and failed.result_url is not None
+            blocked.unlink()
+            retried = await engine.retry(failed.id)
+            assert retried is not None and retried.task_id == failed.task_id
+            (job,) = await settle(engine)
+        assert job.state == JobState.DONE and job.task_id == failed.task_id
+        assert job.creates == 1 and sim.stats.creates == 1
+        assert Path(job.output_path or "").is_file()  # noqa: ASYNC240 - a test's own check
+
+
+async def test_retry_leaves_a_done_job_alone_and_run_again_makes_a_new_task(tmp_path: Path) -> None:
+    (a,) = images(tmp_path / "in", 1)
+    with running_sim(tmp_path) as sim:
+        async with engine_on(sim, tmp_path / "jobs.db") as engine:
+            _, (done,) = await run_batch(engine, [a], tmp_path / "out")
+            assert await engine.retry(done.id) == done  # Ctrl+A, Ctrl+R over done work: nothing billed
+            await settle(engine)
+            assert sim.stats.creates == 1
+            again = await engine.run_again(done.id)  # the user's own, billed action
+            assert again is not None and again.state == JobState.QUEUED and again.task_id is None
+            (job,) = await settle(engine)
+        assert job.state == JobState.DONE and job.previous_task_ids == (done.task_id,)
+        assert sim.stats.creates == 2
+        assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["img0_crisp-1.png", "img0_crisp.png"]

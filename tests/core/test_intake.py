@@ -21,7 +21,7 @@ from tests.core.engine_helpers import (
 )
 from tests.imagefactory import image_bytes, write_image
 from upscaler_gui.core import paths
-from upscaler_gui.core.engine.intake import decide, draft_job, fresh_start
+from upscaler_gui.core.engine.intake import decide, draft_job, fresh_start, restart
 from upscaler_gui.core.jobs import Job, JobState, OutputOptions
 from upscaler_gui.core.sources import Rejected, Source
 from upscaler_gui.core.store import JobStore
@@ -101,6 +101,25 @@ def test_fresh_start_forgets_the_run_but_keeps_the_record(tmp_path: Path) -> Non
     assert new.previous_task_ids == ("t1", "t2")
     assert new.creates == 2  # what was paid for stays on record
     assert new.upload_url == "https://u"  # an upload can still be reused
+
+
+def test_restart_pays_only_for_what_kie_has_not_made(tmp_path: Path) -> None:
+    saved_failed = existing(
+        tmp_path, JobState.FAILED, task_id="t1", result_url="https://r", error="disk full"
+    )
+    again = restart(saved_failed)
+    assert (again.state, again.task_id, again.result_url, again.error) == (
+        JobState.POLLING,
+        "t1",
+        "https://r",
+        None,
+    )
+    cancelled = existing(tmp_path, JobState.CANCELLED, task_id="t2")
+    assert (restart(cancelled).state, restart(cancelled).task_id) == (JobState.POLLING, "t2")  # polled again
+    kie_failed = existing(tmp_path, JobState.FAILED, task_id="t3", error="generation failed")
+    assert restart(kie_failed) == fresh_start(kie_failed)  # nothing to fetch: a new task
+    unknown = existing(tmp_path, JobState.UNKNOWN, submit_started_at=5.0)
+    assert restart(unknown) == fresh_start(unknown)
 
 
 # --- drafts -------------------------------------------------------------------------------------------
@@ -188,12 +207,11 @@ async def test_a_rerun_skips_what_is_done_and_redoes_what_was_deleted(tmp_path: 
         assert kept.message == f"already done: {first[0].output_path}"
         assert admissions[1].decision == "new"
         assert admissions[1].job.id == first[1].id  # the same job, run again
-        assert sim.stats.creates == 3  # only the deleted one was created again
+        assert sim.stats.creates == 2  # the deleted one's paid result was fetched again, not re-created
         redone = next(job for job in second if job.id == first[1].id)
         assert redone.state == JobState.DONE
         assert Path(redone.output_path or "").is_file()  # noqa: ASYNC240
-        assert redone.previous_task_ids == (first[1].task_id,)
-        assert redone.task_id != first[1].task_id
+        assert redone.task_id == first[1].task_id
 
 
 async def test_a_failed_job_is_reported_again_unless_retry_failed(tmp_path: Path) -> None:

@@ -177,6 +177,10 @@ class ResultLinkExpiredError(KieError):
     """A result URL no longer answers; a fresh link can be asked for."""
 
 
+class ResultGoneError(KieError):
+    """A paid result that KIE no longer has (no fresh link either): only a new task can make it again."""
+
+
 def is_transient_failure(fail_code: str, fail_msg: str) -> bool:
     """KIE calls a failure transient with a 5xx failCode or a "try again later" message."""
     code = fail_code.strip()

@@ -35,6 +35,9 @@ class JobState(StrEnum):
 
 FINISHED = frozenset({JobState.DONE, JobState.FAILED, JobState.SKIPPED, JobState.CANCELLED, JobState.UNKNOWN})
 ACTIVE = frozenset({JobState.UPLOADING, JobState.SUBMITTING, JobState.POLLING, JobState.DOWNLOADING})
+# What Retry applies to. A done (or skipped) job is run again only by its own action, which says it is
+# billed: a Retry over a whole selection must never pay again for work that is done.
+RETRYABLE = frozenset({JobState.FAILED, JobState.UNKNOWN, JobState.CANCELLED})
 
 
 @dataclass(frozen=True)

@@ -22,14 +22,14 @@ from upscaler_gui.core.constants import DEFAULT_COST_PER_IMAGE
 from upscaler_gui.core.engine.dbthread import AsyncJobStore
 from upscaler_gui.core.engine.events import EngineEvents, PauseReason, QueueSummary
 from upscaler_gui.core.engine.gate import QueueGate
-from upscaler_gui.core.engine.intake import Admission, decide, draft_job, fresh_start
+from upscaler_gui.core.engine.intake import Admission, decide, draft_job, fresh_start, restart
 from upscaler_gui.core.engine.pacer import Pacer
 from upscaler_gui.core.engine.polling import PollPlanner
 from upscaler_gui.core.engine.runner import JobRunner
 from upscaler_gui.core.engine.stages import Pipeline
 from upscaler_gui.core.errors import UpscalerError
 from upscaler_gui.core.i18n import tr
-from upscaler_gui.core.jobs import Job, JobState, OutputOptions
+from upscaler_gui.core.jobs import FINISHED, RETRYABLE, Job, JobState, OutputOptions
 from upscaler_gui.core.kie import KieClient
 from upscaler_gui.core.output import remove_stale_temp_files
 from upscaler_gui.core.sources import Item
@@ -206,7 +206,7 @@ class Engine:
         job = job.evolve(options=draft.options, source_path=draft.source_path or job.source_path)
         if decision == "resumed":  # a run that was killed may have left a half-written download
             await self._sweep_once(job.options.folder)
-        job = await self.db.save(fresh_start(job) if decision == "new" else job)
+        job = await self.db.save(restart(job) if decision == "new" else job)
         return self._admitted(Admission(draft.given, job, decision, message), run=True)
 
     def _admitted(self, admission: Admission, *, run: bool) -> Admission:
@@ -309,16 +309,28 @@ class Engine:
             await self.runner.mark_cancelled(job_id)
 
     async def retry(self, job_id: int) -> Job | None:
-        """Run a job again from the start: a new task, billed (the window says so)."""
+        """Run a failed, unknown or cancelled job again; other jobs are left as they are. What KIE
+        already made is not paid again (see `intake.restart`); otherwise a new, billed task."""
+        return await self._restart(job_id, RETRYABLE, restart)
+
+    async def run_again(self, job_id: int) -> Job | None:
+        """Any finished job as a new, billed task: the user's own action for a done job."""
+        return await self._restart(job_id, FINISHED, fresh_start)
+
+    async def _restart(
+        self, job_id: int, states: frozenset[JobState], how: Callable[[Job], Job]
+    ) -> Job | None:
         job = self._jobs.get(job_id)
         if job is None or job.id in self._tasks or job.dedupe_key.startswith("rejected:"):
             return job
-        if not await self._claim(job):  # another run took it up: its row is not ours to reset
+        current = await self._claim(job)
+        if current is None:  # another run took it up: its row is not ours to reset
             return job
-        job = await self.db.save(fresh_start(job))
-        self._adopt(job)
-        self.events.job_did_change.emit(job)
-        return job
+        if current.state not in states:  # not retryable, or another run moved it on meanwhile
+            await self._release(current)
+            return self._admitted(Admission(current.given, current, "skipped"), run=False).job
+        job = await self.db.save(how(current))
+        return self._admitted(Admission(job.given, job, "new"), run=True).job
 
     async def remove(self, job_id: int) -> None:
         await self.cancel(job_id)

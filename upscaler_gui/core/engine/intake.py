@@ -15,7 +15,7 @@ from typing import Literal
 from upscaler_gui.core import paths
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.images import EXTENSIONS, sniff_format
-from upscaler_gui.core.jobs import Job, JobState, OutputOptions
+from upscaler_gui.core.jobs import STAGE_PROGRESS, Job, JobState, OutputOptions
 from upscaler_gui.core.redact import preview_value
 from upscaler_gui.core.sources import Item, Rejected
 
@@ -113,8 +113,36 @@ def decide(
     return "resumed", ""
 
 
+def restart(job: Job) -> Job:
+    """A finished job asked for again, without paying twice for what KIE already made: a result
+    (the download or save failed, or the file was deleted since) is downloaded again from its stored
+    link, a task whose job was cancelled is polled again; anything else is a new, billed task."""
+    if job.task_id and job.result_url:
+        return _resumed_at_task(job, keep_result=True)
+    if job.task_id and job.state == JobState.CANCELLED:
+        return _resumed_at_task(job, keep_result=False)
+    return fresh_start(job)
+
+
+def _resumed_at_task(job: Job, *, keep_result: bool) -> Job:
+    return job.evolve(
+        state=JobState.POLLING,
+        result_url=job.result_url if keep_result else None,
+        output_path=None,
+        error=None,
+        error_code=0,
+        paused_reason=None,
+        progress=STAGE_PROGRESS[JobState.POLLING],
+        started_at=None,
+        finished_at=None,
+        out_width=0,
+        out_height=0,
+        out_bytes=0,
+    )
+
+
 def fresh_start(job: Job) -> Job:
-    """The same job asked for again: a new run from the start (old taskIds kept for the record)."""
+    """The same job as a new, billed task from the start (old taskIds kept for the record)."""
     previous = job.previous_task_ids + ((job.task_id,) if job.task_id else ())
     return job.evolve(
         state=JobState.QUEUED,

@@ -21,7 +21,13 @@ from upscaler_gui.core import images, log
 from upscaler_gui.core.constants import UPLOAD_REUSE_SECONDS
 from upscaler_gui.core.engine.dbthread import AsyncJobStore
 from upscaler_gui.core.engine.polling import PollPlanner
-from upscaler_gui.core.errors import InputError, ResultLinkExpiredError
+from upscaler_gui.core.errors import (
+    InputError,
+    KieNotFoundError,
+    KieValidationError,
+    ResultGoneError,
+    ResultLinkExpiredError,
+)
 from upscaler_gui.core.finish import FinishOptions, finish_result
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.inputs import build_input
@@ -220,9 +226,12 @@ class Pipeline:
         try:
             saved = await self._save(job, url, finish)
         except ResultLinkExpiredError:
-            fresh = await self.client.fresh_download_url(url)
-            job = await self.update(job, extra={**job.extra, "expired_result_url": url}, result_url=fresh)
-            saved = await self._save(job, fresh, finish)
+            try:
+                fresh = await self.client.fresh_download_url(url)
+                job = await self.update(job, extra={**job.extra, "expired_result_url": url}, result_url=fresh)
+                saved = await self._save(job, fresh, finish)
+            except (ResultLinkExpiredError, KieNotFoundError, KieValidationError) as exc:
+                raise await self._result_gone(job, exc) from exc
         if saved.path is not None and was_downloading:
             saved = await asyncio.to_thread(keep_earlier_copy, saved)
         if saved.path is None:
@@ -237,6 +246,24 @@ class Pipeline:
             out_width=saved.image.width,
             out_height=saved.image.height,
             out_bytes=saved.path.stat().st_size,
+        )
+
+    async def _result_gone(self, job: Job, cause: Exception) -> ResultGoneError:
+        """KIE no longer has the result: the job forgets its task, so that a retry makes a new one
+        (and says it is billed) instead of polling a task whose result cannot be fetched."""
+        log.jobs.info("job %d: the result of task %s is gone (%s)", job.id, job.task_id, cause)
+        await self.update(
+            job,
+            task_id=None,
+            result_url=None,
+            submit_started_at=None,
+            previous_task_ids=(*job.previous_task_ids, job.task_id or ""),
+        )
+        return ResultGoneError(
+            tr(
+                "KIE no longer has the result of task {task_id} (results are kept for a limited time)."
+            ).format(task_id=job.task_id),
+            hint=tr("Retry to upscale the image again: a new, billed task."),
         )
 
     async def _save(self, job: Job, url: str, finish: Callable[[Path], ResultImage]) -> SavedResult:
