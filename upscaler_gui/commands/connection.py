@@ -62,8 +62,11 @@ def connection_from_args(args: argparse.Namespace) -> Iterator[Connection]:
     if not args.demo:
         yield Connection(settings.api_key(), args.api_base, args.upload_base, demo=False)
         return
-    from upscaler_gui.sim import SimConfig, SimServer
+    from upscaler_gui.sim.demo import start_demo_server
 
     register_secret(DEMO_KEY)
-    with SimServer(SimConfig(api_key=DEMO_KEY, task_seconds=1.0)) as sim:
+    sim = start_demo_server(DEMO_KEY, task_seconds=1.0)  # kept in the data dir: the next run finishes jobs
+    try:
         yield Connection(DEMO_KEY, sim.base_url, sim.base_url, demo=True)
+    finally:
+        sim.stop()

@@ -12,7 +12,7 @@ from upscaler_gui.sim import faults, replies
 from upscaler_gui.sim.fetch import check_http_url
 from upscaler_gui.sim.replies import Reply, Request
 from upscaler_gui.sim.state import SimState
-from upscaler_gui.sim.tasks import Task, WorkSettings, record_data
+from upscaler_gui.sim.tasks import Task, record_data
 
 
 def create(state: SimState, request: Request) -> Reply:
@@ -66,8 +66,7 @@ def _create_task(state: SimState, body: dict[str, object], image: str) -> Reply:
             cost=config.cost_per_task,
             planned_fail=faults.planned_task_fail(state),
         )
-    work = WorkSettings(config.scale, config.result_format, state.resolve_local, state.stats.count_image)
-    state.tasks.add(task, work)
+    state.tasks.add(task, state.work_settings())
     log.sim.debug("sim: created %s for %s", task.task_id, preview_value(image))
     return replies.api_ok({"taskId": task.task_id})
 

@@ -67,6 +67,7 @@ class SimConfig:
     cost_time_unit: str = "ms"  # "ms" or "s": KIE's docs disagree on costTime's unit
     seed: int = 0  # feeds the one Random behind every fault decision
     storage_dir: Path | None = None  # parent of the sim's own temp folder (removed on stop)
+    state_dir: Path | None = None  # the demo's: files and tasks kept here for the next run (see journal.py)
     subkey_limit: int | None = None  # after this many creates, creates answer body code 433
     # KIE's docs show both 404 "Task not found" and 422 "recordInfo is null" for an unknown taskId.
     unknown_task_code: int = 404

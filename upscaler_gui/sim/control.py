@@ -37,6 +37,7 @@ def post_config(state: SimState, request: Request) -> Reply:
 def config_dict(state: SimState) -> dict[str, object]:
     config = dataclasses.asdict(state.config)
     config["storage_dir"] = str(state.storage.root)
+    config["state_dir"] = str(state.config.state_dir) if state.config.state_dir is not None else None
     config.pop("api_key", None)  # a control answer may end up in a log
     endpoints = config["faults"]["endpoints"]
     config["faults"]["endpoints"] = sorted(endpoints) if endpoints is not None else None

@@ -35,12 +35,18 @@ class SimServer:
             return self.base_url
         state = SimState(self.config)
         try:
-            httpd = SimHTTPServer(self._port, state)
+            httpd = self._bind(state)
         except OSError:
             state.close()
             raise
         state.port = httpd.server_address[1]
         state.base_url = f"http://127.0.0.1:{state.port}"
+        try:
+            state.take_up_earlier_work()  # before serving: an old task asked for is already known
+        except BaseException:
+            httpd.server_close()
+            state.close()
+            raise
         self._state, self._httpd = state, httpd
         self._stopped.clear()
         self._thread = threading.Thread(
@@ -49,6 +55,17 @@ class SimServer:
         self._thread.start()
         log.sim.info("sim: serving on %s (storage %s)", state.base_url, state.storage.root)
         return state.base_url
+
+    def _bind(self, state: SimState) -> SimHTTPServer:
+        """A persistent sim asked for any port takes its last one again when free, so the links it gave
+        out (kept in the app's job store) still reach it."""
+        remembered = state.journal.remembered_port() if state.journal is not None and not self._port else None
+        if remembered:
+            try:
+                return SimHTTPServer(remembered, state)
+            except OSError:
+                log.sim.info("sim: port %d is taken, serving on another one", remembered)
+        return SimHTTPServer(self._port, state)
 
     def stop(self) -> None:
         """Stop serving, finish background work, remove the storage folder. Safe to call twice."""

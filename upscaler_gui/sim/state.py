@@ -9,11 +9,13 @@ from pathlib import Path
 from random import Random
 from urllib.parse import unquote, urlsplit
 
+from upscaler_gui.sim import retention
 from upscaler_gui.sim.config import SimConfig
 from upscaler_gui.sim.fetch import is_loopback_host
+from upscaler_gui.sim.journal import Journal
 from upscaler_gui.sim.stats import SimStats, StatsRecorder
 from upscaler_gui.sim.storage import Storage
-from upscaler_gui.sim.tasks import TaskBook
+from upscaler_gui.sim.tasks import TaskBook, WorkSettings
 
 FRESH_LINK_TTL_S = 20 * 60.0  # KIE doc: download-url links are valid 20 minutes
 
@@ -22,7 +24,7 @@ class SimState:
     """Config, randomness, counters, files and tasks. `lock` guards the rng, credits and tokens.
 
     Lock order: `lock` may be held while calling the stats recorder or the task book (leaf locks),
-    never the other way round.
+    never the other way round. With `config.state_dir`, files and tasks live on in that folder.
     """
 
     def __init__(self, config: SimConfig) -> None:
@@ -30,8 +32,12 @@ class SimState:
         self.lock = threading.RLock()
         self.rng = Random(config.seed)
         self.stats = StatsRecorder()
-        self.storage = Storage(config.storage_dir)
-        self.tasks = TaskBook(self.storage)
+        if config.state_dir is not None:
+            self.journal: Journal | None = Journal(config.state_dir)
+            self.storage = Storage.kept_in(config.state_dir)
+        else:
+            self.journal, self.storage = None, Storage(config.storage_dir)
+        self.tasks = TaskBook(self.storage, self.journal)
         self.stopping = threading.Event()
         self.base_url = ""
         self.port = 0
@@ -73,15 +79,18 @@ class SimState:
     # --- URLs the sim issued -----------------------------------------------------------------------
 
     def own_path(self, url: str) -> str | None:
-        """The URL path when `url` points at this server, else None."""
+        """The URL path when `url` points at this server, else None. A persistent sim also owns the links
+        an earlier run gave out on another local port, as long as it still holds the file they name."""
         try:
             parts = urlsplit(url)
             port = parts.port
         except ValueError:
             return None
-        if parts.scheme != "http" or not is_loopback_host(parts.hostname) or port != self.port:
+        if parts.scheme != "http" or not is_loopback_host(parts.hostname):
             return None
-        return parts.path
+        if port == self.port or (self.storage.persistent and self.local_file(parts.path) is not None):
+            return parts.path
+        return None
 
     def local_file(self, url_path: str) -> Path | None:
         """The stored file behind `/files/...` or `/results/...`, if it exists."""
@@ -114,6 +123,26 @@ class SimState:
             entry = self._tokens.get(token)
         return entry is not None and entry[0] == url_path and time.time() < entry[1]
 
+    # --- what an earlier sim on the same state dir left ------------------------------------------------
+
+    def take_up_earlier_work(self) -> None:
+        """Forget what KIE would have deleted by now, then finish the earlier sims' tasks (once bound:
+        their work may fetch from this server)."""
+        if self.journal is None:
+            return
+        self.journal.remember_port(self.port)
+        tasks = retention.tidy(self.journal, self.storage)
+        self.tasks.restore(tasks, self.work_settings())
+
+    def work_settings(self) -> WorkSettings:
+        """What a task's background work needs, from the config as it is now."""
+        config = self.config
+        return WorkSettings(config.scale, config.result_format, self.resolve_local, self.stats.count_image)
+
+    def remember_upload(self, path: Path) -> None:
+        if self.journal is not None:
+            self.journal.add_upload(self.storage.upload_key(path), time.time())
+
     # --- stats ------------------------------------------------------------------------------------
 
     def snapshot(self) -> SimStats:
@@ -123,3 +152,5 @@ class SimState:
         self.stopping.set()
         self.tasks.close()
         self.storage.remove()
+        if self.journal is not None:
+            self.journal.close()

@@ -42,18 +42,26 @@ def _check_segment(segment: str, what: str) -> None:
 class Storage:
     """A private folder: `files/<uploadPath>/<fileName>` for uploads, `results/<name>` for results.
 
-    Always a fresh temp folder (inside `parent` when given) so that removing it on stop never touches
-    anything the sim did not create.
+    By default a fresh temp folder (inside `parent` when given) so that removing it on stop never touches
+    anything the sim did not create. `Storage.kept_in(folder)` is the persistent demo's: the folder
+    outlives the sim, and the next sim on it serves what this one stored.
     """
 
-    def __init__(self, parent: Path | None = None) -> None:
-        if parent is not None:
-            parent.mkdir(parents=True, exist_ok=True)
-        self.root = Path(tempfile.mkdtemp(prefix="kie-sim-", dir=parent))
+    def __init__(self, parent: Path | None = None, *, kept: Path | None = None) -> None:
+        if kept is not None:
+            self.root, self.persistent = kept, True
+        else:
+            if parent is not None:
+                parent.mkdir(parents=True, exist_ok=True)
+            self.root, self.persistent = Path(tempfile.mkdtemp(prefix="kie-sim-", dir=parent)), False
         self.files_dir = self.root / "files"
         self.results_dir = self.root / "results"
-        self.files_dir.mkdir()
-        self.results_dir.mkdir()
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        self.results_dir.mkdir(exist_ok=True)
+
+    @classmethod
+    def kept_in(cls, folder: Path) -> Storage:
+        return cls(kept=folder)
 
     def save_upload(self, upload_path: str, file_name: str, data: bytes) -> Path:
         """Write atomically; the same uploadPath + fileName overwrites, as on KIE."""
@@ -77,8 +85,14 @@ class Storage:
     def result_path(self, name: str) -> Path:
         return self.results_dir / check_file_name(name)
 
+    def upload_key(self, path: Path) -> str:
+        """How the journal names a stored upload: its path under `files/`, with forward slashes."""
+        return path.relative_to(self.files_dir).as_posix()
+
     def remove(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        """Delete the temp folder; a persistent one is kept for the next sim."""
+        if not self.persistent:
+            shutil.rmtree(self.root, ignore_errors=True)
 
 
 def write_atomic(target: Path, data: bytes) -> None:

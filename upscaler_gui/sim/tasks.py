@@ -12,14 +12,18 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from upscaler_gui.core import log
 from upscaler_gui.sim.fetch import FetchError, LocalResolver, fetch
 from upscaler_gui.sim.imaging import FORMATS, PERMANENT_FAIL_CODE, ImageCheckError, upscale
 from upscaler_gui.sim.storage import Storage, write_atomic
+
+if TYPE_CHECKING:
+    from upscaler_gui.sim.journal import Journal
 
 _WORKERS = min(8, os.cpu_count() or 4)  # Pillow releases the GIL while resizing and encoding
 _QUEUING_AT = 0.1  # share of the task's time spent waiting, then queuing until _GENERATING_AT
@@ -41,6 +45,7 @@ class Task:
     work_done_at: float | None = None
     result_name: str | None = None
     fail: tuple[FailCode, str] | None = None
+    image_sha256: str | None = None  # of the fetched source, once fetched
 
     def finished_at(self) -> float | None:
         if self.work_done_at is None:
@@ -73,15 +78,23 @@ class WorkSettings:
     result_format: str | None
     resolve_local: LocalResolver
     count_image: Callable[[str], None]
+    redo: bool = False  # the work of a task an earlier sim created: counted there, due when it was due
 
 
 class TaskBook:
-    """All tasks by id, and the pool that fetches and upscales their images."""
+    """All tasks by id, and the pool that fetches and upscales their images.
 
-    def __init__(self, storage: Storage) -> None:
+    With a journal (the persistent demo), every task is written there when created and when its work is
+    done, so the next sim on the same state dir can answer for it (`restore`), and a task another live
+    sim created on that state dir is read from there when asked for (`get`).
+    """
+
+    def __init__(self, storage: Storage, journal: Journal | None = None) -> None:
         self._storage = storage
+        self._journal = journal
         self._lock = threading.Lock()
         self._tasks: dict[str, Task] = {}
+        self._foreign: set[str] = set()  # ids of tasks another live sim works on
         self._last_id = 0
         self._pool = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="kie-sim-work")
         self._pending: set[Future[None]] = set()
@@ -94,18 +107,47 @@ class TaskBook:
             return f"task_recraft_{self._last_id}"
 
     def add(self, task: Task, work: WorkSettings) -> None:
+        """Keep the task and start its work. Its id changes if another sim on the journal took it."""
+        while self._journal is not None and not self._journal.insert_task(task):
+            task.task_id = self.new_id()
         with self._lock:
             self._tasks[task.task_id] = task
-            try:
-                future = self._pool.submit(self._work, task, work)
-            except RuntimeError:  # a create that raced stop(): the task is never worked on
-                return
-            self._pending.add(future)
-        future.add_done_callback(self._forget)
+            self._submit(task, work)
+
+    def restore(self, tasks: Iterable[Task], work: WorkSettings) -> None:
+        """Take up tasks an earlier sim created: each finishes as it would have, its work redone when
+        that sim stopped before it was done or its result is gone."""
+        redo = replace(work, redo=True)
+        with self._lock:
+            for task in tasks:
+                self._tasks[task.task_id] = task
+                self._foreign.discard(task.task_id)
+                self._last_id = max(self._last_id, _id_number(task.task_id))
+                if _needs_work(task, self._storage):
+                    task.work_done_at, task.result_name, task.fail = None, None, None
+                    self._submit(task, redo)
 
     def get(self, task_id: str) -> Task | None:
         with self._lock:
-            return self._tasks.get(task_id)
+            task = self._tasks.get(task_id)
+            if task is not None and (task_id not in self._foreign or task.work_done_at is not None):
+                return task
+        stored = self._journal.task(task_id) if self._journal is not None else None
+        if stored is None:
+            return task
+        with self._lock:
+            self._tasks[task_id] = stored
+            self._foreign.add(task_id)
+            return stored
+
+    def _submit(self, task: Task, work: WorkSettings) -> None:
+        """Start the work on a task (with `_lock` held)."""
+        try:
+            future = self._pool.submit(self._work, task, work)
+        except RuntimeError:  # a create that raced stop(): the task is never worked on
+            return
+        self._pending.add(future)
+        future.add_done_callback(self._forget)
 
     def wait_idle(self, timeout: float | None) -> bool:
         with self._lock:
@@ -124,15 +166,20 @@ class TaskBook:
         try:
             outcome = self._outcome(task, work)
         except Exception:
-            if not self._closing:  # during stop the storage vanishes under us: not a bug
-                log.sim.exception("sim: work on %s crashed", task.task_id)
+            if self._closing:  # during stop the storage vanishes under us: not a bug, nor an outcome
+                return
+            log.sim.exception("sim: work on %s crashed", task.task_id)
             outcome = ("500", "internal error, try again later")
         with self._lock:
             if isinstance(outcome, str):
                 task.result_name = outcome
             else:
                 task.fail = outcome
-            task.work_done_at = time.time()
+            # KIE would have finished it long ago: its times (and costTime) say so, not this restart.
+            due = task.created + task.duration_s
+            task.work_done_at = min(time.time(), due) if work.redo else time.time()
+            if self._journal is not None:
+                self._journal.save_task(task)
 
     def _outcome(self, task: Task, work: WorkSettings) -> str | tuple[FailCode, str]:
         """The result's file name, or (failCode, failMsg)."""
@@ -140,7 +187,9 @@ class TaskBook:
             data = fetch(task.image_url, work.resolve_local)
         except FetchError as exc:
             return (PERMANENT_FAIL_CODE, str(exc))
-        work.count_image(hashlib.sha256(data).hexdigest())
+        task.image_sha256 = hashlib.sha256(data).hexdigest()
+        if not work.redo:
+            work.count_image(task.image_sha256)
         if task.planned_fail is not None:
             return task.planned_fail
         try:
@@ -151,6 +200,19 @@ class TaskBook:
         write_atomic(self._storage.result_path(name), result)
         log.sim.debug("sim: %s upscaled to %s (%d bytes)", task.task_id, name, len(result))
         return name
+
+
+def _needs_work(task: Task, storage: Storage) -> bool:
+    if task.work_done_at is None:
+        return True
+    if task.fail is not None:
+        return False
+    return task.result_name is None or not storage.result_path(task.result_name).is_file()
+
+
+def _id_number(task_id: str) -> int:
+    number = task_id.rsplit("_", 1)[-1]
+    return int(number) if number.isdigit() else 0
 
 
 def record_data(task: Task, now: float, base_url: str, cost_time_unit: str) -> dict[str, object]:

@@ -52,7 +52,8 @@ def upload_url(state: SimState, request: Request) -> Reply:
 def _handle(state: SimState, request: Request, parse: _Parser) -> Reply:
     try:
         upload = parse(state, request)
-        state.storage.save_upload(upload.upload_path, upload.file_name, upload.data)
+        stored = state.storage.save_upload(upload.upload_path, upload.file_name, upload.data)
+        state.remember_upload(stored)
     except (UploadRefusedError, StorageError) as exc:
         return replies.upload(400, str(exc))
     except FetchError as exc:

@@ -27,6 +27,7 @@ class BodyError(Exception):
 class SimHTTPServer(ThreadingHTTPServer):
     daemon_threads = True  # a slow-fault sleeper must never keep the process alive
     request_queue_size = 128  # tests open many connections at once
+    allow_reuse_port = False  # two sims on one port would split requests between them: the 2nd must fail
 
     def __init__(self, port: int, state: SimState) -> None:
         self.state = state

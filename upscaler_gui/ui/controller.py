@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
@@ -26,6 +27,9 @@ from upscaler_gui.core.settings import Settings, default_output_dir
 from upscaler_gui.core.sources import Item, expand
 from upscaler_gui.core.store import demo_store_path
 from upscaler_gui.ui.watching import WatchController
+
+if TYPE_CHECKING:
+    from upscaler_gui.sim import SimServer
 
 OWNER = "gui"
 DEMO_KEY = "demo-key"
@@ -66,7 +70,7 @@ class EngineController(QObject):
         self.engine: Engine | None = None
         self.connection: Connection | None = None
         self._stack: contextlib.AsyncExitStack | None = None
-        self._sim: object | None = None
+        self._sim: SimServer | None = None
         self._pending: list[Item] = []
         self._lock = asyncio.Lock()
         self.watch = WatchController(settings, self)
@@ -122,19 +126,24 @@ class EngineController(QObject):
         await self.watch.start(self.engine, folder)
 
     async def start_demo(self) -> None:
-        """The offline demo: a local KIE-compatible server in this process."""
-        from upscaler_gui.sim import SimConfig, SimServer
+        """The offline demo: a local KIE-compatible server in this process, kept in the data dir so the
+        next start finishes its jobs. One per window: started again, the running one is reused, so the
+        links it gave out keep working."""
+        from upscaler_gui.sim.demo import start_demo_server
 
-        sim = SimServer(SimConfig(api_key=DEMO_KEY, task_seconds=1.5))
-        base = await asyncio.to_thread(sim.start)
+        if self._sim is None:
+            sim = await asyncio.to_thread(start_demo_server, DEMO_KEY, 1.5)
+            if self._sim is None:
+                self._sim = sim
+            else:  # a second click started one meanwhile
+                sim.stop()
+        base = self._sim.base_url
         await self.connect_kie(Connection(DEMO_KEY, base, base, demo=True))
-        self._stop_sim()
-        self._sim = sim
 
     def _stop_sim(self) -> None:
         sim, self._sim = self._sim, None
         if sim is not None:
-            sim.stop()  # type: ignore[attr-defined]
+            sim.stop()
 
     async def history(self) -> list[Job]:
         """Every job of the window's owner in the store, finished ones too, oldest first."""
