@@ -211,23 +211,25 @@ async def test_an_upload_too_old_to_trust_is_made_again_before_the_create(tmp_pa
     (a,) = images(tmp_path / "in", 1)
     store_path = tmp_path / "jobs.db"
     with running_sim(tmp_path) as sim:
-        # Uploaded, then waiting to be sent (a pause for credits, say) while the app was closed 3 days.
-        three_days = 72 * 3600
+        # Uploaded, then waiting to be sent (a pause for credits, say) while the app was closed a day.
+        one_day = 24 * 3600
         store = JobStore(store_path)
         (draft,) = [draft_job(item, options_for(tmp_path / "out"), "cli") for item in items(a)]
         store.add(
             draft.evolve(
                 state=JobState.SUBMITTING,
                 upload_url=f"{sim.base_url}/files/crisp-upscaler/deleted-by-now/img0.png",
-                uploaded_at=time.time() - three_days,
+                uploaded_at=time.time() - one_day,
             )
         )
-        store.remember_upload(draft.content_hash or "", "http://gone.example/x.png", time.time() - three_days)
+        store.remember_upload(
+            draft.content_hash or "", sim.base_url, "http://gone.example/x.png", time.time() - one_day
+        )
         store.close()
         async with engine_on(sim, store_path, resume=True) as engine:
             (job,) = await settle(engine)
         assert job.state == JobState.DONE, job.error
-        assert sim.stats.uploads == 1  # uploaded again: KIE deletes uploads after 3 days
+        assert sim.stats.uploads == 1  # uploaded again: KIE deletes uploads after 24 h
         assert job.upload_url is not None and "deleted-by-now" not in job.upload_url
         assert sim.stats.creates == 1
 

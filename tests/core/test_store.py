@@ -234,17 +234,20 @@ def test_a_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
         JobStore(path)
 
 
-def test_upload_reuse_respects_max_age(tmp_path: Path) -> None:
+def test_upload_reuse_respects_max_age_and_host(tmp_path: Path) -> None:
     store = JobStore(tmp_path / "jobs.db")
-    now = time.time()
-    store.remember_upload("hash-new", "https://files/new.png", now - 3600)
-    store.remember_upload("hash-old", "https://files/old.png", now - 61 * 3600)
-    assert store.recent_upload("hash-new", 60 * 3600) == ("https://files/new.png", now - 3600)
-    assert store.recent_upload("hash-new", 1800) is None
-    assert store.recent_upload("hash-old", 60 * 3600) is None
-    assert store.recent_upload("hash-none", 60 * 3600) is None
-    store.remember_upload("hash-old", "https://files/again.png", now)  # a new upload replaces the old
-    assert store.recent_upload("hash-old", 60 * 3600) == ("https://files/again.png", now)
+    now, kie, demo = time.time(), "https://kieai.redpandaai.co:443", "http://127.0.0.1:8765"
+    store.remember_upload("hash-new", kie, "https://files/new.png", now - 3600)
+    store.remember_upload("hash-old", kie, "https://files/old.png", now - 13 * 3600)
+    assert store.recent_upload("hash-new", kie, 12 * 3600) == ("https://files/new.png", now - 3600)
+    assert store.recent_upload("hash-new", demo, 12 * 3600) is None  # never from another upload host
+    assert store.recent_upload("hash-new", kie, 1800) is None
+    assert store.recent_upload("hash-old", kie, 12 * 3600) is None
+    assert store.recent_upload("hash-none", kie, 12 * 3600) is None
+    store.remember_upload("hash-old", kie, "https://files/again.png", now)  # a new upload replaces the old
+    assert store.recent_upload("hash-old", kie, 12 * 3600) == ("https://files/again.png", now)
+    store.forget_upload("hash-old", kie)
+    assert store.recent_upload("hash-old", kie, 12 * 3600) is None
     store.close()
 
 

@@ -6,6 +6,8 @@ the API key: KIE's own `msg` is passed through `redact()` before it is shown.
 
 from __future__ import annotations
 
+import re
+
 from upscaler_gui.core.redact import redact
 
 
@@ -188,3 +190,15 @@ def is_transient_failure(fail_code: str, fail_msg: str) -> bool:
         return True
     text = fail_msg.lower()
     return "try again later" in text or "internal error" in text
+
+
+_FAILED = re.compile(r"\b(could ?n[o']t|can ?n[o']t|not|unable|fail\w*|error|inaccessible)\b")
+_FETCHING = re.compile(r"\b(fetch|download|retriev|access|load|reach|get)\w*")
+_IMAGE = re.compile(r"(?<![a-z])(image|url|file|link|resource|input)")
+
+
+def is_fetch_failure(message: str) -> bool:
+    """KIE's words for "the image at input.image could not be fetched" (a task's failMsg or a create's
+    422): KIE's docs give no code for it, so the message is read, as public clients do."""
+    text = message.lower()
+    return all(pattern.search(text) for pattern in (_FAILED, _FETCHING, _IMAGE))

@@ -35,6 +35,11 @@ ENGINE_STALE_S = 30.0  # an engine that has not beaten for this long is gone; it
 _JOB_COLUMNS = [f.name for f in fields(Job) if f.name != "id"]
 _JSON_COLUMNS = {"options", "previous_task_ids", "warnings", "extra"}
 
+_UPLOADS_TABLE = """CREATE TABLE IF NOT EXISTS uploads (
+    content_hash TEXT NOT NULL, host TEXT NOT NULL, url TEXT NOT NULL, uploaded_at REAL NOT NULL,
+    PRIMARY KEY (content_hash, host)
+);"""
+
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS jobs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -45,9 +50,7 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE INDEX IF NOT EXISTS jobs_dedupe ON jobs (dedupe_key);
 CREATE UNIQUE INDEX IF NOT EXISTS jobs_identity ON jobs (identity);
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state);
-CREATE TABLE IF NOT EXISTS uploads (
-    content_hash TEXT PRIMARY KEY, url TEXT NOT NULL, uploaded_at REAL NOT NULL
-);
+{_UPLOADS_TABLE}
 CREATE TABLE IF NOT EXISTS engines (
     id INTEGER PRIMARY KEY AUTOINCREMENT, pid INTEGER NOT NULL, host TEXT NOT NULL,
     started_at REAL NOT NULL, heartbeat REAL NOT NULL
@@ -71,12 +74,17 @@ def demo_store_path() -> Path:
 
 # Version 1 had no identity column: rows are given theirs, newest first; an older duplicate (two runs
 # raced before version 2) keeps NULL, which UNIQUE allows, and is no longer found for its input.
-_MIGRATE_1_TO_2 = """
+# Its uploads did not say which upload host they were made on: forgotten (uploading again is free).
+_MIGRATE_1_TO_2 = (
+    """
 ALTER TABLE jobs ADD COLUMN identity TEXT;
 UPDATE jobs SET identity = dedupe_key || char(31) || json_extract(options, '$.folder')
  WHERE id IN (SELECT MAX(id) FROM jobs GROUP BY dedupe_key, json_extract(options, '$.folder'));
 CREATE UNIQUE INDEX IF NOT EXISTS jobs_identity ON jobs (identity);
+DROP TABLE IF EXISTS uploads;
 """
+    + _UPLOADS_TABLE
+)
 
 
 def identity(job: Job) -> str:
@@ -256,21 +264,28 @@ class JobStore:
 
     # --- upload reuse -------------------------------------------------------------------------------
 
-    def remember_upload(self, content_hash: str, url: str, uploaded_at: float) -> None:
+    def remember_upload(self, content_hash: str, host: str, url: str, uploaded_at: float) -> None:
+        """An upload of these bytes to the upload service at `host` (scheme://host:port)."""
         with self._tx() as db:
             db.execute(
-                "INSERT OR REPLACE INTO uploads (content_hash, url, uploaded_at) VALUES (?, ?, ?)",
-                (content_hash, url, uploaded_at),
+                "INSERT OR REPLACE INTO uploads (content_hash, host, url, uploaded_at) VALUES (?, ?, ?, ?)",
+                (content_hash, host, url, uploaded_at),
             )
 
-    def recent_upload(self, content_hash: str, max_age_s: float) -> tuple[str, float] | None:
-        """An upload of the same bytes younger than max_age_s, still on KIE's host."""
+    def recent_upload(self, content_hash: str, host: str, max_age_s: float) -> tuple[str, float] | None:
+        """An upload of the same bytes to the same upload service, younger than max_age_s."""
         with self._lock:
             row = self._db.execute(
-                "SELECT url, uploaded_at FROM uploads WHERE content_hash = ? AND uploaded_at > ?",
-                (content_hash, time.time() - max_age_s),
+                "SELECT url, uploaded_at FROM uploads"
+                " WHERE content_hash = ? AND host = ? AND uploaded_at > ?",
+                (content_hash, host, time.time() - max_age_s),
             ).fetchone()
         return (row["url"], row["uploaded_at"]) if row else None
+
+    def forget_upload(self, content_hash: str, host: str) -> None:
+        """KIE could not fetch it: never offer it for reuse again."""
+        with self._tx() as db:
+            db.execute("DELETE FROM uploads WHERE content_hash = ? AND host = ?", (content_hash, host))
 
     # --- engines and claims ----------------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ class Faults:
     slow_s: float = 5.0
     rate_malformed: float = 0.0
     rate_task_fail: float = 0.0
+    rate_fetch_fail: float = 0.0  # tasks that fail as KIE does when it cannot fetch input.image
     transient_fail_share: float = 0.5
     result_link_ttl_s: float | None = None
     rate_truncate: float = 0.0
@@ -165,6 +166,7 @@ _FAULT_FIELDS: dict[str, Callable[[object], object]] = {
     "slow_s": _float,
     "rate_malformed": _rate,
     "rate_task_fail": _rate,
+    "rate_fetch_fail": _rate,
     "transient_fail_share": _rate,
     "result_link_ttl_s": _optional(_float),
     "rate_truncate": _rate,

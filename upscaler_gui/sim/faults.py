@@ -1,7 +1,7 @@
 """Deciding which fault a request gets, and what each fault looks like on the wire.
 
 Names used in `SimStats.faults_served`: 5xx, 429, 455, malformed, drop, slow, truncate, task_fail,
-link_expired.
+fetch_fail, link_expired.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ DOWNLOADS = frozenset({"result", "file"})
 UPLOADS = frozenset({"upload_stream", "upload_base64", "upload_url"})
 TRANSIENT_FAIL: tuple[FailCode, str] = ("500", "internal error, try again later")
 PERMANENT_FAIL_MSG = "The image content could not be processed"
+FETCH_FAIL_MSG = "The image could not be fetched (HTTP 404)"
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ def plan(state: SimState, endpoint: str) -> FaultPlan:
 def planned_task_fail(state: SimState) -> tuple[FailCode, str] | None:
     """Decided at create: does this task end in `fail`, and with which failCode (int or str: a quirk)?"""
     faults = state.config.faults
+    if faults.applies_to("create") and state.chance(faults.rate_fetch_fail):
+        state.stats.count_fault("fetch_fail")
+        return ("422", FETCH_FAIL_MSG)
     if not faults.applies_to("create") or not state.chance(faults.rate_task_fail):
         return None
     state.stats.count_fault("task_fail")

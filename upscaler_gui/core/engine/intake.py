@@ -157,6 +157,7 @@ def fresh_start(job: Job) -> Job:
         auto_retries=0,
         progress=0.0,
         previous_task_ids=previous,
+        extra={key: value for key, value in job.extra.items() if key != "uploaded_again"},
         started_at=None,
         finished_at=None,
         out_width=0,

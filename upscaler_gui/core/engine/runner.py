@@ -19,7 +19,12 @@ from upscaler_gui.core.engine.events import PauseReason
 from upscaler_gui.core.engine.gate import QueueGate
 from upscaler_gui.core.engine.policy import Outcome, judge
 from upscaler_gui.core.engine.stages import Pipeline
-from upscaler_gui.core.errors import UpscalerError
+from upscaler_gui.core.errors import (
+    KieTaskFailedError,
+    KieValidationError,
+    UpscalerError,
+    is_fetch_failure,
+)
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.jobs import Job, JobState
 
@@ -82,7 +87,7 @@ class JobRunner:
         if job.task_id:
             await self.gate.take_slot(job.id)
             job = await self._guarded(job, self.pipeline.await_result, patient=True)
-            if job.result_url or job.finished:
+            if job.result_url or job.finished or not job.task_id:
                 self.gate.drop_slot(job.id)
             return job
         if job.state == JobState.SUBMITTING:
@@ -123,6 +128,8 @@ class JobRunner:
                 return done
             except UpscalerError as exc:
                 job = self.jobs.get(job.id, job)
+                if _upload_lost(job, exc):
+                    return await self._upload_again(job, exc)
                 outcome = judge(
                     exc,
                     rounds=rounds,
@@ -139,6 +146,25 @@ class JobRunner:
                     return await self._park(job, outcome)
                 else:
                     return await self._conclude(job, exc, outcome)
+
+    async def _upload_again(self, job: Job, exc: UpscalerError) -> Job:
+        """KIE could not fetch the file we uploaded (deleted early, or a host that is gone): upload it
+        again and create once more, once. The failed task made nothing; the new create is billed."""
+        log.jobs.info("job %d: KIE could not fetch the upload (%s); uploading again", job.id, exc.message)
+        await self.pipeline.forget_upload(job)
+        note = tr("KIE could not fetch the uploaded image ({cause}); uploading it again for one more try.")
+        return await self.update(
+            job,
+            state=JobState.QUEUED,
+            upload_url=None,
+            uploaded_at=None,
+            task_id=None,
+            result_url=None,
+            submit_started_at=None,
+            previous_task_ids=(*job.previous_task_ids, job.task_id) if job.task_id else job.previous_task_ids,
+            extra={**job.extra, "uploaded_again": job.extra.get("uploaded_again", 0) + 1},
+            error=note.format(cause=exc.message.rstrip(".")),
+        )
 
     async def _conclude(self, job: Job, exc: UpscalerError, outcome: Outcome) -> Job:
         code = getattr(exc, "code", 0)
@@ -185,6 +211,13 @@ def _unpaused_state(job: Job) -> JobState:
     """Where a paused job stands: its task on KIE (the download stage says when it downloads), or
     waiting to be sent."""
     return JobState.POLLING if job.task_id else JobState.QUEUED
+
+
+def _upload_lost(job: Job, exc: UpscalerError) -> bool:
+    """KIE failed the task (or refused the create) because it could not fetch our own upload, and the
+    job has not been uploaded again for that yet. A user's own link that cannot be fetched just fails."""
+    refused = isinstance(exc, KieTaskFailedError | KieValidationError) and is_fetch_failure(exc.message)
+    return refused and job.kind != "url" and bool(job.upload_url) and not job.extra.get("uploaded_again")
 
 
 def _upload_too_old(job: Job) -> bool:

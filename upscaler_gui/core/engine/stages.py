@@ -130,10 +130,13 @@ class Pipeline:
         job = await self.update(
             job, in_width=info.width, in_height=info.height, in_bytes=info.size_bytes, warnings=info.warnings
         )
-        reused = await self.db.run(self.db.store.recent_upload, job.content_hash or "", UPLOAD_REUSE_SECONDS)
+        host = self.client.upload_host
+        reused = await self.db.run(
+            self.db.store.recent_upload, job.content_hash or "", host, UPLOAD_REUSE_SECONDS
+        )
         if reused is not None:
             log.jobs.info(
-                "job %d: reusing an upload of the same bytes from %.0f h ago",
+                "job %d: reusing an upload of the same bytes from %.1f h ago",
                 job.id,
                 (time.time() - reused[1]) / 3600,
             )
@@ -142,8 +145,11 @@ class Pipeline:
             name = f"{stem_of(job.input_stem)}.{info.extension}"
             uploaded = await self.client.upload_file(path, file_name=name)
             url, uploaded_at = uploaded.download_url, time.time()
-            await self.db.run(self.db.store.remember_upload, job.content_hash or "", url, uploaded_at)
+            await self.db.run(self.db.store.remember_upload, job.content_hash or "", host, url, uploaded_at)
         return await self._to(job, JobState.SUBMITTING, upload_url=url, uploaded_at=uploaded_at)
+
+    async def forget_upload(self, job: Job) -> None:
+        await self.db.run(self.db.store.forget_upload, job.content_hash or "", self.client.upload_host)
 
     # --- submit -----------------------------------------------------------------------------------------
 

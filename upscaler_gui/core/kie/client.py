@@ -134,6 +134,12 @@ class KieClient:
     def __repr__(self) -> str:
         return f"KieClient(api={self._api.base_url}, upload={self._upload.base_url})"
 
+    @property
+    def upload_host(self) -> str:
+        """The upload service as scheme://host:port: an upload is reused only on the one it came from."""
+        url = self._upload.base_url
+        return f"{url.scheme}://{url.host}:{url.port or (443 if url.scheme == 'https' else 80)}"
+
     # --- API host ------------------------------------------------------------------------------
 
     async def create_task(

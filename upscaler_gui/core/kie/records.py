@@ -54,7 +54,7 @@ class TaskRecord:
 
 @dataclass(frozen=True)
 class UploadedFile:
-    """What the upload host says about a file it stored (kept about 3 days)."""
+    """What the upload host says about a file it stored (kept 24 h by KIE's newer docs, 3 days by older)."""
 
     download_url: str
     file_path: str
