@@ -151,44 +151,75 @@
 <context>
     <name>JobActions</name>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="37"/>
+        <location filename="../../upscaler_gui/ui/job_actions.py" line="45"/>
         <source>Retry</source>
         <translation>Повторить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="38"/>
-        <source>Run again as a new task (KIE bills each task)</source>
-        <translation>Запустить заново как новую задачу (KIE списывает кредиты за каждую задачу)</translation>
+        <location filename="../../upscaler_gui/ui/job_actions.py" line="48"/>
+        <source>Run failed, unknown or cancelled jobs again (new tasks are billed; paid results are not)</source>
+        <translation>Повторить задания с ошибкой, неизвестные и отменённые (новая задача платная, оплаченный результат — нет)</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="39"/>
+        <location filename="../../upscaler_gui/ui/job_actions.py" line="51"/>
+        <source>Upscale again (new task, billed)</source>
+        <translation>Увеличить заново (новая платная задача)</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/job_actions.py" line="52"/>
+        <source>Make a new result for finished jobs: KIE bills each new task</source>
+        <translation>Сделать новый результат для завершённых заданий: KIE берёт плату за каждую новую задачу</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/job_actions.py" line="53"/>
+        <location filename="../../upscaler_gui/ui/job_actions.py" line="131"/>
         <source>Cancel</source>
         <translation>Отменить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="41"/>
+        <location filename="../../upscaler_gui/ui/job_actions.py" line="55"/>
         <source>Remove from list</source>
         <translation>Убрать из списка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="45"/>
+        <location filename="../../upscaler_gui/ui/job_actions.py" line="59"/>
         <source>Open result</source>
         <translation>Открыть результат</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="46"/>
+        <location filename="../../upscaler_gui/ui/job_actions.py" line="60"/>
         <source>Show in folder</source>
         <translation>Показать в папке</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="47"/>
+        <location filename="../../upscaler_gui/ui/job_actions.py" line="61"/>
         <source>Copy result link</source>
         <translation>Копировать ссылку на результат</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="48"/>
+        <location filename="../../upscaler_gui/ui/job_actions.py" line="62"/>
         <source>Copy task id</source>
         <translation>Копировать ID задачи</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/job_actions.py" line="124"/>
+        <source>Run jobs again?</source>
+        <translation>Повторить задания?</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/job_actions.py" line="125"/>
+        <source>Run {count} jobs again?</source>
+        <translation>Повторить задания ({count})?</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/job_actions.py" line="127"/>
+        <source>New KIE tasks: {billed}, about {cost:g} credits. Results KIE already made are downloaded again without a new task.</source>
+        <translation>Новых задач KIE: {billed}, примерно {cost:g} кредитов. Результаты, уже сделанные KIE, скачиваются заново без новой задачи.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/job_actions.py" line="130"/>
+        <source>Run again</source>
+        <translation>Повторить</translation>
     </message>
 </context>
 <context>
@@ -308,68 +339,68 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../upscaler_gui/ui/app.py" line="118"/>
+        <location filename="../../upscaler_gui/ui/app.py" line="137"/>
         <source>Unexpected error</source>
         <translation>Непредвиденная ошибка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="52"/>
+        <location filename="../../upscaler_gui/ui/main_window.py" line="55"/>
         <source>Crisp Upscaler</source>
         <translation>Crisp Upscaler</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="76"/>
+        <location filename="../../upscaler_gui/ui/main_window.py" line="85"/>
         <source>Add files…</source>
         <translation>Добавить файлы…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="78"/>
+        <location filename="../../upscaler_gui/ui/main_window.py" line="87"/>
         <source>Add folder…</source>
         <translation>Добавить папку…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="79"/>
+        <location filename="../../upscaler_gui/ui/main_window.py" line="88"/>
         <source>Add link…</source>
         <translation>Добавить ссылку…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="80"/>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="141"/>
+        <location filename="../../upscaler_gui/ui/main_window.py" line="89"/>
+        <location filename="../../upscaler_gui/ui/main_window.py" line="166"/>
         <source>Pause</source>
         <translation>Пауза</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="81"/>
+        <location filename="../../upscaler_gui/ui/main_window.py" line="90"/>
         <source>Clear finished</source>
         <translation>Убрать завершённые</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="83"/>
+        <location filename="../../upscaler_gui/ui/main_window.py" line="92"/>
         <source>Settings…</source>
         <translation>Настройки…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="85"/>
+        <location filename="../../upscaler_gui/ui/main_window.py" line="94"/>
         <source>Paste</source>
         <translation>Вставить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="141"/>
+        <location filename="../../upscaler_gui/ui/main_window.py" line="166"/>
         <source>Resume</source>
         <translation>Продолжить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="145"/>
+        <location filename="../../upscaler_gui/ui/main_window.py" line="170"/>
         <source>Batch finished: {done} done, {failed} failed</source>
         <translation>Пакет обработан. Готово: {done}, с ошибками: {failed}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="161"/>
+        <location filename="../../upscaler_gui/ui/main_window.py" line="188"/>
         <source>(none chosen)</source>
         <translation>(не выбрана)</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="258"/>
+        <location filename="../../upscaler_gui/ui/main_window.py" line="285"/>
         <source>Still watching from the tray</source>
         <translation>Слежение за папкой продолжается в трее</translation>
     </message>
@@ -379,12 +410,12 @@
         <translation>Выберите изображение, чтобы сравнить до и после</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window_compare.py" line="54"/>
+        <location filename="../../upscaler_gui/ui/window_compare.py" line="56"/>
         <source>No result: {reason}</source>
         <translation>Нет результата: {reason}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window_compare.py" line="55"/>
+        <location filename="../../upscaler_gui/ui/window_compare.py" line="57"/>
         <source>Result not ready yet</source>
         <translation>Результат ещё не готов</translation>
     </message>
@@ -462,6 +493,34 @@
         <location filename="../../upscaler_gui/ui/window_layout.py" line="34"/>
         <source>Main</source>
         <translation>Основная панель</translation>
+    </message>
+</context>
+<context>
+    <name>QuitConfirmation</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="39"/>
+        <source>Quit Crisp Upscaler?</source>
+        <translation>Выйти из Crisp Upscaler?</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="40"/>
+        <source>{count} images are not finished yet.</source>
+        <translation>Не завершено изображений: {count}.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="42"/>
+        <source>Tasks already sent to KIE ({sent}) keep running there and are billed; their results are downloaded at the next start. Images not sent yet ({waiting}) wait for the next start: nothing more is sent after you quit.</source>
+        <translation>Задачи, уже отправленные в KIE ({sent}), продолжают выполняться там и оплачиваются; их результаты скачаются при следующем запуске. Ещё не отправленные изображения ({waiting}) ждут следующего запуска: после выхода ничего больше не отправляется.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="46"/>
+        <source>Quit</source>
+        <translation>Выйти</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="47"/>
+        <source>Keep working</source>
+        <translation>Продолжить работу</translation>
     </message>
 </context>
 <context>

@@ -15,6 +15,7 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -63,9 +64,14 @@ async def main(args: argparse.Namespace, settings: settings_store.Settings) -> i
     install_error_handlers(window)
     tray = Tray(window)
     closed = asyncio.Event()
-    window.close_requested.connect(closed.set)
-    tray.quit_requested.connect(closed.set)
-    _close_on_signals(closed)
+
+    def quit_now() -> None:
+        controller.stop_creates()  # first, before anything awaits: no create leaves after Quit
+        closed.set()
+
+    window.close_requested.connect(closed.set)  # the window stopped creates itself
+    tray.quit_requested.connect(quit_now)
+    _close_on_signals(quit_now)
     tray.stop_watching.triggered.connect(window.toggle_watching)
     if starts_in_tray(args, settings, tray.available):
         log.ui.info("started in the tray, watching %s", settings.watch_dir)
@@ -82,13 +88,13 @@ async def main(args: argparse.Namespace, settings: settings_store.Settings) -> i
     return 0
 
 
-def _close_on_signals(closed: asyncio.Event) -> None:
+def _close_on_signals(quit_now: Callable[[], None]) -> None:
     """Ctrl+C in the terminal, or a SIGTERM at logout, quit as the window's Quit does (jobs kept, tasks
-    stopped cleanly); without this, asyncio cancels `main` and the shutdown never runs."""
+    stopped cleanly, no question asked); without this, asyncio cancels `main` and the shutdown never runs."""
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # not on Windows' loops
-            loop.add_signal_handler(signum, closed.set)
+            loop.add_signal_handler(signum, quit_now)
 
 
 def starts_in_tray(args: argparse.Namespace, settings: settings_store.Settings, tray_available: bool) -> bool:
@@ -112,6 +118,7 @@ async def _connect(window: Any, controller: Any, args: argparse.Namespace, conne
 
 async def shutdown(window: Any, controller: Any, tray: Any) -> None:
     """Stop cleanly: running tasks cancelled, jobs kept in the store for the next start."""
+    controller.stop_creates()
     tray.hide()
     await window.keeper.close()
     await controller.close()

@@ -208,6 +208,11 @@ class EngineController(QObject):
             for job_id in job_ids:
                 await self.engine.retry(job_id)
 
+    async def run_again(self, job_ids: Sequence[int]) -> None:
+        if self.engine:
+            for job_id in job_ids:
+                await self.engine.run_again(job_id)
+
     async def remove(self, job_ids: Sequence[int]) -> None:
         if self.engine:
             for job_id in job_ids:
@@ -226,8 +231,14 @@ class EngineController(QObject):
             except UpscalerError as exc:
                 log.ui.info("closing the engine: %s", exc.message)
 
+    def stop_creates(self) -> None:
+        """Quitting: no create leaves from now on (closing the engine and the watcher takes a moment)."""
+        if self.engine is not None:
+            self.engine.stop_creates()
+
     async def close(self) -> None:
         """Quit: in-flight jobs stop where they are and continue at the next start."""
+        self.stop_creates()
         async with self._lock:
             await self.watch.suspend()
             await self._close_engine()

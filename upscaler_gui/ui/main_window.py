@@ -27,6 +27,7 @@ from upscaler_gui.ui.controller import EngineController, folder_path
 from upscaler_gui.ui.panels import DropZone, FirstRunPanel
 from upscaler_gui.ui.queue_model import JobTableModel
 from upscaler_gui.ui.queue_view import QueueView
+from upscaler_gui.ui.quit_confirm import QuitConfirmation
 from upscaler_gui.ui.resources import app_icon
 from upscaler_gui.ui.status import StatusBar
 from upscaler_gui.ui.taskbar import TaskbarProgress
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
         self.has_saved_key = False  # learnt off the Qt thread at start (a keyring may block)
         self.tray_available = False  # set by the tray: closing then hides to it while watching
         self.keeper = TaskKeeper(self.show_error)
+        self.quit_confirmation = QuitConfirmation(self, self.quit_now)
         self.setWindowTitle(self.tr("Crisp Upscaler"))
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
@@ -115,7 +117,11 @@ class MainWindow(QMainWindow):
         self._selection = SelectedJobCompare(self.view, self.compare, self.model, self.keeper)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._selection.show_selected())
         actions = self.view.job_actions
+        actions.cost_per_image = lambda: self.settings.cost_per_image
         actions.retry_requested.connect(lambda ids: self._spawn(self.controller.retry(ids), "Retry"))
+        actions.run_again_requested.connect(
+            lambda ids: self._spawn(self.controller.run_again(ids), "Upscale again")
+        )
         actions.cancel_requested.connect(lambda ids: self._spawn(self.controller.cancel(ids), "Cancel"))
         actions.remove_requested.connect(lambda ids: self._spawn(self.controller.remove(ids), "Remove"))
 
@@ -274,8 +280,14 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_state()
         event.ignore()  # the app closes us once the engine has stopped cleanly
-        self.hide()
         if self.controller.watch.watching and self.tray_available:
+            self.hide()
             self.status.showMessage(self.tr("Still watching from the tray"), 5000)
             return  # keeps watching in the tray; its menu quits
+        self.quit_confirmation.request(self.model.jobs())
+
+    def quit_now(self) -> None:
+        """Quit: no create leaves from this moment; the engine then stops with every job kept."""
+        self.controller.stop_creates()
+        self.hide()
         self.close_requested.emit()

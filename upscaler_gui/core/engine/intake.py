@@ -124,6 +124,11 @@ def restart(job: Job) -> Job:
     return fresh_start(job)
 
 
+def restart_creates(job: Job) -> bool:
+    """Whether `restart` makes a new, billed task (the window tells the cost before a bulk retry)."""
+    return restart(job).task_id is None
+
+
 def _resumed_at_task(job: Job, *, keep_result: bool) -> Job:
     return job.evolve(
         state=JobState.POLLING,
