@@ -25,6 +25,7 @@ from upscaler_gui.core import log
 from upscaler_gui.core.errors import StoreError
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.jobs import FINISHED, Job, JobState, OutputOptions
+from upscaler_gui.core.localfiles import from_stored, storable
 
 DB_NAME = "jobs.sqlite3"
 SCHEMA_VERSION = 1
@@ -67,6 +68,7 @@ def demo_store_path() -> Path:
 
 def _to_row(job: Job) -> dict[str, Any]:
     row: dict[str, Any] = {}
+    job = job.stored_form()  # an ended job's link without its secrets
     for name in _JOB_COLUMNS:
         value = getattr(job, name)
         if name == "options":
@@ -75,6 +77,8 @@ def _to_row(job: Job) -> dict[str, Any]:
             value = json.dumps(list(value) if isinstance(value, tuple) else value)
         elif name == "state":
             value = str(value)
+        elif isinstance(value, str):
+            value = storable(value)  # a path whose name is not UTF-8 is kept as its bytes
         row[name] = value
     return row
 
@@ -91,7 +95,7 @@ def _from_row(row: sqlite3.Row) -> Job:
             value = json.loads(value or "{}")
         elif name == "state":
             value = JobState(value)
-        values[name] = value
+        values[name] = from_stored(value)
     return Job(**values)
 
 
