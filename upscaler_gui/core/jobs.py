@@ -131,9 +131,8 @@ class Job:
         """The stem results are named after: the file's, the URL's last path segment, or 'pasted'."""
         if self.kind == "url" and self.source_url:
             segment = unquote(urlsplit(self.source_url).path.rstrip("/").rsplit("/", 1)[-1])
-            return (
-                segment.rsplit(".", 1)[0] if "." in segment else (segment or urlsplit(self.source_url).netloc)
-            )
+            host = urlsplit(self.source_url).hostname or "image"  # never its user:password
+            return segment.rsplit(".", 1)[0] if "." in segment else (segment or host)
         if self.kind == "file" and self.source_path:
             name = self._file_name() or ""
             return name.rsplit(".", 1)[0] if "." in name else name

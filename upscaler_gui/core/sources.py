@@ -44,14 +44,6 @@ class Source:
     url: str | None = None
     data: bytes | None = None
 
-    @property
-    def display_name(self) -> str:
-        if self.path is not None:
-            return self.path.name
-        if self.url is not None:
-            return Path(urlsplit(self.url).path).name or urlsplit(self.url).netloc
-        return "pasted image"
-
 
 @dataclass(frozen=True)
 class Rejected:

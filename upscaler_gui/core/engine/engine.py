@@ -204,7 +204,11 @@ class Engine:
                 "busy",
                 tr("being processed by another run (process {pid})").format(pid=pid),
             )
-        job = existing.evolve(options=draft.options, source_path=draft.source_path or existing.source_path)
+        job = existing.evolve(
+            options=draft.options,
+            source_path=draft.source_path or existing.source_path,
+            source_url=draft.source_url or existing.source_url,  # an ended link's secrets were not kept
+        )
         if decision == "resumed":  # a run that was killed may have left a half-written download
             await self._sweep_once(job.options.folder)
         if decision == "new":
