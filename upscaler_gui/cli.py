@@ -17,6 +17,7 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_PAUSED = 3
 EXIT_KEY_REFUSED = 4
+EXIT_BLOCKED = 5  # KIE's firewall (Cloudflare) refused the app's requests; jobs kept
 EXIT_INTERRUPTED = 130
 
 

@@ -27,6 +27,7 @@ T = TypeVar("T")
 KEY = "k-cli-test-5f2c9a71e3"  # distinctive, so a test can grep for it anywhere
 STATUSES = frozenset({"done", "failed", "skipped", "unknown", "cancelled", "paused"})
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PAUSED, EXIT_KEY_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+EXIT_BLOCKED = 5  # KIE's firewall refused the app
 TEMP_NAME = re.compile(r"^\.crisp-.*\.part$")
 
 

@@ -27,6 +27,7 @@ from tests.core.cli_helpers import (
     sim_stats,
 )
 from tests.imagefactory import image_bytes, write_image
+from upscaler_gui.core.redact import preview_value
 from upscaler_gui.sim import SimConfig, SimServer, SimStats
 
 MB = 1024 * 1024
@@ -100,9 +101,9 @@ class BadBatch:
 
     def line(self, given: str) -> dict[str, Any]:
         """The --json line for an input (a data: URI is shown shortened: "data:image/gif;base64,...")."""
-        shortened = given.split(",", 1)[0] + ",..."
+        shown = preview_value(given) if given.startswith("data:") else given
         for line in self.batch.lines:
-            if line["input"] == given or (given.startswith("data:") and line["input"].startswith(shortened)):
+            if line["input"] == shown:
                 return line
         raise AssertionError(f"no line for {given!r}:\n{self.batch.stdout}")
 

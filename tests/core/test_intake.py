@@ -157,7 +157,7 @@ def test_rejected_and_unreadable_inputs_are_failed_drafts(tmp_path: Path) -> Non
     odd.mkdir()
     unreadable = draft_job(Source("file", "odd.png", path=odd), options, "cli")
     assert unreadable.state == JobState.FAILED
-    assert unreadable.error is not None and "cannot be read" in unreadable.error
+    assert unreadable.error == "This is a folder, not an image file."
 
 
 # --- the engine's intake against the sim ------------------------------------------------------------------

@@ -12,6 +12,7 @@ from upscaler_gui.core.errors import (
     KieCreditsError,
     KieError,
     KieFeatureDisabledError,
+    KieFirewallError,
     KieGenerationError,
     KieMaintenanceError,
     KieMalformedAnswerError,
@@ -92,7 +93,7 @@ def test_no_message_gives_a_clean_sentence() -> None:
 
 
 @pytest.mark.parametrize("status", [401, 403])
-def test_http_401_403_are_auth_errors_whatever_the_body(status: int) -> None:
+def test_http_401_403_are_auth_errors_with_any_other_page(status: int) -> None:
     with pytest.raises(KieAuthError) as caught:
         answer_data(httpx.Response(status, text="<html>Forbidden</html>"))
     assert caught.value.http_status == status
@@ -240,3 +241,23 @@ def test_download_status_other_cases() -> None:
     other = download_status_error(httpx.Response(400))
     assert type(other) is KieError
     assert other is not None and not other.transient
+
+
+# --- Cloudflare in front of KIE ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "error code: 1010",  # what Cloudflare sends a client that does not ask for HTML
+        "<html><title>Access denied | api.kie.ai used Cloudflare to restrict access</title>"
+        '<span class="cf-error-code">1010</span><h2>Error 1010</h2></html>',
+    ],
+)
+def test_a_cloudflare_ban_is_the_firewall_not_the_key(page: str) -> None:
+    with pytest.raises(KieFirewallError) as caught:
+        answer_data(httpx.Response(403, text=page))
+    error = caught.value
+    assert not isinstance(error, KieAuthError)
+    assert "firewall" in error.message and "1010" in error.message
+    assert "not about your API key" in error.message

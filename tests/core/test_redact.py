@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import logging
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from upscaler_gui.core import log
-from upscaler_gui.core.errors import KieAuthError
-from upscaler_gui.core.redact import hide_query, preview_value, redact, register_secret
+from upscaler_gui.core.errors import KieAuthError, KieTaskFailedError
+from upscaler_gui.core.redact import (
+    hide_link_secrets,
+    hide_query,
+    is_hidden_link,
+    link_key,
+    preview_value,
+    redact,
+    register_secret,
+)
 
 KEY = "kie-live-Zq81VbT0pLwXs92"
 
@@ -38,3 +50,65 @@ def test_query_strings_and_long_values_are_hidden() -> None:
     assert hide_query("https://x.com/a.png?sig=1#frag") == "https://x.com/a.png?***"
     assert hide_query("https://x.com/a.png") == "https://x.com/a.png"
     assert "chars" in preview_value("x" * 500)
+
+
+@pytest.fixture
+def restored_logging() -> Iterator[None]:
+    root = logging.getLogger(log.ROOT_NAME)
+    handlers, propagate, level = list(root.handlers), root.propagate, root.level
+    yield
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    for handler in handlers:
+        root.addHandler(handler)
+    root.propagate, root.level = propagate, level
+
+
+def test_a_log_file_is_private_from_its_creation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, restored_logging: None
+) -> None:
+    def no_chmod(*args: object) -> None:
+        raise AssertionError("made private after its creation: others could open it meanwhile")
+
+    monkeypatch.setattr(os, "chmod", no_chmod)
+    monkeypatch.setattr(os, "fchmod", no_chmod)
+    old_umask = os.umask(0o022)  # the usual umask: a plain open() would make it readable by all
+    try:
+        log.setup(log_file=tmp_path / "logs" / "upscaler-gui.log", stream=False)
+    finally:
+        os.umask(old_umask)
+    log.api.info("a line with %s in it", "caf\udce9.png")  # a file name that is not UTF-8: written escaped
+    path = tmp_path / "logs" / "upscaler-gui.log"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert "a line with caf\\xe9.png in it" in path.read_text("utf-8")
+
+
+def test_an_older_log_readable_by_others_is_made_private(tmp_path: Path, restored_logging: None) -> None:
+    path = tmp_path / "upscaler-gui.log"
+    path.write_text("an older line\n")
+    path.chmod(0o644)
+    log.setup(log_file=path, stream=False)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_links_lose_their_password_and_query_values_wherever_they_appear() -> None:
+    link = "https://ann:pw-secret@cdn.example.com/a.png?token=tok-secret&X-Amz-Signature=sig#frag"
+    hidden = "https://***@cdn.example.com/a.png?token=***&X-Amz-Signature=***#***"
+    assert hide_link_secrets(link) == hidden
+    assert hide_link_secrets("https://cdn.example.com/a.png") == "https://cdn.example.com/a.png"
+    message = f"KIE could not fetch {link}. Check the link."
+    assert redact(message) == f"KIE could not fetch {hidden}. Check the link."
+    assert KieTaskFailedError(message).user_text() == redact(message)
+    assert link_key(link).startswith("url-sha256:") and "secret" not in link_key(link)
+    assert link_key("https://cdn.example.com/a.png") == "url:https://cdn.example.com/a.png"
+    assert is_hidden_link(hidden) and not is_hidden_link(link)
+    assert "pw-secret" not in hide_query(link)
+
+
+@pytest.mark.allow_warning_logs
+def test_a_link_in_a_log_record_loses_its_secrets(caplog: pytest.LogCaptureFixture) -> None:
+    log.jobs.warning("fetching %s", "https://ann:pw-secret@x.com/a.png?sig=sig-secret")
+    text = caplog.text
+    assert "pw-secret" not in text and "sig-secret" not in text
+    assert "https://***@x.com/a.png?sig=***" in text

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.imagefactory import image_bytes, write_image
 from upscaler_gui.core.errors import InputError
+from upscaler_gui.core.images import check_file
 from upscaler_gui.core.sources import (
     Rejected,
     Source,
@@ -94,3 +97,53 @@ def test_stdin_one_per_line(tmp_path: Path) -> None:
 )
 def test_hidden_or_partial(name: str, hidden: bool) -> None:
     assert is_hidden_or_partial(name) is hidden
+
+
+# --- odd files: never opened, always explained ----------------------------------------------------
+
+
+def test_a_subfolder_that_cannot_be_listed_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_image(tmp_path / "in" / "a.png")
+    write_image(tmp_path / "in" / "locked" / "b.png")
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:  # what a folder without read permission does (root reads any)
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    items = expand([str(tmp_path / "in")])
+    assert [type(i) for i in items] == [Source, Rejected]
+    refused = items[1]
+    assert isinstance(refused, Rejected) and refused.given == str(tmp_path / "in" / "locked")
+    assert "This folder cannot be read (Permission denied)" in refused.error
+
+
+def test_a_pipe_is_refused_by_its_kind_without_opening_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    os.mkfifo(tmp_path / "pipe.png")
+    opened: list[object] = []
+    monkeypatch.setattr(os, "open", lambda *args, **kwargs: opened.append(args))  # any open is seen
+    (item,) = expand([str(tmp_path / "pipe.png")])
+    assert isinstance(item, Rejected)
+    assert item.error == "This is not a regular file (a named pipe): only image files can be upscaled."
+    with pytest.raises(InputError, match="a named pipe"):
+        check_file(tmp_path / "pipe.png")
+    assert opened == []
+
+
+def test_what_is_shown_of_an_input_hides_link_secrets_and_long_data() -> None:
+    link = "https://ann:s3cret@example.com/a.png?token=T0K3N&sig=abc"
+    data = "data:image/png;base64," + "A" * 5000
+    items = expand([link, data, os.fsdecode(b"caf\xe9.png")])
+    assert [i.given for i in items] == [
+        "https://***@example.com/a.png?token=***&sig=***",
+        "data:image/png;base64,...(5022 chars)",
+        "caf\\xe9.png",
+    ]
+    source = items[0]
+    assert isinstance(source, Source) and source.url == link  # the real link stays for KIE

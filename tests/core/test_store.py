@@ -166,8 +166,29 @@ def test_admit_adds_once_and_claims_for_one_engine_only(tmp_path: Path) -> None:
     theirs.close()
 
 
-def test_a_version_1_store_is_migrated_keeping_the_newest_of_duplicates(tmp_path: Path) -> None:
+def test_a_version_1_store_forgets_link_secrets_and_finds_the_link_again(tmp_path: Path) -> None:
+    from upscaler_gui.core.redact import link_key
+
     path = tmp_path / "jobs.db"
+    _version_1_store(path)
+    secret = "https://ann:hunter2@img.test/a.png?token=SeCrEt"
+    folder = str(tmp_path / "out")
+    unfinished = Job(0, "url", secret, f"url:{secret}", OutputOptions(folder), source_url=secret)
+    done = unfinished.evolve(dedupe_key=f"url:{secret}&v=2", source_url=f"{secret}&v=2", state=JobState.DONE)
+    _insert_version_1_rows(path, unfinished, done)
+    store = JobStore(path)
+    found = store.find(link_key(secret), folder)
+    assert found is not None and found.source_url == secret  # still resumable with its real link
+    assert "hunter2" not in found.given and "SeCrEt" not in found.given
+    assert store.find(link_key(f"{secret}&v=2"), folder) is not None
+    store.close()
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT * FROM jobs").fetchall()
+    ended = [str(value) for value in rows[1]]
+    assert not any("hunter2" in value or "SeCrEt" in value for value in ended)
+
+
+def _version_1_store(path: Path) -> None:
     with sqlite3.connect(path) as db:  # what version 1 wrote: no identity, duplicates possible
         db.executescript(
             store_module._SCHEMA.replace("identity TEXT", "unused TEXT").replace(
@@ -175,16 +196,24 @@ def test_a_version_1_store_is_migrated_keeping_the_newest_of_duplicates(tmp_path
             )
         )
         db.execute("PRAGMA user_version=1")
-    legacy = JobStore.__new__(JobStore)  # write rows with the old columns only
-    old = Job(0, "file", "a.png", "sha256:1", OutputOptions(str(tmp_path)), state=JobState.DONE)
-    rows = [store_module._to_row(old), store_module._to_row(old.evolve(state=JobState.QUEUED))]
+
+
+def _insert_version_1_rows(path: Path, *jobs: Job) -> None:
     with sqlite3.connect(path) as db:
-        for row in rows:
+        for job in jobs:
+            row = {name: value for name, value in store_module._to_row(job).items()}
+            row["source_url"] = job.source_url  # version 1 kept the link as given, secrets and all
             db.execute(
                 f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                 list(row.values()),
             )
-    del legacy
+
+
+def test_a_version_1_store_is_migrated_keeping_the_newest_of_duplicates(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.db"
+    _version_1_store(path)
+    old = Job(0, "file", "a.png", "sha256:1", OutputOptions(str(tmp_path)), state=JobState.DONE)
+    _insert_version_1_rows(path, old, old.evolve(state=JobState.QUEUED))
     store = JobStore(path)
     assert [job.state for job in store.all()] == [JobState.DONE, JobState.QUEUED]
     found = store.find("sha256:1", str(tmp_path))

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import upscaler_gui.core
-from upscaler_gui.core import i18n, images, sources
+from upscaler_gui.core import i18n, images, localfiles, sources
 from upscaler_gui.core.errors import ImageError, KieError
 from upscaler_gui.core.kie import answers
 
@@ -31,6 +31,7 @@ I18N_MODULE = "upscaler_gui.core.i18n"
 # come from `table_messages()`. A new one fails `test_every_tr_call_is_understood` until listed here.
 KNOWN_DYNAMIC = {
     ("images.py", "tr(name)"),
+    ("localfiles.py", "tr(name)"),
     ("images.py", "tr(_FTYP_BRANDS.get(head[8:12], 'an ISO media file (HEIC/AVIF/MP4)'))"),
     ("kie/answers.py", "tr(message)"),
     ("kie/answers.py", "tr(hint)"),
@@ -106,6 +107,7 @@ def table_messages() -> list[str]:
     """The messages core keeps in tables and translates through a variable (see KNOWN_DYNAMIC)."""
     found = [name for _offset, _magic, name in images._OTHER_MAGIC]
     found += images._FTYP_BRANDS.values()
+    found += [name for _test, name in localfiles._KINDS]
     specs = [
         value
         for value in vars(answers).values()

@@ -204,6 +204,13 @@ def test_ftp_link_is_refused() -> None:
     assert what == "ftp://files.example/p.png" and "(this one is ftp)" in why
 
 
+def test_a_refused_link_is_shown_without_its_password_or_token() -> None:
+    link = b"ftp://ann:pw-secret@files.example/p.png?token=tok-secret\r\n"
+    payload = parse_mime(make_mime({"text/uri-list": link}))
+    [(what, why)] = payload.rejected
+    assert what == "ftp://***@files.example/p.png?token=***" and "(this one is ftp)" in why
+
+
 def test_ftp_link_in_text_is_refused_once() -> None:
     mime = make_mime({"text/uri-list": b"ftp://files.example/p.png"}, text="ftp://files.example/p.png")
     assert len(parse_mime(mime).rejected) == 1

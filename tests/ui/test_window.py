@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtGui import QColor, QGuiApplication, QImage
 
 from tests.imagefactory import image_bytes, write_image
@@ -466,5 +467,32 @@ def test_a_burst_of_job_events_redraws_the_status_once_more_with_the_final_count
             assert len(refreshes) == 2  # at the first row (the queue replaces the drop zone), then once
             assert window.status.counts_label.text() == "200 done"
             assert window.pages.currentIndex() == PAGE_QUEUE
+
+    run(qloop, scenario())
+
+
+def test_rows_show_no_link_secret_and_names_that_are_not_utf8_readably(tmp_path: Path, qloop) -> None:
+    async def scenario() -> None:
+        latin1 = write_image(tmp_path / os.fsdecode(b"caf\xe9.png"))  # a Latin-1 name from an old share
+        async with window_env(tmp_path) as env:
+            await env.connect()
+            link = _loopback_image_url(env.sim.base_url, tmp_path, "signed.png") + "?token=tok-W1nd0wS3cr3t"
+            mime = QMimeData()
+            mime.setText(link)
+            assert drop(env.window, mime)
+            await env.controller.add_inputs([str(latin1)])  # what a drop of that file comes to
+            await env.all_finished(2)
+            model = env.window.model
+            shown = [
+                model.data(model.index(row, column), role)
+                for row in range(model.rowCount())
+                for column in range(model.columnCount())
+                for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+            ]
+            texts = [text for text in shown if isinstance(text, str)]
+            assert not [text for text in texts if "tok-W1nd0wS3cr3t" in text]
+            assert any(text.endswith("signed.png?token=***") for text in texts), texts
+            assert "caf\\xe9.png" in texts and "Saved as caf\\xe9_crisp.png" in texts, texts
+            assert {job.state for job in env.jobs()} == {JobState.DONE}
 
     run(qloop, scenario())

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from upscaler_gui.core.engine import Admission
 from upscaler_gui.core.jobs import Job, JobState
+from upscaler_gui.core.localfiles import readable
 
 BAR_WIDTH = 24
 REDRAW_S = 0.1
@@ -30,13 +31,16 @@ class InputLine:
 
 
 def json_line(given: str, job: Job, status: str, error: str | None) -> str:
+    """One input's line; text is made readable (a file name's bytes that are not UTF-8 as \\xe9), so
+    the line is valid UTF-8 JSON whatever the names."""
+    output = job.output_path if status in ("done", "skipped") else None
     return json.dumps(
         {
-            "input": given,
+            "input": readable(given),
             "status": status,
-            "output": job.output_path if status in ("done", "skipped") else None,
+            "output": readable(output) if output else None,
             "task_id": job.task_id,
-            "error": error,
+            "error": readable(error) if error else error,
         },
         ensure_ascii=False,
     )
@@ -99,9 +103,10 @@ class BatchReporter:
             print(json_line(line.given, job, status, error or None), file=self.out, flush=True)
         self._clear_bar()
         if status == "done":
-            print(f"done     {line.given} -> {job.output_path}", file=self.err)
+            text = f"done     {line.given} -> {job.output_path}"
         else:
-            print(f"{status:<8} {line.given}: {error or ''}".rstrip(": "), file=self.err)
+            text = f"{status:<8} {line.given}: {error or ''}".rstrip(": ")
+        print(readable(text), file=self.err)
         self._draw(force=True)
 
     def finish_unended(self, reason: str) -> None:

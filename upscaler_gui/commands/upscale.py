@@ -12,17 +12,26 @@ import signal
 import sys
 from pathlib import Path
 
-from upscaler_gui.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_KEY_REFUSED, EXIT_OK, EXIT_PAUSED, EXIT_USAGE
+from upscaler_gui.cli import (
+    EXIT_BLOCKED,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_KEY_REFUSED,
+    EXIT_OK,
+    EXIT_PAUSED,
+    EXIT_USAGE,
+)
 from upscaler_gui.commands.connection import Connection, connection_from_args
 from upscaler_gui.commands.progress import BatchReporter
 from upscaler_gui.core import log
 from upscaler_gui.core.engine import Engine, EngineOptions, PauseReason
-from upscaler_gui.core.errors import KieAuthError, UpscalerError
+from upscaler_gui.core.errors import KieAuthError, KieFirewallError, UpscalerError
 from upscaler_gui.core.jobs import OutputOptions
 from upscaler_gui.core.output import validate_template
 from upscaler_gui.core.sources import Item, expand
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_STOP_CODES: dict[type[UpscalerError], int] = {KieAuthError: EXIT_KEY_REFUSED, KieFirewallError: EXIT_BLOCKED}
 
 
 def output_options(args: argparse.Namespace) -> OutputOptions:
@@ -67,7 +76,7 @@ def run_upscale(args: argparse.Namespace) -> int:
             code = EXIT_INTERRUPTED
     reporter.close()
     print(reporter.summary(reporter.credits_used()), file=sys.stderr)
-    if code in (EXIT_PAUSED, EXIT_KEY_REFUSED, EXIT_INTERRUPTED):
+    if code in (EXIT_PAUSED, EXIT_KEY_REFUSED, EXIT_BLOCKED, EXIT_INTERRUPTED):
         print("The jobs are kept: run the same command again to go on.", file=sys.stderr)
     return code
 
@@ -116,7 +125,7 @@ class _Batch:
             return EXIT_INTERRUPTED
         except UpscalerError as exc:  # before any job ran: a key that cannot be a key, a store, a URL
             print(f"upscaler-gui upscale: {exc.user_text()}", file=sys.stderr)
-            return EXIT_KEY_REFUSED if isinstance(exc, KieAuthError) else EXIT_FAILED
+            return _STOP_CODES.get(type(exc), EXIT_FAILED)
         finally:
             for signum in STOP_SIGNALS:
                 loop.remove_signal_handler(signum)
@@ -127,6 +136,6 @@ class _Batch:
     def _exit_code(self) -> int:
         if self.pause is not None:
             self.reporter.finish_unended(self.pause.message)
-            return EXIT_KEY_REFUSED if self.pause.kind == "key" else EXIT_PAUSED
+            return {"key": EXIT_KEY_REFUSED, "firewall": EXIT_BLOCKED}.get(self.pause.kind, EXIT_PAUSED)
         counts = self.reporter.counts()
         return EXIT_FAILED if counts["failed"] or counts["unknown"] or counts["cancelled"] else EXIT_OK

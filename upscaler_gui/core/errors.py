@@ -73,6 +73,13 @@ class KieAuthError(KieError):
     code = 401
 
 
+class KieFirewallError(KieError):
+    """HTTP 403 from Cloudflare in front of KIE (error 1010: the request's signature is banned). Not
+    the key: every request would be refused alike, so the queue stops; jobs are kept."""
+
+    code = 403
+
+
 class KieCreditsError(KieError):
     """402: not enough credits. The queue pauses; jobs are kept."""
 

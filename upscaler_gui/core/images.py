@@ -7,6 +7,7 @@ only (KIE states none; upstream Recraft does).
 from __future__ import annotations
 
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from upscaler_gui.core.constants import (
 from upscaler_gui.core.decode_check import check_decodes
 from upscaler_gui.core.errors import ImageError
 from upscaler_gui.core.i18n import tr
+from upscaler_gui.core.localfiles import open_regular
 
 EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 MIME_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
@@ -136,10 +138,11 @@ def check_stream(stream: BinaryIO, size: int) -> ImageInfo:
 
 
 def check_file(path: Path) -> ImageInfo:
-    """All the checks on a local file; `ImageError` says what is wrong and what to do."""
+    """All the checks on a local file; `ImageError` says what is wrong and what to do (a pipe, device
+    or socket is refused without being opened)."""
     try:
-        with path.open("rb") as stream:
-            return check_stream(stream, path.stat().st_size)
+        with open_regular(path) as stream:
+            return check_stream(stream, os.fstat(stream.fileno()).st_size)
     except FileNotFoundError:
         raise ImageError(tr("The file does not exist."), hint=tr("Check the path.")) from None
     except IsADirectoryError:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from upscaler_gui.core import log
 from upscaler_gui.core.constants import MODEL, MODEL_TYPE
 from upscaler_gui.core.i18n import tr
-from upscaler_gui.core.redact import preview_value
+from upscaler_gui.core.redact import is_hidden_link, preview_value
 
 IMAGE_KEY = "image"
 ALIASES = ("image", "image_url", "image_base64")  # in order of precedence
@@ -22,6 +22,10 @@ ERR_REQUIRED = "Field 'image' is required. Upload an image to upscale."
 ERR_EMPTY = "Field 'image' cannot be empty. Give a valid image URL."
 ERR_UNKNOWN = "Unknown field '{name}': recraft/crisp-upscale takes only 'image'. Remove '{name}'."
 ERR_NOT_TEXT = "Field '{name}' must be text (an image URL or base64 data), not {kind}."
+# Not the seed's: a link whose password or token the store no longer holds cannot be fetched by KIE.
+ERR_HIDDEN_LINK = (
+    "This link's password or token was not kept after its job ended: add the link again to run it."
+)
 
 TaskInput = dict[str, str]
 
@@ -40,6 +44,8 @@ def build_input(payload: Mapping[str, object]) -> tuple[TaskInput | None, str | 
     value = _first_filled(payload, present)
     if value is None:
         return None, tr(ERR_EMPTY)
+    if is_remote_url(value) and is_hidden_link(value):
+        return None, tr(ERR_HIDDEN_LINK)
     task_input = {IMAGE_KEY: value}
     log_input(task_input)
     return task_input, None

@@ -14,7 +14,9 @@ from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
 from upscaler_gui.core.constants import DEFAULT_COST_PER_IMAGE
+from upscaler_gui.core.localfiles import readable
 from upscaler_gui.core.output import DEFAULT_TEMPLATE, ConflictPolicy
+from upscaler_gui.core.redact import has_link_secrets, hide_link_secrets
 
 InputKind = Literal["file", "url", "data"]
 
@@ -110,27 +112,41 @@ class Job:
 
     @property
     def display_name(self) -> str:
-        """A file's name, or the input as given (a link, or a path that could not be used) shortened."""
+        """A file's name, or the input as given (a link, or a path that could not be used) shortened;
+        readable even when the file's name is not UTF-8."""
+        name = self._file_name()
+        if name is not None:
+            return readable(name)
+        return self.given if len(self.given) <= 60 else self.given[:57] + "..."
+
+    def _file_name(self) -> str | None:
+        """The local file's own name (exact, for naming results), or None for links and data."""
         path = self.source_path if self.kind == "file" and self.source_path else None
         refused_path = "://" not in self.given and not self.given.startswith("data:")
         if path is None and self.kind == "file" and refused_path:
             path = self.given  # a refused path: its name says more than the whole path
         if path:
             return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or path
-        return self.given if len(self.given) <= 60 else self.given[:57] + "..."
+        return None
 
     @property
     def input_stem(self) -> str:
         """The stem results are named after: the file's, the URL's last path segment, or 'pasted'."""
         if self.kind == "url" and self.source_url:
             segment = unquote(urlsplit(self.source_url).path.rstrip("/").rsplit("/", 1)[-1])
-            return (
-                segment.rsplit(".", 1)[0] if "." in segment else (segment or urlsplit(self.source_url).netloc)
-            )
+            host = urlsplit(self.source_url).hostname or "image"  # never its user:password
+            return segment.rsplit(".", 1)[0] if "." in segment else (segment or host)
         if self.kind == "file" and self.source_path:
-            name = self.display_name
+            name = self._file_name() or ""
             return name.rsplit(".", 1)[0] if "." in name else name
         return "pasted"
+
+    def stored_form(self) -> Job:
+        """The job as the store keeps it: once it ended, a link without its password or token (the
+        user gives the link again to run it again; until then a restart needs the real one)."""
+        if self.finished and self.source_url and has_link_secrets(self.source_url):
+            return replace(self, source_url=hide_link_secrets(self.source_url))
+        return self
 
     @property
     def billed(self) -> bool:

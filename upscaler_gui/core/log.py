@@ -5,10 +5,13 @@ Use `from upscaler_gui.core import log` then `log.api.info(...)`; never the root
 
 from __future__ import annotations
 
+import io
 import logging
+import os
 import sys
 from pathlib import Path
 
+from upscaler_gui.core.localfiles import readable
 from upscaler_gui.core.redact import redact
 
 ROOT_NAME = "upscaler"
@@ -30,7 +33,7 @@ class RedactingFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = redact(message)
+        cleaned = readable(redact(message))  # a file name that is not UTF-8 written as \xe9
         if cleaned != message or record.args:
             record.msg, record.args = cleaned, None
         if record.exc_info and record.exc_info[1] is not None:
@@ -41,6 +44,24 @@ class RedactingFilter(logging.Filter):
 
 
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+PRIVATE_MODE = 0o600  # a log names the user's files and links: for the user's eyes only
+
+
+class PrivateFileHandler(logging.FileHandler):
+    """A log file readable by its owner only, created so (never loosened, then tightened)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, encoding="utf-8", errors="backslashreplace")  # never a lost record
+
+    def _open(self) -> io.TextIOWrapper:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_MODE)
+        try:
+            if os.fstat(fd).st_mode & 0o077 and hasattr(os, "fchmod"):  # an older log, readable by others
+                os.fchmod(fd, PRIVATE_MODE)
+            return open(fd, "a", encoding=self.encoding, errors=self.errors)
+        except BaseException:
+            os.close(fd)
+            raise
 
 
 def setup(level: int = logging.INFO, *, log_file: Path | None = None, stream: bool = True) -> None:
@@ -55,7 +76,7 @@ def setup(level: int = logging.INFO, *, log_file: Path | None = None, stream: bo
         handlers.append(logging.StreamHandler(sys.stderr))
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+        handlers.append(PrivateFileHandler(log_file))
     for handler in handlers:
         handler.setFormatter(logging.Formatter(_FORMAT))
         handler.addFilter(RedactingFilter())

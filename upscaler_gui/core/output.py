@@ -130,7 +130,8 @@ def safe_stem(text: str, limit: int = MAX_NAME_BYTES) -> str:
     text = _UNSAFE.sub("_", text).strip().strip(".").strip()
     if text.lower() in _WINDOWS_RESERVED:
         text = f"_{text}"
-    while len(text.encode("utf-8")) > limit:
+    # A name's bytes that are not UTF-8 (surrogate escapes) count one each, as on disk.
+    while len(text.encode("utf-8", "surrogateescape")) > limit:
         text = text[:-1]
     return text or "image"
 

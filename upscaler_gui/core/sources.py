@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,8 @@ from urllib.parse import unquote_to_bytes, urlsplit
 from upscaler_gui.core.errors import InputError
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.images import sniff_format
+from upscaler_gui.core.localfiles import not_regular_message, open_regular, readable
+from upscaler_gui.core.redact import hide_link_secrets, preview_value
 
 SourceKind = Literal["file", "url", "data"]
 
@@ -35,23 +39,15 @@ class Source:
     """One input item: a local file, a remote URL, or image bytes from a data: URI."""
 
     kind: SourceKind
-    given: str  # exactly as the user gave it (for messages and --json)
+    given: str  # as the user gave it, as it may be shown (secrets hidden, data: shortened, readable)
     path: Path | None = None
     url: str | None = None
     data: bytes | None = None
 
-    @property
-    def display_name(self) -> str:
-        if self.path is not None:
-            return self.path.name
-        if self.url is not None:
-            return Path(urlsplit(self.url).path).name or urlsplit(self.url).netloc
-        return "pasted image"
-
 
 @dataclass(frozen=True)
 class Rejected:
-    """An input that cannot be used, and why."""
+    """An input that cannot be used, and why (`given` as it may be shown, like a Source's)."""
 
     given: str
     error: str
@@ -107,61 +103,123 @@ def decode_data_uri(uri: str) -> bytes:
         raise InputError(tr("This data: URI is not valid base64.")) from None
 
 
+def shown_input(given: str) -> str:
+    """An input as it may be shown and stored: a link without its secrets, a data: URI shortened,
+    a name that is not UTF-8 readable. The real value is kept only where it is used."""
+    text = readable(given)
+    if text.strip().lower().startswith("data:"):
+        return preview_value(text.strip())
+    if "://" in text:
+        return hide_link_secrets(text.strip())
+    return text
+
+
 def classify(given: str, *, base: Path | None = None) -> Iterator[Item]:
     """The items one argument stands for (a folder stands for every image inside it)."""
-    text = given.strip()
+    text, shown = given.strip(), shown_input(given)
     if not text:
         yield Rejected(given, tr("An empty line is not an input."))
         return
     if text.lower().startswith("data:"):
-        yield _data_item(given, text)
+        yield _data_item(shown, text)
         return
     if "://" in text:
-        yield _url_item(given, text)
+        yield _url_item(shown, text)
         return
     path = Path(os.path.expanduser(text))
     if base is not None and not path.is_absolute():
         path = base / path
-    if path.is_dir():
+    yield from _path_items(shown, path)
+
+
+def _path_items(shown: str, path: Path) -> Iterator[Item]:
+    """A folder's images, a file, or why not; looked at with stat only (nothing opened here)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        yield Rejected(shown, tr("No such file or folder: {path}").format(path=shown))
+        return
+    except OSError as exc:
+        yield Rejected(shown, tr("The file cannot be read ({cause}).").format(cause=exc.strerror or exc))
+        return
+    if stat.S_ISDIR(mode):
         found = list(walk_folder(path))
-        yield from found or [Rejected(given, tr(NO_IMAGES_IN_FOLDER))]
-    elif path.exists():
-        yield Source("file", given, path=path.absolute())
+        yield from found or [Rejected(shown, tr(NO_IMAGES_IN_FOLDER))]
+    elif stat.S_ISREG(mode):
+        yield Source("file", shown, path=path.absolute())
     else:
-        yield Rejected(given, tr("No such file or folder: {path}").format(path=text))
+        yield Rejected(shown, not_regular_message(mode))
 
 
-def _url_item(given: str, text: str) -> Item:
+def ascii_link(text: str) -> str:
+    """A link from the command line with bytes that are not UTF-8 sent percent-encoded, as a
+    browser sends them (they cannot go into a request as they are)."""
+    if readable(text) == text:
+        return text
+    raw = os.fsencode(text)
+    return re.sub(rb"[^\x00-\x7f]", lambda byte: b"%%%02X" % byte.group()[0], raw).decode("ascii")
+
+
+def _url_item(shown: str, text: str) -> Item:
     try:
-        return Source("url", given, url=check_url(text))
+        return Source("url", shown, url=check_url(ascii_link(text)))
     except InputError as exc:
-        return Rejected(given, exc.user_text())
+        return Rejected(shown, exc.user_text())
 
 
-def _data_item(given: str, text: str) -> Item:
+def _data_item(shown: str, text: str) -> Item:
     try:
-        return Source("data", given, data=decode_data_uri(text))
+        return Source("data", shown, data=decode_data_uri(text))
     except InputError as exc:
-        return Rejected(given, exc.user_text())
+        return Rejected(shown, exc.user_text())
 
 
 def walk_folder(folder: Path) -> Iterator[Item]:
-    """Images under a folder, recursively, in a stable order; hidden and partial files passed over."""
-    for root, dirs, files in os.walk(folder):
+    """Images under a folder, recursively, in a stable order; hidden and partial files passed over.
+
+    Nothing that is not a regular file is opened: one with an image's name is reported, others are
+    passed over. A subfolder that cannot be read is reported (its images would be missing).
+    """
+    unreadable: list[OSError] = []
+    for root, dirs, files in os.walk(folder, onerror=unreadable.append):
+        yield from (_unreadable_folder(exc) for exc in unreadable)
+        unreadable.clear()
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if is_hidden_or_partial(name):
-                continue
-            path = Path(root, name)
-            if Path(name).suffix.lower() in IMAGE_SUFFIXES or _looks_like_image(path):
-                yield Source("file", str(path), path=path.absolute())
+            if not is_hidden_or_partial(name):
+                yield from _folder_file(Path(root, name))
+    yield from (_unreadable_folder(exc) for exc in unreadable)
+
+
+def _folder_file(path: Path) -> Iterator[Item]:
+    named_as_image = path.suffix.lower() in IMAGE_SUFFIXES
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:  # a symlink to nowhere, or removed while we looked
+        if named_as_image:
+            cause = exc.strerror or str(exc)
+            yield Rejected(readable(str(path)), tr("The file cannot be read ({cause}).").format(cause=cause))
+        return
+    if not stat.S_ISREG(mode):
+        if named_as_image:
+            yield Rejected(readable(str(path)), not_regular_message(mode))
+    elif named_as_image or _looks_like_image(path):
+        yield Source("file", readable(str(path)), path=path.absolute())
+
+
+def _unreadable_folder(exc: OSError) -> Rejected:
+    where = readable(str(exc.filename or ""))
+    cause = exc.strerror or str(exc)
+    return Rejected(
+        where, tr("This folder cannot be read ({cause}); its images were not added.").format(cause=cause)
+    )
 
 
 def _looks_like_image(path: Path) -> bool:
     try:
-        with path.open("rb") as stream:
+        with open_regular(path) as stream:
             return sniff_format(stream.read(16)) is not None
-    except OSError:
+    except (OSError, InputError):
         return False
 
 

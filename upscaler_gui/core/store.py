@@ -27,6 +27,7 @@ from upscaler_gui.core import log
 from upscaler_gui.core.errors import StoreError
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.jobs import FINISHED, Job, JobState, OutputOptions
+from upscaler_gui.core.localfiles import from_stored, storable
 
 DB_NAME = "jobs.sqlite3"
 SCHEMA_VERSION = 2
@@ -94,6 +95,7 @@ def identity(job: Job) -> str:
 
 def _to_row(job: Job) -> dict[str, Any]:
     row: dict[str, Any] = {}
+    job = job.stored_form()  # an ended job's link without its secrets
     for name in _JOB_COLUMNS:
         value = getattr(job, name)
         if name == "options":
@@ -102,6 +104,8 @@ def _to_row(job: Job) -> dict[str, Any]:
             value = json.dumps(list(value) if isinstance(value, tuple) else value)
         elif name == "state":
             value = str(value)
+        elif isinstance(value, str):
+            value = storable(value)  # a path whose name is not UTF-8 is kept as its bytes
         row[name] = value
     return row
 
@@ -118,7 +122,7 @@ def _from_row(row: sqlite3.Row) -> Job:
             value = json.loads(value or "{}")
         elif name == "state":
             value = JobState(value)
-        values[name] = value
+        values[name] = from_stored(value)
     return Job(**values)
 
 
@@ -150,6 +154,8 @@ class JobStore:
                 raise StoreError(tr("The job store was written by a newer version of the app."))
             if version == SCHEMA_VERSION:
                 return
+            if version == 1:
+                _hide_link_secrets(db)
             script = _MIGRATE_1_TO_2 if version == 1 else _SCHEMA
             for statement in script.split(";"):
                 if statement.strip():
@@ -335,6 +341,24 @@ class JobStore:
             ).fetchone()
             live = _live_engines(self._db)
         return int(row["pid"]) if row and row["id"] in live else None
+
+
+def _hide_link_secrets(db: sqlite3.Connection) -> None:
+    """Version 1 kept a link's password and tokens in `given` and in the key it deduplicated by: both
+    are rewritten as version 2 writes them (the key a hash), so the same link given again finds its
+    job instead of starting a second, billed one."""
+    from upscaler_gui.core.redact import has_link_secrets, link_key
+    from upscaler_gui.core.sources import shown_input
+
+    for row in db.execute("SELECT * FROM jobs WHERE dedupe_key LIKE 'url:%'").fetchall():
+        url = row["dedupe_key"][len("url:") :]
+        if has_link_secrets(url):
+            job = _from_row(row).evolve(dedupe_key=link_key(url), given=shown_input(row["given"]))
+            values = _to_row(job)
+            db.execute(
+                f"UPDATE jobs SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
+                [*values.values(), row["id"]],
+            )
 
 
 def _insert(db: sqlite3.Connection, job: Job, *, engine_id: int | None = None) -> Job:

@@ -44,6 +44,9 @@ class Faults:
     result_link_ttl_s: float | None = None
     rate_truncate: float = 0.0
     endpoints: set[str] | None = None  # endpoint names the faults apply to; None = all
+    # Cloudflare's browser-signature rule: a User-Agent starting with one of these gets HTTP 403
+    # "error code: 1010" on every path ("" catches a request without one); not bound by `endpoints`.
+    firewall_agents: tuple[str, ...] = ()
 
     def applies_to(self, endpoint: str) -> bool:
         return self.endpoints is None or endpoint in self.endpoints
@@ -127,6 +130,12 @@ def _optional(convert: Callable[[object], object]) -> Callable[[object], object]
     return lambda value: None if value is None else convert(value)
 
 
+def _agents(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"firewall_agents must be a list of User-Agent prefixes, got {value!r}")
+    return tuple(value)
+
+
 def _endpoints(value: object) -> set[str] | None:
     if value is None:
         return None
@@ -171,6 +180,7 @@ _FAULT_FIELDS: dict[str, Callable[[object], object]] = {
     "result_link_ttl_s": _optional(_float),
     "rate_truncate": _rate,
     "endpoints": _endpoints,
+    "firewall_agents": _agents,
 }
 
 

@@ -1,7 +1,7 @@
 """Deciding which fault a request gets, and what each fault looks like on the wire.
 
 Names used in `SimStats.faults_served`: 5xx, 429, 455, malformed, drop, slow, truncate, task_fail,
-fetch_fail, link_expired.
+fetch_fail, link_expired, firewall.
 """
 
 from __future__ import annotations
@@ -49,6 +49,16 @@ def plan(state: SimState, endpoint: str) -> FaultPlan:
         slow=state.chance(faults.rate_slow),
         truncate=endpoint in DOWNLOADS and state.chance(faults.rate_truncate),
     )
+
+
+def firewall_ban(state: SimState, user_agent: str) -> Reply | None:
+    """Cloudflare's 1010 ban, before KIE sees the request: a plain-text 403 (what a client that does
+    not ask for HTML gets)."""
+    agents = state.config.faults.firewall_agents
+    if not any(user_agent.startswith(prefix) for prefix in agents):
+        return None
+    state.stats.count_fault("firewall")
+    return replies.text(403, "error code: 1010")
 
 
 def planned_task_fail(state: SimState) -> tuple[FailCode, str] | None:

@@ -60,7 +60,8 @@ def dispatch(state: SimState, request: Request) -> Reply:
     if route.kind == "control":
         return route.handler(state, request)
     state.stats.count("requests")
-    refused = _check_key(state, route, request) or _check_rate(state, route, request)
+    banned = faults.firewall_ban(state, request.headers.get("User-Agent") or "")  # Cloudflare is in front
+    refused = banned or _check_key(state, route, request) or _check_rate(state, route, request)
     if refused is not None:
         return refused
     plan = faults.plan(state, route.endpoint)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QImage
 
 from upscaler_gui.core.images import format_bytes
+from upscaler_gui.core.redact import redact
 from upscaler_gui.ui.drop_text import SCHEME_ONLY_RE, SCHEME_RE, looks_like_path
 
 # A data: URI's text is base64 (4/3 of the bytes): 15 MB of text holds more than KIE's 10 MB limit, so
@@ -132,8 +133,8 @@ def _scheme_reason(scheme: str) -> str:
 
 
 def preview(text: str) -> str:
-    """`text` on one line, cut to a length that fits in a message."""
-    text = " ".join(text.split())
+    """`text` on one line, cut to a length that fits in a message, a link's secrets hidden."""
+    text = " ".join(redact(text).split())
     return text if len(text) <= _PREVIEW_CHARS else text[: _PREVIEW_CHARS - 1] + "…"
 
 

@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor, QImage
 
 from upscaler_gui.core.images import format_bytes
 from upscaler_gui.core.jobs import ACTIVE, Job, JobState
+from upscaler_gui.core.localfiles import readable
 from upscaler_gui.ui.thumbnails import ThumbnailCache
 
 ProgressRole = Qt.ItemDataRole.UserRole + 1
@@ -77,7 +78,7 @@ class JobTableModel(QAbstractTableModel):
         job = self._jobs[index.row()]
         column = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(job, column)
+            return readable(self._display(job, column))  # Qt drops bytes of a name that are not UTF-8
         return self._other_role(job, column, role)
 
     def _other_role(self, job: Job, column: Column, role: int) -> Any:
@@ -88,7 +89,8 @@ class JobTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return self._thumbnail(job) if column == Column.NAME else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(job, column)
+            tip = self._tooltip(job, column)
+            return readable(tip) if tip else tip
         failed = job.state in (JobState.FAILED, JobState.UNKNOWN) and column in (Column.STATE, Column.INFO)
         return FAILED_COLOR if role == Qt.ItemDataRole.ForegroundRole and failed else None
 

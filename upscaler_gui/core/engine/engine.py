@@ -203,7 +203,11 @@ class Engine:
         if decision not in ("new", "resumed"):
             await self._release(job)
             return self._admitted(Admission(draft.given, job, decision, message), run=False)
-        job = job.evolve(options=draft.options, source_path=draft.source_path or job.source_path)
+        job = job.evolve(
+            options=draft.options,
+            source_path=draft.source_path or job.source_path,
+            source_url=draft.source_url or job.source_url,  # an ended link's secrets were not kept
+        )
         if decision == "resumed":  # a run that was killed may have left a half-written download
             await self._sweep_once(job.options.folder)
         job = await self.db.save(restart(job) if decision == "new" else job)
@@ -329,6 +333,8 @@ class Engine:
         if current.state not in states:  # not retryable, or another run moved it on meanwhile
             await self._release(current)
             return self._admitted(Admission(current.given, current, "skipped"), run=False).job
+        if job.source_url:  # a link's secrets: the store forgot them when the job ended, this session not
+            current = current.evolve(source_url=job.source_url)
         job = await self.db.save(how(current))
         return self._admitted(Admission(job.given, job, "new"), run=True).job
 

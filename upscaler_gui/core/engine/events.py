@@ -11,7 +11,7 @@ from upscaler_gui.core.jobs import Job, JobState
 
 P = ParamSpec("P")
 
-PauseKind = Literal["user", "key", "credits", "key_limit"]
+PauseKind = Literal["user", "key", "credits", "key_limit", "firewall"]
 
 
 class Hook(Generic[P]):
@@ -41,8 +41,9 @@ class PauseReason:
 
     @property
     def stops(self) -> bool:
-        """A refused key stops everything (nothing can work); credits pause only new creates."""
-        return self.kind == "key"
+        """A refused key or a firewall ban stops everything (nothing can work); credits pause only
+        new creates."""
+        return self.kind in ("key", "firewall")
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Literal
 
 from upscaler_gui.core import paths
+from upscaler_gui.core.errors import InputError
 from upscaler_gui.core.i18n import tr
-from upscaler_gui.core.images import EXTENSIONS, sniff_format
+from upscaler_gui.core.images import EXTENSIONS, check_bytes, sniff_format
 from upscaler_gui.core.jobs import STAGE_PROGRESS, Job, JobState, OutputOptions
-from upscaler_gui.core.redact import preview_value
-from upscaler_gui.core.sources import Item, Rejected
+from upscaler_gui.core.localfiles import open_regular
+from upscaler_gui.core.redact import link_key
+from upscaler_gui.core.sources import Item, Rejected, shown_input
 
 Decision = Literal["new", "resumed", "skipped", "ended_before", "busy", "duplicate"]
 HASH_CHUNK = 256 * 1024  # small pieces: several files hash at once in worker threads
@@ -34,8 +36,9 @@ class Admission:
 
 
 def file_digest(path: Path) -> str:
+    """The file's SHA-256; `InputError` for a pipe, device or socket (never opened)."""
     digest = hashlib.sha256()
-    with path.open("rb") as stream:
+    with open_regular(path) as stream:
         while chunk := stream.read(HASH_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
@@ -56,35 +59,40 @@ def save_data_input(data: bytes) -> tuple[Path, str]:
 
 
 def draft_job(item: Item, options: OutputOptions, owner: str) -> Job:
-    """A new job for an item, before it has an id. Runs in a worker thread (it hashes files)."""
-    if isinstance(item, Rejected):  # a refused data: URI is shown shortened, like an accepted one
-        given = preview_value(item.given) if item.given.startswith("data:") else item.given
+    """A new job for an item, before it has an id. Runs in a worker thread (it hashes files).
+
+    The job's `given` is what may be shown (a link's secrets hidden, a data: URI shortened); a link
+    with secrets is told apart by its hash, and its real form lives only in `source_url`.
+    """
+    given = shown_input(item.given)
+    if isinstance(item, Rejected):
         return _rejected(given, item.error, options, owner)
     if item.kind == "url" and item.url:
-        return Job(0, "url", item.given, f"url:{item.url}", options, owner, source_url=item.url)
+        return Job(0, "url", given, link_key(item.url), options, owner, source_url=item.url)
     if item.kind == "data":
-        path, digest = save_data_input(item.data or b"")
-        given = preview_value(item.given)
-        return Job(
-            0, "data", given, f"sha256:{digest}", options, owner, source_path=str(path), content_hash=digest
-        )
+        return _data_job(given, item.data or b"", options, owner)
     assert item.path is not None
     try:
         digest = file_digest(item.path)
     except OSError as exc:
         cause = exc.strerror or str(exc)
-        return _rejected(
-            item.given, tr("The file cannot be read ({cause}).").format(cause=cause), options, owner
-        )
+        return _rejected(given, tr("The file cannot be read ({cause}).").format(cause=cause), options, owner)
+    except InputError as exc:  # became a pipe or a device since it was listed
+        return _rejected(given, exc.user_text(), options, owner)
     return Job(
-        0,
-        "file",
-        item.given,
-        f"sha256:{digest}",
-        options,
-        owner,
-        source_path=str(item.path),
-        content_hash=digest,
+        0, "file", given, f"sha256:{digest}", options, owner, source_path=str(item.path), content_hash=digest
+    )
+
+
+def _data_job(given: str, data: bytes, options: OutputOptions, owner: str) -> Job:
+    """A data: URI's image, checked before it is kept: a refused one is not saved in the data dir."""
+    try:
+        check_bytes(data)
+    except InputError as exc:
+        return _rejected(given, exc.user_text(), options, owner)
+    path, digest = save_data_input(data)
+    return Job(
+        0, "data", given, f"sha256:{digest}", options, owner, source_path=str(path), content_hash=digest
     )
 
 

@@ -1,6 +1,7 @@
 """What an error means for a job and for the queue, in one place.
 
-- a refused key stops the queue; out of credits or a sub-key limit pauses it; the job is kept;
+- a refused key, or KIE's firewall refusing the app, stops the queue; out of credits or a sub-key limit
+  pauses it; the job is kept;
 - a create whose outcome cannot be known makes the job `unknown`, never sent again by itself;
 - a task KIE failed transiently is tried once more as a new task; otherwise it fails with KIE's words;
 - 429s never fail a job; other transient faults are retried with capped backoff;
@@ -19,6 +20,7 @@ from upscaler_gui.core.errors import (
     KieAuthError,
     KieCreditsError,
     KieError,
+    KieFirewallError,
     KieRateLimitError,
     KieSubKeyLimitError,
     KieTaskFailedError,
@@ -42,6 +44,8 @@ class Outcome:
 
 
 def pause_reason(exc: KieError) -> PauseReason:
+    if isinstance(exc, KieFirewallError):  # every request would be refused alike: stop, jobs kept
+        return PauseReason("firewall", exc.user_text())
     if isinstance(exc, KieAuthError):
         return PauseReason("key", tr("KIE refused the API key: enter a valid key, then resume."))
     if isinstance(exc, KieCreditsError):
@@ -62,7 +66,7 @@ def judge(exc: UpscalerError, *, rounds: int, patient: bool, auto_retries_left: 
 
     `patient` stages (polling, downloading a billed result) never give up on transient faults.
     """
-    if isinstance(exc, KieAuthError | KieCreditsError | KieSubKeyLimitError):
+    if isinstance(exc, KieAuthError | KieCreditsError | KieSubKeyLimitError | KieFirewallError):
         return Outcome("pause", pause=pause_reason(exc))
     if isinstance(exc, CreateOutcomeUnknownError):
         return Outcome("unknown")

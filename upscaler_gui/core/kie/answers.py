@@ -7,6 +7,7 @@ with HTTP 200 and body code 401. The upload host adds `success`. The message is 
 from __future__ import annotations
 
 import email.utils
+import re
 import time
 from typing import cast
 
@@ -17,6 +18,7 @@ from upscaler_gui.core.errors import (
     KieCreditsError,
     KieError,
     KieFeatureDisabledError,
+    KieFirewallError,
     KieGenerationError,
     KieMaintenanceError,
     KieNotFoundError,
@@ -99,6 +101,30 @@ _OTHER = (
     "KIE answered with error code {code}{detail}.",
     "Try again; if it keeps happening, check KIE's status.",
 )
+
+
+# Cloudflare's own error pages: "error code: 1010" in plain text, "Error 1010" in its HTML page.
+_PAGE_LIMIT = 20_000  # Cloudflare's error page names the code near its top
+_CLOUDFLARE_CODE = re.compile(r"error(?: code)?:?\s*(10\d\d)\b", re.IGNORECASE)
+FIREWALL_MESSAGE = (
+    "KIE's firewall (Cloudflare) blocked the request (error {code}); this is not about your API key."
+)
+FIREWALL_HINT = (
+    "Update the app and try without a VPN or proxy; if it keeps happening, tell KIE support the error code."
+)
+
+
+def firewall_error(response: httpx.Response) -> KieFirewallError | None:
+    """The firewall error for a Cloudflare ban (HTTP 403 with its 10xx error code), else None."""
+    if response.status_code != 403:
+        return None
+    found = _CLOUDFLARE_CODE.search(_body_text(response)[:_PAGE_LIMIT])
+    if found is None:
+        return None
+    code = found.group(1)
+    return KieFirewallError(
+        tr(FIREWALL_MESSAGE).format(code=code), hint=tr(FIREWALL_HINT), code=403, http_status=403
+    )
 
 
 def detail(msg: str) -> str:
@@ -185,12 +211,15 @@ def retry_after_seconds(response: httpx.Response, *, now: float | None = None) -
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
-def _preview(response: httpx.Response) -> str:
+def _body_text(response: httpx.Response) -> str:
     try:
-        text = response.text
+        return response.text
     except (UnicodeDecodeError, httpx.ResponseNotRead):
-        text = ""
-    return shorten(" ".join(text.split()), 120) or tr("empty body")
+        return ""
+
+
+def _preview(response: httpx.Response) -> str:
+    return shorten(" ".join(_body_text(response).split()), 120) or tr("empty body")
 
 
 # --- the one entry point -----------------------------------------------------------------------------
@@ -203,6 +232,8 @@ def answer_data(response: httpx.Response, *, upload: bool = False) -> object:
     code, msg = body_code(body), body_message(body)
     if status == 429 or code == 429:
         raise error_for_code(429, msg, http_status=status, retry_after=retry_after_seconds(response))
+    if (banned := firewall_error(response)) is not None:
+        raise banned
     if status in (401, 403):
         raise error_for_code(401, msg, http_status=status)
     if code is not None and code != 200:

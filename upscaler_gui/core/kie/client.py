@@ -44,6 +44,7 @@ from upscaler_gui.core.kie.records import (
 from upscaler_gui.core.kie.retry import DEFAULT_POLICY, RetryPolicy, Sleep, call_with_retries
 from upscaler_gui.core.kie.transfer import download_once, open_binary, unique_upload_path, upload_mime_type
 from upscaler_gui.core.kie.transport import send
+from upscaler_gui.core.localfiles import wire_text
 
 T = TypeVar("T")
 
@@ -224,6 +225,7 @@ class KieClient:
         self, path: Path, *, file_name: str, upload_path: str | None = None
     ) -> UploadedFile:
         """Stream a local file to the upload host (multipart, read from disk in chunks)."""
+        file_name = wire_text(file_name)  # a name that is not UTF-8 cannot go into the form as it is
 
         async def attempt() -> UploadedFile:
             fields = {"uploadPath": upload_path or unique_upload_path(), "fileName": file_name}

@@ -35,7 +35,9 @@ from upscaler_gui.core.kie.retry import DEFAULT_POLICY, RetryPolicy
 _MAX_CONNECTIONS = 20
 _MAX_KEEPALIVE = 10
 _KEEPALIVE_EXPIRY_S = 30.0
-USER_AGENT = f"crisp-upscaler/{__version__}"
+# Said explicitly on every request: Cloudflare in front of KIE bans anonymous library defaults
+# ("python-httpx/x.y", error 1010); the library stays named, honestly, as a comment.
+USER_AGENT = f"crisp-upscaler/{__version__} (python-httpx/{httpx.__version__})"
 
 
 def make_http_client(
