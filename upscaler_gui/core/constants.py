@@ -64,6 +64,10 @@ POLL_EARLY_S: Final = 2.5  # up to 30 s
 POLL_MID_S: Final = 7.0  # up to 2 min
 POLL_LATE_S: Final = 20.0  # after 2 min
 POLL_STUCK_AFTER_S: Final = 15 * 60.0  # KIE doc: investigate after 10-15 min
+# KIE doc: any state but waiting/queuing/generating/success/fail is an error to report. A new state
+# name may be harmless, so the job waits this long (and this many answers) before failing.
+POLL_UNKNOWN_STATE_S: Final = 5 * 60.0
+POLL_UNKNOWN_STATE_ANSWERS: Final = 5
 
 # --- credits ----------------------------------------------------------------------------------------
 DEFAULT_COST_PER_IMAGE: Final = 0.5  # KIE doc: price seen in autumn 2026; a setting, it has changed before

@@ -183,6 +183,14 @@ class ResultGoneError(KieError):
     """A paid result that KIE no longer has (no fresh link either): only a new task can make it again."""
 
 
+class KieTaskMismatchError(KieError):
+    """KIE's record for our task names another image: never taken as our result."""
+
+
+class KieTaskStateError(KieError):
+    """KIE kept reporting a task state it does not document."""
+
+
 def is_transient_failure(fail_code: str, fail_msg: str) -> bool:
     """KIE calls a failure transient with a 5xx failCode or a "try again later" message."""
     code = fail_code.strip()

@@ -35,6 +35,7 @@ from upscaler_gui.core.kie.pacing import NullPacer, RequestKind, RequestPacer
 from upscaler_gui.core.kie.records import (
     TaskRecord,
     UploadedFile,
+    check_task_image,
     is_http_url,
     malformed,
     number_or_none,
@@ -165,16 +166,23 @@ class KieClient:
         log.api.info("createTask %s image=%s -> taskId %s", MODEL, redact.preview_value(image_url), task_id)
         return task_id
 
-    async def get_task(self, task_id: str) -> TaskRecord:
-        """The task's current record (one recordInfo call, paced, retried on transient failures)."""
+    async def get_task(self, task_id: str, *, expected_image: str | None = None) -> TaskRecord:
+        """The task's current record (one recordInfo call, paced, retried on transient failures).
+
+        With `expected_image` (the URL the task was created with), a record whose `param` names another
+        image raises KieTaskMismatchError: a reused task id, or another task's record, is never our result.
+        """
 
         def parse(data: object) -> TaskRecord:
-            return parse_task_record(data, expected_id=task_id)
+            record = parse_task_record(data, expected_id=task_id)
+            if expected_image is not None:
+                check_task_image(record, expected_image)
+            return record
 
         record = await self._call_api(
             "GET", PATH_RECORD, parse, kind="record", what="recordInfo", params={"taskId": task_id}
         )
-        log.api.debug("recordInfo %s: %s", task_id, record.state)
+        log.api.debug("recordInfo %s: %s", task_id, record.reported_state or record.state)
         return record
 
     async def credits(self) -> float:
