@@ -183,6 +183,22 @@ class ResultGoneError(KieError):
     """A paid result that KIE no longer has (no fresh link either): only a new task can make it again."""
 
 
+class ResultUnusableError(KieError):
+    """The result file itself cannot be used: not an image, or too slow to arrive.
+
+    Fetched again a few times (a host may serve one bad copy), never forever. The job keeps its task
+    and result link: the result is paid for, and a later retry downloads it again.
+    """
+
+    transient = True
+
+
+class ResultTooLargeError(ResultUnusableError):
+    """The result is over the size cap: fetching it again would not make it smaller."""
+
+    transient = False
+
+
 class KieTaskMismatchError(KieError):
     """KIE's record for our task names another image: never taken as our result."""
 

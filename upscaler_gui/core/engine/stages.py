@@ -293,6 +293,7 @@ class Pipeline:
             out_width=saved.image.width,
             out_height=saved.image.height,
             out_bytes=saved.path.stat().st_size,
+            warnings=(*job.warnings, *saved.image.notes),  # a conversion not made, say
         )
 
     async def _result_gone(self, job: Job, cause: Exception) -> ResultGoneError:
