@@ -44,7 +44,7 @@ from upscaler_gui.core.results import ResultImage, SavedResult, save_result
 
 Update = Callable[..., Awaitable[Job]]
 Sleep = Callable[[float], Awaitable[None]]
-_UNKNOWN = "unknown_state"  # job.extra: [when KIE first reported an undocumented state, answers since]
+_UNKNOWN = "unknown_state"  # job.extra: [task id, when KIE first said an undocumented state, answers since]
 
 
 def _without(extra: dict[str, Any], key: str) -> dict[str, Any]:
@@ -254,8 +254,11 @@ class Pipeline:
         if not record.is_unknown:  # a documented state again: forget it
             return await self.update(job, extra=_without(job.extra, _UNKNOWN))
         seen = job.extra.get(_UNKNOWN)
-        since, answers = (seen[0], seen[1]) if isinstance(seen, list) and len(seen) == 2 else (time.time(), 0)
-        job = await self.update(job, extra={**job.extra, _UNKNOWN: [since, answers + 1]})
+        if isinstance(seen, list) and len(seen) == 3 and seen[0] == record.task_id:
+            since, answers = seen[1], seen[2]
+        else:  # first seen, or counted for a task this job had before
+            since, answers = time.time(), 0
+        job = await self.update(job, extra={**job.extra, _UNKNOWN: [record.task_id, since, answers + 1]})
         error = unknown_state_error(record, time.time() - since, answers + 1)
         if error is not None:
             raise error
