@@ -39,3 +39,27 @@ def noisy_png(size: tuple[int, int], seed: int = 1) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "PNG", compress_level=0)
     return buffer.getvalue()
+
+
+def big_png(path: Path, size: tuple[int, int], *, pixels: bool = True, alpha: bool = False) -> Path:
+    """A valid PNG of `size` (grey-blue, all alike; half transparent with `alpha`) written row by row:
+    hundreds of megapixels cost a few seconds and a few MB on disk, and never their pixels in memory.
+    `pixels=False`: the header only (a file Pillow refuses to open, whole or not, for its size)."""
+    import struct
+    import zlib
+
+    width, height = size
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    with path.open("wb") as out:
+        header = struct.pack(">IIBBBBB", width, height, 8, 6 if alpha else 2, 0, 0, 0)  # 8-bit RGB(A)
+        out.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header))
+        if pixels:
+            row = b"\x00" + bytes((90, 110, 160, 128) if alpha else (90, 110, 160)) * width  # filter 0
+            packer = zlib.compressobj(6)
+            data = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+            out.write(chunk(b"IDAT", data))
+        out.write(chunk(b"IEND", b""))
+    return path

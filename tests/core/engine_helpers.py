@@ -98,6 +98,7 @@ async def engine_on(
     record_limit: Limit = FAST_LIMIT,
     read_timeout: float = 10.0,
     learned_s: float | None = TASK_S,
+    retry_after_cap: float | None = None,
 ) -> AsyncIterator[Engine]:
     """Like `open_engine`, with a fast retry policy and a chosen read timeout.
 
@@ -106,6 +107,8 @@ async def engine_on(
     the planner's smallest gap between polls is MIN_POLL_GAP_S.
     """
     pacer = Pacer(create=create_limit, record=record_limit)
+    if retry_after_cap is not None:
+        pacer = Pacer(create=create_limit, record=record_limit, retry_after_cap=retry_after_cap)
     store = JobStore(store_path)
     async with AsyncExitStack() as stack:
         stack.callback(setattr, engine_polling, "MIN_GAP_S", engine_polling.MIN_GAP_S)

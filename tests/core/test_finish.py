@@ -14,7 +14,7 @@ from PIL import ExifTags, Image, ImageCms, ImageOps
 
 from tests.imagefactory import image_bytes, noisy_png
 from upscaler_gui.core import convert, metadata, splice
-from upscaler_gui.core.errors import InputError, KieMalformedAnswerError, OutputError
+from upscaler_gui.core.errors import InputError, OutputError, ResultUnusableError
 from upscaler_gui.core.finish import FORMATS, FinishOptions, finish_result, validate_format
 from upscaler_gui.core.output import TEMP_PREFIX, TEMP_SUFFIX
 
@@ -178,7 +178,7 @@ def test_asking_for_the_format_the_result_has_does_not_re_encode(tmp_path: Path)
 def test_an_undecodable_result_fails_as_before(tmp_path: Path) -> None:
     temp = result_file(tmp_path, "PNG")
     temp.write_bytes(temp.read_bytes()[:100])
-    with pytest.raises(KieMalformedAnswerError):
+    with pytest.raises(ResultUnusableError):
         finish_result(temp, source=None, options=KEEP)
 
 
@@ -191,7 +191,7 @@ def test_a_result_cut_short_fails_and_a_whole_one_keeps_its_full_size(tmp_path: 
     found = finish_result(temp, source=None, options=BARE)
     assert (found.format, found.width, found.height) == (fmt, 640, 480)
     temp.write_bytes(whole[: len(whole) * 2 // 3])
-    with pytest.raises(KieMalformedAnswerError, match="not a complete image"):
+    with pytest.raises(ResultUnusableError, match="not a complete image"):
         finish_result(temp, source=None, options=BARE)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 
 import httpx
@@ -15,6 +16,7 @@ from upscaler_gui.core.errors import (
     KieCreditsError,
     KieError,
     KieMalformedAnswerError,
+    KieTaskMismatchError,
     KieValidationError,
     ResultLinkExpiredError,
     UpscalerError,
@@ -97,11 +99,24 @@ async def test_get_task_logs_each_poll_at_debug(caplog: pytest.LogCaptureFixture
     assert [r.levelname for r in polls] == ["DEBUG"]
 
 
-async def test_get_task_unknown_state_ends_malformed_after_retries() -> None:
+async def test_get_task_unknown_state_is_returned_at_once_for_the_engine_to_report() -> None:
     script = Script(ok(record("exploded")))
-    with pytest.raises(KieMalformedAnswerError) as caught:
-        await make_client(script).get_task("task_1")
-    assert "'exploded'" in caught.value.message
+    rec = await make_client(script).get_task("task_1")
+    assert rec.is_unknown and rec.reported_state == "exploded"
+    assert len(script.requests) == 1  # not retried as if the answer were garbled
+
+
+async def test_get_task_refuses_a_record_made_from_another_image() -> None:
+    other = json.dumps({"model": MODEL, "input": {"image": "https://other.test/b.png"}})
+    script = Script(ok(record(param=other)))
+    with pytest.raises(KieTaskMismatchError, match="task_1"):
+        await make_client(script).get_task("task_1", expected_image="https://img.test/a.png")
+    assert len(script.requests) == 1  # an answer, not a fault: asking again would not change it
+    mine = json.dumps({"model": MODEL, "input": {"image": "https://img.test/a.png"}})
+    rec = await make_client(Script(ok(record(param=mine)))).get_task(
+        "task_1", expected_image="https://img.test/a.png"
+    )
+    assert rec.is_success
 
 
 async def test_get_task_failed_record_is_returned_not_raised() -> None:

@@ -6,9 +6,14 @@ import json
 
 import pytest
 
-from upscaler_gui.core.errors import KieMalformedAnswerError, KieTaskFailedError
+from upscaler_gui.core.errors import KieMalformedAnswerError, KieTaskFailedError, KieTaskMismatchError
 from upscaler_gui.core.kie import TaskRecord, task_failed_error
-from upscaler_gui.core.kie.records import cost_time_seconds, parse_task_record, parse_uploaded_file
+from upscaler_gui.core.kie.records import (
+    check_task_image,
+    cost_time_seconds,
+    parse_task_record,
+    parse_uploaded_file,
+)
 
 from .test_kie_fakes import record
 
@@ -37,11 +42,49 @@ def test_running_states(state: str) -> None:
     assert rec.complete_time_ms is None and rec.cost_time_s is None
 
 
-@pytest.mark.parametrize("state", ["done", "", None, "cancelled", 3])
-def test_unknown_state_is_malformed_and_named(state: object) -> None:
-    with pytest.raises(KieMalformedAnswerError) as caught:
+@pytest.mark.parametrize(("state", "named"), [("done", "done"), ("Cancelled", "Cancelled"), (3, "3")])
+def test_a_state_kie_does_not_document_is_reported_not_running(state: object, named: str) -> None:
+    # kie-api.md: any other state is an error to report, not "still running"
+    rec = parse_task_record(record(state=state))
+    assert rec.is_unknown and rec.reported_state == named
+    assert not rec.is_running and not rec.is_success and not rec.is_failed
+
+
+@pytest.mark.parametrize("state", ["", None])
+def test_a_record_without_a_state_is_malformed(state: object) -> None:
+    with pytest.raises(KieMalformedAnswerError, match="has no state"):
         parse_task_record(record(state=state))
-    assert f"unknown task state {str(state if state is not None else '')!r}" in caught.value.message
+
+
+# --- param: the image the task was made from ----------------------------------------------------------
+
+
+def test_param_names_the_image_the_task_was_created_with() -> None:
+    param = json.dumps({"model": "recraft/crisp-upscale", "input": {"image": " https://img.test/a.png "}})
+    assert parse_task_record(record(param=param)).image == "https://img.test/a.png"
+    assert parse_task_record(record(param={"input": {"image": "https://img.test/b.png"}})).image == (
+        "https://img.test/b.png"
+    )
+
+
+@pytest.mark.parametrize("param", [None, "", "{not json", "[]", json.dumps({"input": {}}), 7])
+def test_param_absent_or_unreadable_names_no_image(param: object) -> None:
+    assert parse_task_record(record(param=param)).image is None
+
+
+def test_a_record_for_another_image_is_refused_with_the_task_id() -> None:
+    rec = parse_task_record(record(param=json.dumps({"input": {"image": "https://evil.test/x.png?sig=S"}})))
+    with pytest.raises(KieTaskMismatchError) as caught:
+        check_task_image(rec, "https://img.test/mine.png")
+    assert "task_1" in caught.value.message and "another image" in caught.value.message
+    assert "sig=S" not in caught.value.user_text()  # a link's query may carry a token
+    assert not caught.value.transient
+
+
+def test_the_same_image_written_differently_is_accepted() -> None:
+    rec = parse_task_record(record(param=json.dumps({"input": {"image": "https://img.test/a%20b.png"}})))
+    check_task_image(rec, "https://img.test/a b.png")
+    check_task_image(parse_task_record(record()), "https://img.test/anything.png")  # no param: accepted
 
 
 def test_state_is_case_insensitive() -> None:

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from upscaler_gui.core.constants import RETRY_AFTER_CAP_S
 from upscaler_gui.core.engine import pacer as pacer_module
 from upscaler_gui.core.engine.pacer import DEFAULT_HOLD_S, Limit, Pacer, SlidingWindow
 
@@ -142,6 +143,18 @@ async def test_a_429_halves_the_rate_and_holds_for_retry_after(fake_time: FakeTi
     for _ in range(5):
         window.slow_down(0.0)
     assert window.allowed == 1  # never below one request per window
+
+
+@pytest.mark.parametrize("asked", [86400.0, float("inf")])
+async def test_a_retry_after_of_a_day_holds_at_most_the_cap(
+    fake_time: FakeTime, asked: float, caplog: pytest.LogCaptureFixture
+) -> None:
+    window = SlidingWindow(Limit(10, 1.0), clock=fake_time.clock)
+    hit_at = fake_time.clock()
+    window.slow_down(asked)
+    times = await acquire_all(window, fake_time, 1)
+    assert hit_at < times[0] <= hit_at + RETRY_AFTER_CAP_S == hit_at + 60.0  # a minute, not a day
+    assert "asked to wait" in caplog.text  # said in the log
 
 
 async def test_the_rate_recovers_step_by_step(fake_time: FakeTime) -> None:

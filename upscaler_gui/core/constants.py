@@ -46,6 +46,22 @@ WRITE_TIMEOUT_S: Final = 60.0  # choice: a 10 MB upload on a slow uplink
 POOL_TIMEOUT_S: Final = 30.0  # choice
 DOWNLOAD_CHUNK_BYTES: Final = 64 * 1024  # choice: memory stays flat whatever the result's size
 
+# --- bounds on what a server may make us do (issue 9: hostile or broken servers) ------------------------
+# choice: a 16 MP input (upstream's limit) at 2x per side is a 64 MP result, 100-190 MB as a PNG at the
+# worst (noise, 3-4 bytes a pixel); KIE's results are far smaller. A longer body is refused, not stored.
+MAX_RESULT_BYTES: Final = 200 * 1024 * 1024
+# choice: a transfer (an upload, or a result download) must average at least this rate once
+# TRANSFER_MIN_S has passed: ~0.5 Mbit/s, slower than any link a batch of 10 MB images is usable on.
+# A server that trickles one byte every 20 s fails after TRANSFER_MIN_S instead of holding a job forever.
+SLOW_LINK_BYTES_PER_S: Final = 64 * 1024
+TRANSFER_MIN_S: Final = 60.0
+# choice: the most pixels of a result ever held decoded at once: a 16 MP input (upstream's limit) at 2x.
+# Converting holds the decoded pixels and a converted copy: at 64 MP the process peaks at 275 MiB (opaque)
+# and 760 MiB (transparency laid on white for JPEG), measured by bench/huge_result.py. A larger result
+# keeps KIE's format, with a note, instead of taking gigabytes; a larger WEBP is checked by its chunk
+# sizes, not decoded. Conversions running at once share this budget (convert.PIXELS).
+MAX_DECODED_PIXELS: Final = 64_000_000
+
 # --- retries (KIE doc "Retries: what is safe") -------------------------------------------------------
 RETRY_ATTEMPTS: Final = 5  # choice: reads and uploads; a create is never repeated once sent
 RETRY_BASE_DELAY_S: Final = 0.5  # choice
@@ -64,6 +80,10 @@ POLL_EARLY_S: Final = 2.5  # up to 30 s
 POLL_MID_S: Final = 7.0  # up to 2 min
 POLL_LATE_S: Final = 20.0  # after 2 min
 POLL_STUCK_AFTER_S: Final = 15 * 60.0  # KIE doc: investigate after 10-15 min
+# KIE doc: any state but waiting/queuing/generating/success/fail is an error to report. A new state
+# name may be harmless, so the job waits this long (and this many answers) before failing.
+POLL_UNKNOWN_STATE_S: Final = 5 * 60.0
+POLL_UNKNOWN_STATE_ANSWERS: Final = 5
 
 # --- credits ----------------------------------------------------------------------------------------
 DEFAULT_COST_PER_IMAGE: Final = 0.5  # KIE doc: price seen in autumn 2026; a setting, it has changed before

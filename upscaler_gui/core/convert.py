@@ -3,13 +3,21 @@
 JPEG has no alpha, so transparent pixels are laid on white (what a viewer shows behind them); 16-bit
 grey is scaled to 8 bits (Pillow's own conversion clips it, turning most pixels white); CMYK becomes
 RGB for PNG and WEBP, which cannot hold it.
+
+Conversions run in worker threads, several at once; together they hold at most MAX_DECODED_PIXELS
+(`PIXELS`), so a batch of large results never needs more memory than one result at the limit.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import BinaryIO
 
 from PIL import Image
+
+from upscaler_gui.core import constants
 
 #: option value -> Pillow format name
 TARGETS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
@@ -18,6 +26,31 @@ WHITE = (255, 255, 255, 255)
 _PNG_MODES = frozenset({"1", "L", "LA", "I", "I;16", "P", "RGB", "RGBA"})
 _WIDE_GREY = frozenset({"I", "I;16", "I;16B", "I;16L", "I;16N"})  # PNG's 16-bit grey opens as these
 _GREY = frozenset({"1", "L", "LA", "La", *_WIDE_GREY})
+
+
+class PixelBudget:
+    """At most `total` pixels held by the threads inside `hold` at once; the others wait their turn."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.used = 0
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def hold(self, pixels: int) -> Iterator[None]:
+        pixels = min(max(0, pixels), self.total)  # one image over the budget runs alone
+        with self._changed:
+            self._changed.wait_for(lambda: self.used + pixels <= self.total)
+            self.used += pixels
+        try:
+            yield
+        finally:
+            with self._changed:
+                self.used -= pixels
+                self._changed.notify_all()
+
+
+PIXELS = PixelBudget(constants.MAX_DECODED_PIXELS)
 
 
 def for_format(image: Image.Image, fmt: str) -> Image.Image:
@@ -59,7 +92,8 @@ def _for_webp(image: Image.Image) -> Image.Image:
 def flatten_on_white(image: Image.Image) -> Image.Image:
     """An opaque RGB image: `image` as it looks laid on white paper."""
     background = Image.new("RGBA", image.size, WHITE)
-    background.alpha_composite(image.convert("RGBA"))
+    # An RGBA image is composited as it is: `convert` to its own mode would copy every pixel (4 bytes each).
+    background.alpha_composite(image if image.mode == "RGBA" else image.convert("RGBA"))
     return background.convert("RGB")
 
 

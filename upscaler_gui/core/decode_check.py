@@ -5,7 +5,9 @@ this module: +240 MiB of peak RSS for ten 10 MB JPEGs checked at once).
 - JPEG: decoded at 1/8 scale (libjpeg still reads every byte, so a truncated file still fails).
 - PNG: the compressed data is streamed through zlib in small pieces, chunk CRCs checked, and the
   amount of pixel data compared with what the header promises; nothing is kept.
-- WEBP: Pillow can only decode it whole, so one WEBP is decoded at a time in the whole process.
+- WEBP: Pillow can only decode it whole, so one WEBP is decoded at a time in the whole process, and
+  a result over MAX_DECODED_PIXELS is not decoded: its RIFF chunk sizes must add up to the file (a cut
+  file fails), which is what a download can get wrong.
 """
 
 from __future__ import annotations
@@ -28,8 +30,11 @@ class DamagedImageError(ValueError):
     """The bytes do not decode completely; the message says why."""
 
 
-def check_decodes(stream: BinaryIO, image: Image.Image, fmt: str) -> None:
-    """Raise DamagedImage unless the whole image decodes. `image` is the lazily opened header."""
+def check_decodes(stream: BinaryIO, image: Image.Image, fmt: str, *, most_pixels: int | None = None) -> None:
+    """Raise DamagedImage unless the whole image decodes. `image` is the lazily opened header.
+
+    A WEBP over `most_pixels` is checked by its chunk sizes only (results: see the module doc). Inputs
+    pass none: a damaged input must be caught before it is sent (and billed)."""
     if fmt == "JPEG":
         width, height = image.size
         image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
@@ -37,9 +42,31 @@ def check_decodes(stream: BinaryIO, image: Image.Image, fmt: str) -> None:
     elif fmt == "PNG":
         stream.seek(0)
         check_png_stream(stream)
+    elif most_pixels is not None and image.width * image.height > most_pixels:
+        stream.seek(0)
+        check_riff_sizes(stream)
     else:
         with _WEBP_ONE_AT_A_TIME:
             image.load()
+
+
+def check_riff_sizes(stream: BinaryIO) -> None:
+    """A WEBP's RIFF size fits the file, and its chunks fill it exactly (nothing is decoded)."""
+    head = stream.read(12)
+    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WEBP":
+        raise DamagedImageError("not a WEBP file")
+    end = 8 + struct.unpack("<I", head[4:8])[0]
+    size = stream.seek(0, 2)
+    if size < end:
+        raise DamagedImageError(f"the file stops early ({size} of {end} bytes)")
+    at = 12
+    while at < end:
+        stream.seek(at)
+        chunk = stream.read(8)
+        at += 8 + struct.unpack("<I", chunk[4:8])[0] if len(chunk) == 8 else end + 1
+        if at > end:
+            raise DamagedImageError("a chunk runs past the end of the file")
+        at += at % 2 if at < end else 0  # chunks are padded to an even size
 
 
 def png_data_size(width: int, height: int, depth: int, colour: int, interlaced: bool) -> int:

@@ -190,6 +190,30 @@ class ResultGoneError(KieError):
     """A paid result that KIE no longer has (no fresh link either): only a new task can make it again."""
 
 
+class ResultUnusableError(KieError):
+    """The result file itself cannot be used: not an image, or too slow to arrive.
+
+    Fetched again a few times (a host may serve one bad copy), never forever. The job keeps its task
+    and result link: the result is paid for, and a later retry downloads it again.
+    """
+
+    transient = True
+
+
+class ResultTooLargeError(ResultUnusableError):
+    """The result is over the size cap: fetching it again would not make it smaller."""
+
+    transient = False
+
+
+class KieTaskMismatchError(KieError):
+    """KIE's record for our task names another image: never taken as our result."""
+
+
+class KieTaskStateError(KieError):
+    """KIE kept reporting a task state it does not document."""
+
+
 def is_transient_failure(fail_code: str, fail_msg: str) -> bool:
     """KIE calls a failure transient with a 5xx failCode or a "try again later" message."""
     code = fail_code.strip()

@@ -6,7 +6,8 @@ hidden temp file next to it, decoded, and swapped in with `os.replace`.
 
 - "keep" leaves the downloaded bytes as they are, unless metadata is added; so does asking for the
   format the result already has (re-encoding a JPEG as JPEG would only lose quality).
-- Converting re-encodes through Pillow, with the metadata passed to its encoder.
+- Converting re-encodes through Pillow, with the metadata passed to its encoder. A result over
+  MAX_DECODED_PIXELS is not converted (it would take gigabytes): it keeps KIE's format, with a note.
 - Otherwise metadata is spliced into the file without touching the pixels (see `metadata`).
 """
 
@@ -14,14 +15,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
 from PIL import Image
 
 # Module imports (not `from results import ResultImage`): either module may be imported first.
-from upscaler_gui.core import convert, log, metadata, output, results, splice
+from upscaler_gui.core import constants, convert, log, metadata, output, results, splice
 from upscaler_gui.core.errors import InputError, OutputError
 from upscaler_gui.core.i18n import tr
 
@@ -64,18 +65,36 @@ def finish_result(temp: Path, *, source: Path | None, options: FinishOptions) ->
     found = results.inspect_result(temp)  # a broken download fails here, as it did before finishing
     meta = metadata.read_source(source) if source is not None and options.keep_metadata else None
     target = convert.TARGETS.get(options.output_format, found.format)
-    if target != found.format:
+    if target != found.format and found.width * found.height > constants.MAX_DECODED_PIXELS:
+        found = replace(found, notes=(_not_converted(found, target),))
+    elif target != found.format:
         return _convert(temp, target, options.quality, meta)
     if meta is not None:
         _add_metadata(temp, found, meta)
     return found
 
 
+def _not_converted(found: results.ResultImage, target: str) -> str:
+    """The note for a result too large to convert: it is kept in KIE's format."""
+    size = f"{found.width}x{found.height}"
+    log.output.info("%s result not converted to %s: over the pixel limit", size, target)
+    return tr(
+        "Kept as {fmt}: the result ({width}x{height}) is too large to convert to {target}"
+        " (at most {limit} megapixels)."
+    ).format(
+        fmt=found.format,
+        width=found.width,
+        height=found.height,
+        target=target,
+        limit=constants.MAX_DECODED_PIXELS // 1_000_000,
+    )
+
+
 def _convert(
     temp: Path, target: str, quality: int, meta: metadata.SourceMetadata | None
 ) -> results.ResultImage:
     try:
-        with Image.open(temp) as image:
+        with Image.open(temp) as image, convert.PIXELS.hold(image.width * image.height):
             image.load()
             pixels = convert.for_format(image, target)
             exif, icc = _metadata_for(pixels, image, target, meta)
@@ -136,6 +155,5 @@ def _replace(temp: Path, write: Callable[[BinaryIO], object]) -> results.ResultI
 
 
 def _decoded(path: Path) -> results.ResultImage:
-    with Image.open(path) as image:
-        image.load()
-        return results.ResultImage(image.format or "", *image.size)
+    """What a new version is, proved to decode the way a download is (never all its pixels at once)."""
+    return results.inspect_result(path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,14 +16,20 @@ from typing import BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 
-from upscaler_gui.core import log
+from upscaler_gui.core import constants, log
+from upscaler_gui.core.constants import ALLOWED_FORMATS
 from upscaler_gui.core.decode_check import check_decodes
-from upscaler_gui.core.errors import KieMalformedAnswerError, OutputError
+from upscaler_gui.core.errors import OutputError, ResultTooLargeError, ResultUnusableError
 from upscaler_gui.core.i18n import tr
-from upscaler_gui.core.images import EXTENSIONS
+from upscaler_gui.core.images import EXTENSIONS, decode_cause
 from upscaler_gui.core.output import ConflictPolicy, NameFields, place, render_name, temp_file
 
 Downloader = Callable[[str, BinaryIO], Awaitable[int]]
+# Pillow warns (on stderr) past 89 MP and refuses past twice that. Results are checked by streaming
+# (decode_check) and converted only under MAX_DECODED_PIXELS, and inputs have their own pixel check:
+# the warning would only print a scary line in the middle of a batch.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+_PAID_HINT = "The task is paid: retrying the job later downloads the result again (no new task)."
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,7 @@ class ResultImage:
     format: str
     width: int
     height: int
+    notes: tuple[str, ...] = ()  # what the user should know about it (a conversion not made, say)
 
     @property
     def extension(self) -> str:
@@ -56,15 +64,26 @@ def inspect_result(path: Path) -> ResultImage:
     """Decode the whole file; a result that does not decode is never given a final name.
 
     Through decode_check, not a full load: a 2x result of a 12 MP photo is 50 MP, and allocating its
-    150 MB of pixels holds the GIL long enough to stall the window (measured: 290 ms)."""
+    150 MB of pixels holds the GIL long enough to stall the window (measured: 290 ms). Only PNG, JPEG
+    and WEBP are results: anything else (an HTML page, a GIF) is not what KIE makes."""
     try:
-        with path.open("rb") as stream, Image.open(stream) as image:
+        with path.open("rb") as stream, Image.open(stream, formats=list(ALLOWED_FORMATS)) as image:
             found = ResultImage(image.format or "", *image.size)  # before a JPEG draft shrinks the size
-            check_decodes(stream, image, found.format)
+            check_decodes(stream, image, found.format, most_pixels=constants.MAX_DECODED_PIXELS)
             return found
+    except Image.DecompressionBombError:
+        raise ResultTooLargeError(
+            tr(
+                "The result has more pixels than any upscaled image can have (over {limit} megapixels)."
+            ).format(limit=int(2 * (Image.MAX_IMAGE_PIXELS or 0) / 1_000_000)),
+            hint=tr("KIE's server sent something that is not a normal result; check the task on kie.ai."),
+        ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise KieMalformedAnswerError(
-            tr("The result downloaded from KIE is not a complete image ({cause}).").format(cause=exc)
+        raise ResultUnusableError(
+            tr("The result downloaded from KIE is not a complete image ({cause}).").format(
+                cause=decode_cause(exc)
+            ),
+            hint=tr(_PAID_HINT),
         ) from None
 
 

@@ -85,7 +85,7 @@ def record(state: SimState, request: Request) -> Reply:
     if task is None:
         return replies.api(state.config.unknown_task_code, "recordInfo is null")
     data = record_data(task, time.time(), state.base_url, state.config.cost_time_unit)
-    return replies.api_ok(data)
+    return replies.api_ok(faults.hostile_record(state, data))
 
 
 def credit(state: SimState, request: Request) -> Reply:

@@ -24,6 +24,8 @@ ENDPOINTS = frozenset(
     }
 )
 RESULT_FORMATS = ("PNG", "JPEG", "WEBP")
+# what a hostile or broken result host serves instead of the result (faults.result_body)
+RESULT_BODIES = ("huge", "not_image", "truncated", "trickle")
 COST_TIME_UNITS = ("ms", "s")
 
 
@@ -47,9 +49,20 @@ class Faults:
     # Cloudflare's browser-signature rule: a User-Agent starting with one of these gets HTTP 403
     # "error code: 1010" on every path ("" catches a request without one); not bound by `endpoints`.
     firewall_agents: tuple[str, ...] = ()
+    # Hostile servers, every time (not at a rate), for the bounds a client needs:
+    result_body: str | None = None  # each result is: "huge", "not_image", "truncated" or "trickle"
+    huge_result_bytes: int = 300 * 1024 * 1024  # "huge": a result this long (a sparse file: no disk used)
+    trickle_s: float = 20.0  # "trickle": one byte of the result every trickle_s seconds
+    retry_after_s: float | None = None  # the Retry-After a 429 fault carries (None: 1 s, on half of them)
+    stuck_state: str | None = None  # recordInfo says this state for every task, forever ("generating",
+    #                                 or one KIE never documented)
+    param_mismatch: bool = False  # recordInfo's param names another image than the task was made from
 
     def applies_to(self, endpoint: str) -> bool:
         return self.endpoints is None or endpoint in self.endpoints
+
+    def __post_init__(self) -> None:
+        self.result_body = _result_body(self.result_body)
 
 
 @dataclass
@@ -126,6 +139,21 @@ def _unit(value: object) -> str:
     return text
 
 
+def _result_body(value: object) -> str | None:
+    if value is None:
+        return None
+    text = _str(value)
+    if text not in RESULT_BODIES:
+        raise ValueError(f"result_body must be one of {RESULT_BODIES} or null, got {value!r}")
+    return text
+
+
+def _bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {value!r}")
+    return value
+
+
 def _optional(convert: Callable[[object], object]) -> Callable[[object], object]:
     return lambda value: None if value is None else convert(value)
 
@@ -181,6 +209,12 @@ _FAULT_FIELDS: dict[str, Callable[[object], object]] = {
     "rate_truncate": _rate,
     "endpoints": _endpoints,
     "firewall_agents": _agents,
+    "result_body": _result_body,
+    "huge_result_bytes": _int,
+    "trickle_s": _float,
+    "retry_after_s": _optional(_float),
+    "stuck_state": _optional(_str),
+    "param_mismatch": _bool,
 }
 
 

@@ -1,12 +1,15 @@
 """Deciding which fault a request gets, and what each fault looks like on the wire.
 
 Names used in `SimStats.faults_served`: 5xx, 429, 455, malformed, drop, slow, truncate, task_fail,
-fetch_fail, link_expired, firewall.
+fetch_fail, link_expired, firewall, and for the hostile-server knobs result_<body> (result_huge...),
+stuck_state, param_mismatch.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from upscaler_gui.sim import replies
 from upscaler_gui.sim.replies import Reply
@@ -26,6 +29,7 @@ class FaultPlan:
     drop: bool = False  # handled, then the connection is closed without an answer
     slow: bool = False  # handled, then the answer waits slow_s
     truncate: bool = False  # downloads: half the bytes
+    result_body: str | None = None  # results: what a hostile host serves instead (Faults.result_body)
 
 
 def plan(state: SimState, endpoint: str) -> FaultPlan:
@@ -48,6 +52,7 @@ def plan(state: SimState, endpoint: str) -> FaultPlan:
         drop=state.chance(faults.rate_drop),
         slow=state.chance(faults.rate_slow),
         truncate=endpoint in DOWNLOADS and state.chance(faults.rate_truncate),
+        result_body=faults.result_body if endpoint == "result" else None,
     )
 
 
@@ -80,7 +85,7 @@ def before_reply(state: SimState, name: str, endpoint: str) -> Reply:
     """The answer a request gets instead of being handled."""
     state.stats.count_fault(name)
     if endpoint in DOWNLOADS:
-        return _download_fault(name)
+        return _download_fault(state, name)
     if name == "5xx":
         status = 500 if state.flip("5xx") else 200  # the quirk: sometimes HTTP 200 with body code 500
         return _error(endpoint, 500, "Server error", status)
@@ -94,11 +99,16 @@ def before_reply(state: SimState, name: str, endpoint: str) -> Reply:
 
 
 def _rate_limited(state: SimState, endpoint: str) -> Reply:
-    """Alternates HTTP 429 + Retry-After and HTTP 200 + body code 429: KIE sends both."""
+    """Alternates HTTP 429 + Retry-After and HTTP 200 + body code 429: KIE sends both. With the
+    `retry_after_s` knob, both carry that Retry-After (a hostile server asks for a day, say)."""
+    asked = state.config.faults.retry_after_s
     if not state.flip("429"):
-        return _error(endpoint, 429, "Rate limit exceeded", 200)
-    reply = _error(endpoint, 429, "Rate limit exceeded", 429)
-    reply.headers["Retry-After"] = "1"
+        reply = _error(endpoint, 429, "Rate limit exceeded", 200)
+    else:
+        reply = _error(endpoint, 429, "Rate limit exceeded", 429)
+        reply.headers["Retry-After"] = "1"
+    if asked is not None:
+        reply.headers["Retry-After"] = f"{asked:g}"
     return reply
 
 
@@ -116,12 +126,13 @@ def _malformed(state: SimState) -> Reply:
     return replies.json_reply({"code": 200, "data": []})
 
 
-def _download_fault(name: str) -> Reply:
+def _download_fault(state: SimState, name: str) -> Reply:
     if name == "5xx":
         return replies.text(500, "Internal Server Error")
     if name == "429":
         reply = replies.text(429, "Too Many Requests")
-        reply.headers["Retry-After"] = "1"
+        asked = state.config.faults.retry_after_s
+        reply.headers["Retry-After"] = "1" if asked is None else f"{asked:g}"
         return reply
     # malformed: a 200 "image" that does not decode
     return Reply(status=200, body=b"\x89PNG\r\n\x1a\n" + b"\x00garbage" * 100, content_type="image/png")
@@ -130,6 +141,9 @@ def _download_fault(name: str) -> Reply:
 def apply_after(state: SimState, fault_plan: FaultPlan, reply: Reply) -> Reply:
     """Faults that happen once the request was handled (for a create: after the task exists)."""
     faults = state.config.faults
+    if fault_plan.result_body and reply.is_ok_download():
+        state.stats.count_fault(f"result_{fault_plan.result_body}")
+        reply = _hostile_result(state, fault_plan.result_body, reply)
     if fault_plan.truncate and reply.is_ok_download():
         state.stats.count_fault("truncate")
         reply.truncate, reply.note = True, reply.note + " truncate"
@@ -141,3 +155,46 @@ def apply_after(state: SimState, fault_plan: FaultPlan, reply: Reply) -> Reply:
         state.stats.count_fault("drop")
         reply.drop, reply.note = True, reply.note + " drop"
     return reply
+
+
+# --- hostile servers (every time, not at a rate) -------------------------------------------------------
+
+NOT_AN_IMAGE = b"<!DOCTYPE html><html><body><h1>Welcome! Sign in to continue</h1></body></html>"
+
+
+def _hostile_result(state: SimState, body: str, reply: Reply) -> Reply:
+    """What a hostile result host serves instead of the result (the `result_body` knob)."""
+    note = f"{reply.note} result_{body}"
+    if body == "not_image":  # a captive portal's page, served as the PNG it should be
+        return Reply(status=200, body=NOT_AN_IMAGE, content_type=reply.content_type, note=note)
+    if body == "huge":
+        return replace(reply, file=_huge_file(state), note=note)
+    if body == "trickle":
+        return replace(reply, trickle_s=state.config.faults.trickle_s, note=note)
+    # truncated: a complete HTTP answer (Content-Length matches) whose image is cut in half
+    data = reply.file.read_bytes() if reply.file is not None else reply.body
+    return replace(reply, file=None, body=data[: len(data) // 2], note=note)
+
+
+def _huge_file(state: SimState) -> Path:
+    """A file of `huge_result_bytes` zeros, sparse: it takes no disk space, however large."""
+    size = state.config.faults.huge_result_bytes
+    path = state.storage.root / f"huge-{size}.png"
+    if not path.exists():
+        with path.open("wb") as handle:
+            handle.write(b"\x89PNG\r\n\x1a\n")
+            handle.truncate(size)
+    return path
+
+
+def hostile_record(state: SimState, data: dict[str, object]) -> dict[str, object]:
+    """recordInfo's `data` as a hostile server answers it (the `stuck_state` and `param_mismatch` knobs)."""
+    faults = state.config.faults
+    if faults.stuck_state is not None:
+        state.stats.count_fault("stuck_state")
+        data = {**data, "state": faults.stuck_state, "resultJson": "", "completeTime": None, "costTime": 0}
+    if faults.param_mismatch:
+        state.stats.count_fault("param_mismatch")
+        param = {"model": data.get("model"), "input": {"image": "https://elsewhere.test/another-image.png"}}
+        data = {**data, "param": json.dumps(param, separators=(",", ":"))}
+    return data

@@ -45,6 +45,7 @@ class Reply:
     drop: bool = False  # close the connection without answering
     truncate: bool = False  # send the full Content-Length but only half the bytes
     delay_s: float = 0.0
+    trickle_s: float = 0.0  # > 0: the body goes out one byte at a time, this many seconds apart
     note: str = ""  # for the request log line: which fault, if any
 
     def is_ok_download(self) -> bool:

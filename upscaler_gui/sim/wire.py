@@ -130,7 +130,10 @@ class SimHandler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
             self.end_headers()
             limit = size // 2 if reply.truncate else size
-            self._write_body(reply.body, source, limit)
+            if reply.trickle_s > 0:
+                self._trickle(reply.body, source, limit, reply.trickle_s)
+            else:
+                self._write_body(reply.body, source, limit)
         finally:
             if source is not None:
                 source.close()
@@ -150,6 +153,19 @@ class SimHandler(BaseHTTPRequestHandler):
                 break
             self.wfile.write(chunk)
             limit -= len(chunk)
+
+    def _trickle(self, body: bytes, source: BinaryIO | None, limit: int, gap_s: float) -> None:
+        """One byte every `gap_s` (the `trickle` fault): each read gets data, the whole never comes.
+        A stop cuts it short; a client that hangs up ends it with an OSError."""
+        state = self._state()
+        data = body[:limit] if source is None else source.read(limit)
+        for at in range(len(data)):
+            if state.stopping.is_set():
+                self.close_connection = True  # the body is cut short: the connection cannot be reused
+                return
+            self.wfile.write(data[at : at + 1])
+            self.wfile.flush()
+            state.sleep(gap_s)
 
 
 def _size(source: BinaryIO) -> int:

@@ -2,7 +2,8 @@
 
 Creates stay under 20 per sliding 10 s and recordInfo under 10 per second (KIE doc), with a small
 margin for clock and network skew. Waiters are served first come, first served. A 429 lowers the
-allowed rate and holds everyone back for the Retry-After; the rate recovers step by step after.
+allowed rate and holds everyone back for the Retry-After (at most RETRY_AFTER_CAP_S: a server asking
+for a day must not park the queue for a day); the rate recovers step by step after.
 """
 
 from __future__ import annotations
@@ -14,8 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from upscaler_gui.core import log
-from upscaler_gui.core.constants import CREATE_LIMIT, CREATE_WINDOW_S, RECORD_LIMIT, RECORD_WINDOW_S
+from upscaler_gui.core.constants import (
+    CREATE_LIMIT,
+    CREATE_WINDOW_S,
+    RECORD_LIMIT,
+    RECORD_WINDOW_S,
+    RETRY_AFTER_CAP_S,
+)
 from upscaler_gui.core.kie.pacing import RequestKind
+from upscaler_gui.core.kie.retry import capped_retry_after
 
 # The server counts a request when it arrives, somewhere between our sending it and its answer. Each
 # request is stamped when sent and stamped again when it ends: the k-th answer comes after the k-th
@@ -43,9 +51,15 @@ class _Stamp:
 class SlidingWindow:
     """At most `limit.count` acquisitions in any `window_s` (times the margin)."""
 
-    def __init__(self, limit: Limit, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        limit: Limit,
+        clock: Callable[[], float] = time.monotonic,
+        retry_after_cap: float = RETRY_AFTER_CAP_S,
+    ) -> None:
         self.limit = limit
         self._clock = clock
+        self.retry_after_cap = retry_after_cap
         self._stamps: deque[_Stamp] = deque()
         self._lock = asyncio.Lock()  # FIFO: the job that asked first goes first
         self._allowed = float(limit.count)
@@ -105,7 +119,8 @@ class SlidingWindow:
         now = self._clock()
         self.rate_limited += 1
         self._allowed = max(1.0, self._allowed * BACKOFF_FACTOR)
-        self._hold_until = max(self._hold_until, now + (retry_after if retry_after else DEFAULT_HOLD_S))
+        hold = capped_retry_after(retry_after, cap=self.retry_after_cap, what="KIE", logger=log.jobs)
+        self._hold_until = max(self._hold_until, now + (hold or DEFAULT_HOLD_S))
         self._changed_at = now
 
 
@@ -117,10 +132,11 @@ class Pacer:
         create: Limit | None = None,
         record: Limit | None = None,
         clock: Callable[[], float] = time.monotonic,
+        retry_after_cap: float = RETRY_AFTER_CAP_S,
     ) -> None:
         self.windows = {
-            "create": SlidingWindow(create or Limit(CREATE_LIMIT, CREATE_WINDOW_S), clock),
-            "record": SlidingWindow(record or Limit(RECORD_LIMIT, RECORD_WINDOW_S), clock),
+            "create": SlidingWindow(create or Limit(CREATE_LIMIT, CREATE_WINDOW_S), clock, retry_after_cap),
+            "record": SlidingWindow(record or Limit(RECORD_LIMIT, RECORD_WINDOW_S), clock, retry_after_cap),
         }
 
     async def acquire(self, kind: RequestKind) -> None:

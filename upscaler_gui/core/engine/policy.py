@@ -4,7 +4,9 @@
   pauses it; the job is kept;
 - a create whose outcome cannot be known makes the job `unknown`, never sent again by itself;
 - a task KIE failed transiently is tried once more as a new task; otherwise it fails with KIE's words;
-- 429s never fail a job; other transient faults are retried with capped backoff;
+- 429s never fail a job (the wait is the Retry-After, capped); other transient faults are retried
+  with capped backoff; a result that cannot be used (not an image, too slow to come) only a few times,
+  even by the patient stages;
 - anything else about this one input fails this job only.
 """
 
@@ -14,6 +16,8 @@ import random
 from dataclasses import dataclass
 from typing import Literal
 
+from upscaler_gui.core import log
+from upscaler_gui.core.constants import RETRY_AFTER_CAP_S
 from upscaler_gui.core.engine.events import PauseReason
 from upscaler_gui.core.errors import (
     CreateOutcomeUnknownError,
@@ -24,9 +28,11 @@ from upscaler_gui.core.errors import (
     KieRateLimitError,
     KieSubKeyLimitError,
     KieTaskFailedError,
+    ResultUnusableError,
     UpscalerError,
 )
 from upscaler_gui.core.i18n import tr
+from upscaler_gui.core.kie.retry import capped_retry_after
 
 Verdict = Literal["pause", "unknown", "new_task", "wait", "retry", "fail"]
 
@@ -34,6 +40,7 @@ STAGE_ROUNDS = 4  # engine-level rounds for a transient fault (each round is a c
 ROUND_BASE_S = 2.0
 ROUND_CAP_S = 60.0  # a job that keeps hitting faults is looked at again at least every minute
 RATE_LIMIT_WAIT_S = 5.0
+RATE_LIMIT_WAIT_CAP_S = RETRY_AFTER_CAP_S  # a Retry-After of a day is waited a minute, then asked again
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,8 @@ def round_delay(round_no: int, rng: random.Random | None = None) -> float:
 def judge(exc: UpscalerError, *, rounds: int, patient: bool, auto_retries_left: bool) -> Outcome:
     """The verdict for a stage that raised `exc` after `rounds` earlier transient rounds.
 
-    `patient` stages (polling, downloading a billed result) never give up on transient faults.
+    `patient` stages (polling, downloading a billed result) never give up on transient faults, except
+    a result that cannot be used: it is fetched STAGE_ROUNDS + 1 times at most.
     """
     if isinstance(exc, KieAuthError | KieCreditsError | KieSubKeyLimitError | KieFirewallError):
         return Outcome("pause", pause=pause_reason(exc))
@@ -73,7 +81,9 @@ def judge(exc: UpscalerError, *, rounds: int, patient: bool, auto_retries_left: 
     if isinstance(exc, KieTaskFailedError):
         return Outcome("new_task") if exc.transient and auto_retries_left else Outcome("fail")
     if isinstance(exc, KieRateLimitError):
-        return Outcome("wait", delay_s=max(RATE_LIMIT_WAIT_S, exc.retry_after or 0.0))
-    if isinstance(exc, KieError) and exc.transient and (patient or rounds < STAGE_ROUNDS):
+        retry_after = capped_retry_after(exc.retry_after, cap=RATE_LIMIT_WAIT_CAP_S, logger=log.jobs)
+        return Outcome("wait", delay_s=max(RATE_LIMIT_WAIT_S, retry_after or 0.0))
+    endless = patient and not isinstance(exc, ResultUnusableError)
+    if isinstance(exc, KieError) and exc.transient and (endless or rounds < STAGE_ROUNDS):
         return Outcome("retry", delay_s=round_delay(rounds + 1))
     return Outcome("fail")

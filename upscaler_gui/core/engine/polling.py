@@ -1,8 +1,12 @@
-"""When to ask KIE about a task next: near its expected end, then backing off.
+"""When to ask KIE about a task next, and what to say about a task that does not end.
 
 The expected duration is learned from the costTime of tasks that finished (a running median of the
 recent ones). Before anything is learned, KIE's own guidance is used: every 2-3 s for the first 30 s,
 5-10 s up to 2 minutes, 15-30 s after.
+
+A task still running after POLL_STUCK_AFTER_S gets a note naming it (KIE says: investigate after
+10-15 min); it is polled on at the slow rate, never created again. A state KIE does not document is
+reported, and fails the job once it lasted POLL_UNKNOWN_STATE_S and POLL_UNKNOWN_STATE_ANSWERS answers.
 """
 
 from __future__ import annotations
@@ -10,12 +14,16 @@ from __future__ import annotations
 import statistics
 from collections import deque
 
+from upscaler_gui.core import constants
 from upscaler_gui.core.constants import (
     POLL_EARLY_S,
     POLL_FIRST_S,
     POLL_LATE_S,
     POLL_MID_S,
 )
+from upscaler_gui.core.errors import KieTaskStateError
+from upscaler_gui.core.i18n import tr
+from upscaler_gui.core.kie.records import TaskRecord
 
 HISTORY = 25  # recent tasks the estimate is made from
 FIRST_POLL_SHARE = 1.0  # first poll at the expected end (the median): half the tasks answer "done" at once
@@ -59,3 +67,38 @@ class PollPlanner:
         overdue_polls = max(0, polls_done - 1)
         follow_up = max(MIN_GAP_S, expected * FOLLOW_UP_SHARE) * FOLLOW_UP_GROWTH**overdue_polls
         return min(cap, follow_up)
+
+
+# --- tasks that do not end -------------------------------------------------------------------------------
+
+
+def stuck_note(task_id: str, elapsed_s: float) -> str | None:
+    """The note for a task KIE has been working on for too long; None before POLL_STUCK_AFTER_S."""
+    if elapsed_s < constants.POLL_STUCK_AFTER_S:
+        return None
+    return tr(
+        "KIE has been working on this image for {minutes} minutes (task {task_id}); the app keeps"
+        " checking. Look the task up on kie.ai if it goes on."
+    ).format(minutes=int(elapsed_s // 60), task_id=task_id)
+
+
+def unknown_state_note(record: TaskRecord) -> str:
+    return tr(
+        "KIE reports task {task_id} as {state!r}, a state it does not document; the app keeps checking"
+        " for a few minutes."
+    ).format(task_id=record.task_id, state=record.reported_state)
+
+
+def unknown_state_error(record: TaskRecord, lasted_s: float, answers: int) -> KieTaskStateError | None:
+    """The error that ends the wait, once an undocumented state lasted long enough; else None."""
+    if lasted_s < constants.POLL_UNKNOWN_STATE_S or answers < constants.POLL_UNKNOWN_STATE_ANSWERS:
+        return None
+    return KieTaskStateError(
+        tr(
+            "KIE kept reporting task {task_id} as {state!r}, a state it does not document, for {minutes}"
+            " minutes; the app stopped waiting for it."
+        ).format(task_id=record.task_id, state=record.reported_state, minutes=max(1, int(lasted_s // 60))),
+        hint=tr(
+            "The task may be billed: check it on kie.ai before you retry (a retry is a new, billed task)."
+        ),
+    )

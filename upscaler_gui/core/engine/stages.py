@@ -20,7 +20,12 @@ from typing import Any
 from upscaler_gui.core import images, log
 from upscaler_gui.core.constants import UPLOAD_REUSE_SECONDS
 from upscaler_gui.core.engine.dbthread import AsyncJobStore
-from upscaler_gui.core.engine.polling import PollPlanner
+from upscaler_gui.core.engine.polling import (
+    PollPlanner,
+    stuck_note,
+    unknown_state_error,
+    unknown_state_note,
+)
 from upscaler_gui.core.errors import (
     InputError,
     KieNotFoundError,
@@ -39,6 +44,11 @@ from upscaler_gui.core.results import ResultImage, SavedResult, save_result
 
 Update = Callable[..., Awaitable[Job]]
 Sleep = Callable[[float], Awaitable[None]]
+_UNKNOWN = "unknown_state"  # job.extra: [task id, when KIE first said an undocumented state, answers since]
+
+
+def _without(extra: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in extra.items() if k != key}
 
 
 def finisher(job: Job) -> Callable[[Path], ResultImage]:
@@ -200,15 +210,26 @@ class Pipeline:
     # --- wait for the result ------------------------------------------------------------------------------
 
     async def await_result(self, job: Job) -> Job:
-        """Poll near the expected end, then back off, until the task ends; a failure raises."""
+        """Poll near the expected end, then back off, until the task ends; a failure raises.
+
+        A record for another image than ours is an error, never our result. A task that runs too long
+        gets a note and is polled on at the slow rate; one in a state KIE does not document fails after
+        a while (see polling). Neither is ever created again from here."""
         assert job.task_id is not None
-        polls = 0
+        polls, noted = 0, False
+        sent = (job.upload_url or job.source_url or "").strip() or None
         while True:
             elapsed = time.time() - (job.task_created_at or time.time())
             await self.sleep(self.planner.next_delay(elapsed, polls))
-            record = await self.client.get_task(job.task_id)
+            record = await self.client.get_task(job.task_id, expected_image=sent)
             polls += 1
-            if record.is_running:
+            if record.is_unknown or _UNKNOWN in job.extra:
+                job = await self._unknown_state(job, record)
+                noted = noted or record.is_unknown
+            if record.is_running and (note := stuck_note(record.task_id, elapsed)):
+                job = await self._note(job, note, first=not noted)
+                noted = True
+            if record.is_unknown or record.is_running:
                 continue
             self.planner.learn(task_duration(record, job))
             record.raise_for_failure()
@@ -218,7 +239,30 @@ class Pipeline:
                 result_url=record.result_urls[0],
                 cost_time_s=record.cost_time_s,
                 credits=record.credits_consumed,
+                error=None if noted else job.error,
             )
+
+    async def _note(self, job: Job, note: str, *, first: bool) -> Job:
+        """Show `note` on the job (written only when it changes); the first one is logged as a warning."""
+        if first:
+            log.jobs.warning("job %d (%s): %s", job.id, job.display_name, note)
+        return job if note == job.error else await self.update(job, error=note)
+
+    async def _unknown_state(self, job: Job, record: TaskRecord) -> Job:
+        """Count how long, and how many answers, KIE reports an undocumented state (kept in the job, so
+        neither a retried poll nor a restart starts the count again); raise once it is too long."""
+        if not record.is_unknown:  # a documented state again: forget it
+            return await self.update(job, extra=_without(job.extra, _UNKNOWN))
+        seen = job.extra.get(_UNKNOWN)
+        if isinstance(seen, list) and len(seen) == 3 and seen[0] == record.task_id:
+            since, answers = seen[1], seen[2]
+        else:  # first seen, or counted for a task this job had before
+            since, answers = time.time(), 0
+        job = await self.update(job, extra={**job.extra, _UNKNOWN: [record.task_id, since, answers + 1]})
+        error = unknown_state_error(record, time.time() - since, answers + 1)
+        if error is not None:
+            raise error
+        return await self._note(job, unknown_state_note(record), first=answers == 0)
 
     # --- download -----------------------------------------------------------------------------------------
 
@@ -252,6 +296,7 @@ class Pipeline:
             out_width=saved.image.width,
             out_height=saved.image.height,
             out_bytes=saved.path.stat().st_size,
+            warnings=(*job.warnings, *saved.image.notes),  # a conversion not made, say
         )
 
     async def _result_gone(self, job: Job, cause: Exception) -> ResultGoneError:

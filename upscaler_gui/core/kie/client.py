@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -28,6 +29,7 @@ from upscaler_gui.core.constants import (
 from upscaler_gui.core.errors import (
     CreateOutcomeUnknownError,
     KieAuthError,
+    KieError,
 )
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.kie.answers import answer_data
@@ -35,6 +37,7 @@ from upscaler_gui.core.kie.pacing import NullPacer, RequestKind, RequestPacer
 from upscaler_gui.core.kie.records import (
     TaskRecord,
     UploadedFile,
+    check_task_image,
     is_http_url,
     malformed,
     number_or_none,
@@ -42,7 +45,15 @@ from upscaler_gui.core.kie.records import (
     parse_uploaded_file,
 )
 from upscaler_gui.core.kie.retry import DEFAULT_POLICY, RetryPolicy, Sleep, call_with_retries
-from upscaler_gui.core.kie.transfer import download_once, open_binary, unique_upload_path, upload_mime_type
+from upscaler_gui.core.kie.transfer import (
+    deadline,
+    download_once,
+    open_binary,
+    transfer_time_s,
+    unique_upload_path,
+    upload_mime_type,
+    upload_too_slow,
+)
 from upscaler_gui.core.kie.transport import send
 from upscaler_gui.core.localfiles import wire_text
 
@@ -166,16 +177,23 @@ class KieClient:
         log.api.info("createTask %s image=%s -> taskId %s", MODEL, redact.preview_value(image_url), task_id)
         return task_id
 
-    async def get_task(self, task_id: str) -> TaskRecord:
-        """The task's current record (one recordInfo call, paced, retried on transient failures)."""
+    async def get_task(self, task_id: str, *, expected_image: str | None = None) -> TaskRecord:
+        """The task's current record (one recordInfo call, paced, retried on transient failures).
+
+        With `expected_image` (the URL the task was created with), a record whose `param` names another
+        image raises KieTaskMismatchError: a reused task id, or another task's record, is never our result.
+        """
 
         def parse(data: object) -> TaskRecord:
-            return parse_task_record(data, expected_id=task_id)
+            record = parse_task_record(data, expected_id=task_id)
+            if expected_image is not None:
+                check_task_image(record, expected_image)
+            return record
 
         record = await self._call_api(
             "GET", PATH_RECORD, parse, kind="record", what="recordInfo", params={"taskId": task_id}
         )
-        log.api.debug("recordInfo %s: %s", task_id, record.state)
+        log.api.debug("recordInfo %s: %s", task_id, record.reported_state or record.state)
         return record
 
     async def credits(self) -> float:
@@ -230,11 +248,12 @@ class KieClient:
         async def attempt() -> UploadedFile:
             fields = {"uploadPath": upload_path or unique_upload_path(), "fileName": file_name}
             with open_binary(path) as stream:
+                size = os.fstat(stream.fileno()).st_size
                 files = {"file": (file_name, stream, upload_mime_type(file_name))}
                 request = self._upload.build_request(
                     "POST", PATH_UPLOAD_STREAM, headers=self._auth(), data=fields, files=files
                 )
-                return parse_uploaded_file(answer_data(await send(self._upload, request), upload=True))
+                return await self._upload_within(request, size, file_name)
 
         uploaded = await self._retrying(attempt, what=f"upload of {file_name}", logger=log.upload)
         log.upload.info(
@@ -257,7 +276,7 @@ class KieClient:
                 "fileName": file_name,
             }
             request = self._upload.build_request("POST", PATH_UPLOAD_BASE64, headers=self._auth(), json=body)
-            return parse_uploaded_file(answer_data(await send(self._upload, request), upload=True))
+            return await self._upload_within(request, len(data), file_name)
 
         uploaded = await self._retrying(attempt, what=f"base64 upload of {file_name}", logger=log.upload)
         log.upload.info(
@@ -267,6 +286,16 @@ class KieClient:
             redact.hide_query(uploaded.download_url),
         )
         return uploaded
+
+    async def _upload_within(self, request: httpx.Request, size: int, file_name: str) -> UploadedFile:
+        """Send one upload; one that has not finished within its deadline (per its size) is a timeout."""
+
+        def too_slow(seconds: float) -> KieError:
+            return upload_too_slow(file_name, seconds, host=self._upload.base_url.host)
+
+        async with deadline(transfer_time_s(size), too_slow):
+            response = await send(self._upload, request)
+        return parse_uploaded_file(answer_data(response, upload=True))
 
     # --- result hosts -------------------------------------------------------------------------------
 

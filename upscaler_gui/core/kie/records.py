@@ -9,12 +9,20 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Literal, cast
+from urllib.parse import unquote
 
-from upscaler_gui.core.errors import KieMalformedAnswerError, KieTaskFailedError, is_transient_failure
+from upscaler_gui.core import log
+from upscaler_gui.core.errors import (
+    KieMalformedAnswerError,
+    KieTaskFailedError,
+    KieTaskMismatchError,
+    is_transient_failure,
+)
 from upscaler_gui.core.i18n import tr
-from upscaler_gui.core.redact import shorten
+from upscaler_gui.core.redact import preview_value, shorten
 
-TaskState = Literal["waiting", "queuing", "generating", "success", "fail"]
+# "unknown": KIE named a state it does not document (kept in `reported_state`); the caller reports it.
+TaskState = Literal["waiting", "queuing", "generating", "success", "fail", "unknown"]
 RUNNING_STATES: frozenset[str] = frozenset({"waiting", "queuing", "generating"})
 KNOWN_STATES: frozenset[str] = RUNNING_STATES | {"success", "fail"}
 
@@ -32,6 +40,12 @@ class TaskRecord:
     create_time_ms: int | None = None
     complete_time_ms: int | None = None
     credits_consumed: float | None = None
+    reported_state: str = ""  # KIE's own word when the state is "unknown"
+    image: str | None = None  # `param`'s input.image: the image the task was created with, if readable
+
+    @property
+    def is_unknown(self) -> bool:
+        return self.state == "unknown"
 
     @property
     def is_running(self) -> bool:
@@ -152,11 +166,51 @@ def result_urls(raw: object) -> tuple[str, ...]:
     return tuple(url.strip() for url in urls if url.strip())
 
 
-def _state(raw: object) -> TaskState:
-    state = _text(raw).lower()
+def _state(raw: object) -> tuple[TaskState, str]:
+    """The state, and KIE's own word for it when it is not one KIE documents."""
+    text = _text(raw)
+    if not text:
+        raise malformed(tr("the task record has no state"))
+    state = text.lower()
     if state not in KNOWN_STATES:
-        raise malformed(tr("unknown task state {state!r}").format(state=shorten(_text(raw), 40)))
-    return cast(TaskState, state)
+        return "unknown", shorten(text, 40)
+    return cast(TaskState, state), ""
+
+
+def param_image(raw: object) -> str | None:
+    """`param`'s input.image (param is the create body as a JSON string); None when absent or unreadable."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw) if raw.strip() else None
+        except ValueError:
+            raw = None
+    payload = raw.get("input") if isinstance(raw, dict) else None
+    image = payload.get("image") if isinstance(payload, dict) else None
+    return image.strip() if isinstance(image, str) and image.strip() else None
+
+
+def _same_image(a: str, b: str) -> bool:
+    """The same link, allowing for percent-encoding written differently."""
+    return a.strip() == b.strip() or unquote(a.strip()) == unquote(b.strip())
+
+
+def check_task_image(record: TaskRecord, expected: str) -> None:
+    """KieTaskMismatchError when the record says its task was made from another image than ours."""
+    if record.image is None:
+        log.api.debug("recordInfo %s: no readable param; the image is not checked", record.task_id)
+        return
+    if _same_image(record.image, expected):
+        return
+    raise KieTaskMismatchError(
+        tr(
+            "KIE's record for task {task_id} is for another image ({found}), not the one this job sent;"
+            " it is not taken as this job's result."
+        ).format(task_id=record.task_id, found=preview_value(record.image)),
+        hint=tr(
+            "The task is billed and is not created again by itself: check it on kie.ai, then retry the job"
+            " if you wish (a new, billed task)."
+        ),
+    )
 
 
 def parse_task_record(data: object, *, expected_id: str | None = None) -> TaskRecord:
@@ -168,7 +222,7 @@ def parse_task_record(data: object, *, expected_id: str | None = None) -> TaskRe
         raise malformed(tr("the task record has no taskId"))
     if expected_id and task_id != expected_id:
         raise malformed(tr("the record is for another task"))
-    state = _state(data.get("state"))
+    state, reported = _state(data.get("state"))
     # Only a success must carry readable results; a running or failed task's resultJson is ignored.
     urls = result_urls(data.get("resultJson")) if state == "success" else ()
     if state == "success" and not urls:
@@ -184,6 +238,8 @@ def parse_task_record(data: object, *, expected_id: str | None = None) -> TaskRe
         create_time_ms=create_ms,
         complete_time_ms=complete_ms,
         credits_consumed=number_or_none(data.get("creditsConsumed")),
+        reported_state=reported,
+        image=param_image(data.get("param")),
     )
 
 

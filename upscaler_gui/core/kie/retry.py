@@ -30,6 +30,7 @@ from upscaler_gui.core.errors import (
     KieRateLimitError,
     KieServerError,
     KieTimeoutError,
+    ResultUnusableError,
 )
 from upscaler_gui.core.i18n import tr
 
@@ -55,13 +56,31 @@ DEFAULT_POLICY = RetryPolicy()
 
 def should_retry(exc: BaseException, *, is_create: bool) -> bool:
     """True when the call that raised `exc` may simply be sent again."""
-    if not isinstance(exc, KieError):
-        return False
+    if not isinstance(exc, KieError) or isinstance(exc, ResultUnusableError):
+        return False  # a bad result (or one too slow to come) is fetched again by the engine, a few times
     if isinstance(exc, KieRateLimitError | KieMaintenanceError):
         return True  # KIE refused the request: nothing was created, nothing billed
     if is_create:
         return isinstance(exc, KieConnectionError) and not exc.sent
     return exc.transient
+
+
+def capped_retry_after(
+    seconds: float | None,
+    *,
+    cap: float = RETRY_AFTER_CAP_S,
+    what: str = "KIE",
+    logger: logging.Logger = log.api,
+) -> float | None:
+    """A server's Retry-After, at most `cap` seconds (logged when cut): a server asking for a day (or
+    for inf, or nonsense) never parks the queue for longer than the cap."""
+    if seconds is None:
+        return None
+    if not 0.0 <= seconds <= cap:  # also NaN and inf
+        capped = 0.0 if seconds < 0 else cap
+        logger.info("%s asked to wait %s s (Retry-After); waiting %.0f s", what, seconds, capped)
+        return capped
+    return seconds
 
 
 def retry_delay(
@@ -74,9 +93,8 @@ def retry_delay(
     """
     ceiling = min(policy.max_delay, policy.base_delay * 2 ** max(0, attempt - 1))
     delay = (rng or _rng).uniform(0, ceiling)
-    if retry_after is not None:
-        delay = max(delay, min(max(0.0, retry_after), policy.retry_after_cap))
-    return delay
+    capped = capped_retry_after(retry_after, cap=policy.retry_after_cap)
+    return max(delay, capped) if capped is not None else delay
 
 
 def outcome_unknown(exc: KieError) -> CreateOutcomeUnknownError:
