@@ -27,7 +27,9 @@ from tests.core.engine_helpers import (
 )
 from upscaler_gui.core import constants
 from upscaler_gui.core.engine import policy as engine_policy
+from upscaler_gui.core.engine.intake import restart
 from upscaler_gui.core.jobs import Job, JobState
+from upscaler_gui.core.store import JobStore
 from upscaler_gui.sim import Faults, SimServer
 
 ROUNDS = engine_policy.STAGE_ROUNDS + 1  # tries of a result that cannot be used
@@ -214,3 +216,25 @@ async def test_a_result_too_large_to_convert_keeps_its_format_and_says_so(
     assert job.output_path and job.output_path.endswith(".png")
     assert any("Kept as PNG" in warning and "JPEG" in warning for warning in job.warnings), job.warnings
     assert [p.suffix for p in outputs(out)] == [".png"]
+
+
+async def test_a_result_host_that_cannot_be_reached_fails_the_job_with_its_result_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast_rounds(monkeypatch)
+    (source,) = images(tmp_path / "in", 1)
+    store_path = tmp_path / "jobs.db"
+    with running_sim(tmp_path) as sim:
+        async with engine_on(sim, store_path) as engine:
+            await engine.add(items(source), options_for(tmp_path / "out"))
+            (done,) = await settle(engine)
+        # The stored link now points at a server that is gone (a demo server on another port, say).
+        store = JobStore(store_path)
+        gone = "http://127.0.0.1:9/results/task_gone.png"
+        store.save(restart(done).evolve(result_url=gone))
+        store.close()
+        async with engine_on(sim, store_path, resume=True) as engine:
+            (job,) = await settle(engine)
+    assert job.state == JobState.FAILED and job.task_id == done.task_id and job.result_url == gone
+    assert "Retry downloads it again, without a new task" in (job.error or "")
+    assert sim.stats.creates == 1

@@ -22,6 +22,7 @@ from upscaler_gui.core.engine.events import PauseReason
 from upscaler_gui.core.errors import (
     CreateOutcomeUnknownError,
     KieAuthError,
+    KieConnectionError,
     KieCreditsError,
     KieError,
     KieFirewallError,
@@ -40,6 +41,9 @@ STAGE_ROUNDS = 4  # engine-level rounds for a transient fault (each round is a c
 ROUND_BASE_S = 2.0
 ROUND_CAP_S = 60.0  # a job that keeps hitting faults is looked at again at least every minute
 RATE_LIMIT_WAIT_S = 5.0
+# A result host that refuses connections round after round (a demo server that is gone, a host down):
+# after these rounds (about 5 minutes) the job fails with its paid result kept, for a free retry.
+DOWNLOAD_CONNECT_ROUNDS = 8
 RATE_LIMIT_WAIT_CAP_S = RETRY_AFTER_CAP_S  # a Retry-After of a day is waited a minute, then asked again
 
 
@@ -68,11 +72,19 @@ def round_delay(round_no: int, rng: random.Random | None = None) -> float:
     return (rng or random).uniform(ceiling / 2, ceiling)
 
 
-def judge(exc: UpscalerError, *, rounds: int, patient: bool, auto_retries_left: bool) -> Outcome:
+def judge(
+    exc: UpscalerError,
+    *,
+    rounds: int,
+    patient: bool,
+    auto_retries_left: bool,
+    downloading: bool = False,
+) -> Outcome:
     """The verdict for a stage that raised `exc` after `rounds` earlier transient rounds.
 
     `patient` stages (polling, downloading a billed result) never give up on transient faults, except
-    a result that cannot be used: it is fetched STAGE_ROUNDS + 1 times at most.
+    a result that cannot be used (fetched STAGE_ROUNDS + 1 times at most) and a result host that cannot
+    be reached at all (DOWNLOAD_CONNECT_ROUNDS).
     """
     if isinstance(exc, KieAuthError | KieCreditsError | KieSubKeyLimitError | KieFirewallError):
         return Outcome("pause", pause=pause_reason(exc))
@@ -83,7 +95,9 @@ def judge(exc: UpscalerError, *, rounds: int, patient: bool, auto_retries_left: 
     if isinstance(exc, KieRateLimitError):
         retry_after = capped_retry_after(exc.retry_after, cap=RATE_LIMIT_WAIT_CAP_S, logger=log.jobs)
         return Outcome("wait", delay_s=max(RATE_LIMIT_WAIT_S, retry_after or 0.0))
-    endless = patient and not isinstance(exc, ResultUnusableError)
-    if isinstance(exc, KieError) and exc.transient and (endless or rounds < STAGE_ROUNDS):
+    unreachable = downloading and isinstance(exc, KieConnectionError) and not exc.sent
+    endless = patient and not isinstance(exc, ResultUnusableError) and not unreachable
+    limit = DOWNLOAD_CONNECT_ROUNDS if unreachable else STAGE_ROUNDS
+    if isinstance(exc, KieError) and exc.transient and (endless or rounds < limit):
         return Outcome("retry", delay_s=round_delay(rounds + 1))
     return Outcome("fail")

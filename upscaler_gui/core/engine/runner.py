@@ -31,6 +31,7 @@ from upscaler_gui.core.jobs import Job, JobState
 UNKNOWN_AFTER_RESTART = (
     "The app stopped while this task was being created, so KIE may have created and billed it."
 )
+RESULT_KEPT = "The result is paid and kept: Retry downloads it again, without a new task."
 BILLED_NOTE = "Cancelled; KIE still bills the task it already created ({task_id})."
 
 Update = Callable[..., Awaitable[Job]]
@@ -83,7 +84,8 @@ class JobRunner:
 
     async def _step(self, job: Job) -> Job:
         if job.result_url:
-            return await self._guarded(job, partial(self._transferring, self.pipeline.download), patient=True)
+            download = partial(self._transferring, self.pipeline.download)
+            return await self._guarded(job, download, patient=True, downloading=True)
         if job.task_id:
             await self.gate.take_slot(job.id)
             job = await self._guarded(job, self.pipeline.await_result, patient=True)
@@ -117,7 +119,9 @@ class JobRunner:
 
     # --- the error policy -----------------------------------------------------------------------------------
 
-    async def _guarded(self, job: Job, stage: Stage, *, patient: bool = False) -> Job:
+    async def _guarded(
+        self, job: Job, stage: Stage, *, patient: bool = False, downloading: bool = False
+    ) -> Job:
         """Run a stage; apply the error policy until it succeeds or the job ends."""
         rounds, noted = 0, False
         while True:
@@ -135,6 +139,7 @@ class JobRunner:
                     rounds=rounds,
                     patient=patient,
                     auto_retries_left=job.auto_retries < self.auto_retries,
+                    downloading=downloading,
                 )
                 if outcome.verdict in ("wait", "retry"):
                     rounds += outcome.verdict == "retry"
@@ -183,6 +188,8 @@ class JobRunner:
                 previous_task_ids=(*job.previous_task_ids, job.task_id or ""),
                 error=note.format(cause=exc.message.rstrip(".")),
             )
+        if job.result_url and job.task_id:  # the download or the save failed: the result stays paid for
+            return await self.end(job, JobState.FAILED, f"{exc.message} {tr(RESULT_KEPT)}", code)
         return await self.end(job, JobState.FAILED, exc.user_text(), code)
 
     async def _park(self, job: Job, outcome: Outcome) -> Job:
