@@ -22,6 +22,7 @@ from upscaler_gui.core.engine.stages import Pipeline
 from upscaler_gui.core.errors import (
     KieTaskFailedError,
     KieValidationError,
+    ResultUnusableError,
     UpscalerError,
     is_fetch_failure,
 )
@@ -188,7 +189,8 @@ class JobRunner:
                 previous_task_ids=(*job.previous_task_ids, job.task_id or ""),
                 error=note.format(cause=exc.message.rstrip(".")),
             )
-        if job.result_url and job.task_id:  # the download or the save failed: the result stays paid for
+        if job.result_url and job.task_id and not isinstance(exc, ResultUnusableError):
+            # The download or the save failed: the result stays paid for (an unusable one says so itself).
             return await self.end(job, JobState.FAILED, f"{exc.message} {tr(RESULT_KEPT)}", code)
         return await self.end(job, JobState.FAILED, exc.user_text(), code)
 
