@@ -12,6 +12,7 @@ transaction, so two runs adding the same image at the same moment get the same r
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -28,9 +29,11 @@ from upscaler_gui.core.errors import StoreError
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.jobs import FINISHED, Job, JobState, OutputOptions
 from upscaler_gui.core.localfiles import from_stored, storable
+from upscaler_gui.core.store_errors import folder_error, store_error
 
 DB_NAME = "jobs.sqlite3"
 SCHEMA_VERSION = 2
+BUSY_TIMEOUT_S = 10.0  # how long a write waits for another process's transaction before "locked"
 ENGINE_STALE_S = 30.0  # an engine that has not beaten for this long is gone; its jobs may be claimed
 
 _JOB_COLUMNS = [f.name for f in fields(Job) if f.name != "id"]
@@ -134,16 +137,17 @@ class JobStore:
         self._lock = threading.RLock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False, isolation_level=None)
+            self._db = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None
+            )
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
         except sqlite3.Error as exc:
-            raise StoreError(
-                tr("The job store {path} cannot be opened ({cause}).").format(path=self.path, cause=exc),
-                hint=tr("Check that the data folder is writable, or choose another with --data-dir."),
-            ) from exc
+            raise store_error(exc, self.path) from exc
+        except OSError as exc:  # the folder itself cannot be made
+            raise folder_error(exc, self.path.parent) from exc
 
     def _migrate(self) -> None:
         """Bring the file up to SCHEMA_VERSION; read inside the transaction, so two processes opening
@@ -164,15 +168,25 @@ class JobStore:
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
+        with self._reading():
             try:
                 self._db.execute("BEGIN IMMEDIATE")
                 yield self._db
                 self._db.execute("COMMIT")
             except BaseException:
                 if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
+                    with contextlib.suppress(sqlite3.Error):  # the failure that got us here is reported
+                        self._db.execute("ROLLBACK")
                 raise
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection, one thread at a time; SQLite's failures come out as one clear StoreError."""
+        with self._lock:
+            try:
+                yield self._db
+            except sqlite3.Error as exc:
+                raise store_error(exc, self.path) from exc
 
     def close(self) -> None:
         with self._lock:
@@ -189,8 +203,10 @@ class JobStore:
         try:
             with self._tx() as db:
                 return [_insert(db, job) for job in jobs]
-        except sqlite3.IntegrityError as exc:
-            raise StoreError(tr("This image already has a job for that folder.")) from exc
+        except StoreError as exc:
+            if isinstance(exc.__cause__, sqlite3.IntegrityError):
+                raise StoreError(tr("This image already has a job for that folder.")) from exc
+            raise
 
     def admit(self, draft: Job, engine_id: int) -> tuple[Job, bool, bool]:
         """Find or add the job for this input and folder, and claim it, in one transaction.
@@ -214,7 +230,7 @@ class JobStore:
         """Write every field of the job; on return it survives a kill, and with `durable` a power cut."""
         job = job.evolve(updated_at=time.time())
         row = _to_row(job)
-        with self._lock:
+        with self._reading():
             if durable:
                 self._db.execute("PRAGMA synchronous=FULL")
             try:
@@ -229,14 +245,14 @@ class JobStore:
         return job
 
     def get(self, job_id: int) -> Job | None:
-        with self._lock:
+        with self._reading():
             row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return _from_row(row) if row else None
 
     def find(self, dedupe_key: str, folder: str) -> Job | None:
         """The job for this input and output folder."""
         key = f"{dedupe_key}\x1f{folder}"
-        with self._lock:
+        with self._reading():
             row = self._db.execute("SELECT * FROM jobs WHERE identity = ?", (key,)).fetchone()
         return _from_row(row) if row else None
 
@@ -251,14 +267,14 @@ class JobStore:
             args.extend(str(s) for s in FINISHED)
         if clauses:
             query += " WHERE " + " AND ".join(clauses)
-        with self._lock:
+        with self._reading():
             rows = self._db.execute(query + " ORDER BY id", args).fetchall()
         return [_from_row(row) for row in rows]
 
     def recent_creates(self, within_s: float) -> list[float]:
         """Wall-clock times of creates sent in the last `within_s` seconds, by any run on this store."""
         since = time.time() - within_s
-        with self._lock:
+        with self._reading():
             rows = self._db.execute(
                 "SELECT submit_started_at FROM jobs WHERE submit_started_at > ?", (since,)
             ).fetchall()
@@ -280,7 +296,7 @@ class JobStore:
 
     def recent_upload(self, content_hash: str, host: str, max_age_s: float) -> tuple[str, float] | None:
         """An upload of the same bytes to the same upload service, younger than max_age_s."""
-        with self._lock:
+        with self._reading():
             row = self._db.execute(
                 "SELECT url, uploaded_at FROM uploads"
                 " WHERE content_hash = ? AND host = ? AND uploaded_at > ?",
@@ -334,7 +350,7 @@ class JobStore:
 
     def holder_pid(self, job_id: int) -> int | None:
         """The pid of the live engine that holds this job, if any (for "being processed elsewhere")."""
-        with self._lock:
+        with self._reading():
             row = self._db.execute(
                 "SELECT e.id, e.pid FROM jobs j JOIN engines e ON e.id = j.engine_id WHERE j.id = ?",
                 (job_id,),

@@ -27,7 +27,7 @@ from upscaler_gui.core.engine.pacer import Pacer
 from upscaler_gui.core.engine.polling import PollPlanner
 from upscaler_gui.core.engine.runner import JobRunner
 from upscaler_gui.core.engine.stages import Pipeline
-from upscaler_gui.core.errors import UpscalerError
+from upscaler_gui.core.errors import StoreError, UpscalerError
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.jobs import FINISHED, RETRYABLE, Job, JobState, OutputOptions
 from upscaler_gui.core.kie import KieClient
@@ -124,7 +124,10 @@ class Engine:
             self._heartbeat.cancel()
             await asyncio.gather(self._heartbeat, return_exceptions=True)
         if self._engine_id:
-            await self.db.run(self.db.store.unregister_engine, self._engine_id)
+            try:
+                await self.db.run(self.db.store.unregister_engine, self._engine_id)
+            except StoreError as exc:  # our claims lapse by themselves (ENGINE_STALE_S); said already
+                log.jobs.info("closing: the job store could not be updated (%s)", exc.message)
         self.db.close()
 
     def stop_creates(self) -> None:

@@ -23,6 +23,8 @@ from upscaler_gui.core.errors import (
     KieTaskFailedError,
     KieValidationError,
     ResultUnusableError,
+    StoreError,
+    TaskNotRecordedError,
     UpscalerError,
     is_fetch_failure,
 )
@@ -64,6 +66,8 @@ class JobRunner:
             if job_id in self.cancelling:
                 await self.mark_cancelled(job_id)
             raise
+        except StoreError as exc:  # nothing more can be written: the queue stops, the store keeps what it has
+            self._store_failed(job_id, exc)
         except Exception as exc:  # the one handler: a bug fails one job, loudly, never the queue
             log.jobs.exception("job %d: unexpected error", job_id)
             await self.end(
@@ -131,6 +135,8 @@ class JobRunner:
                 if noted and done.error == job.error:
                     done = await self.update(done, error=None)  # the retries worked: nothing to report
                 return done
+            except StoreError:
+                raise  # not about this job: `run` stops the queue
             except UpscalerError as exc:
                 job = self.jobs.get(job.id, job)
                 if _upload_lost(job, exc):
@@ -152,6 +158,16 @@ class JobRunner:
                     return await self._park(job, outcome)
                 else:
                     return await self._conclude(job, exc, outcome)
+
+    def _store_failed(self, job_id: int, exc: StoreError) -> None:
+        """Say it once per job, loudly (a taskId the store could not keep is in the message), and stop
+        the queue: every next step would fail the same way."""
+        job = self.jobs[job_id]
+        if isinstance(exc, TaskNotRecordedError):  # shown with the job (--json, the row), not stored
+            job = self.jobs[job_id] = job.evolve(task_id=exc.task_id, error=exc.user_text())
+        log.jobs.error("job %d (%s): %s", job.id, job.display_name, exc.user_text())
+        self.gate.pause(PauseReason("store", exc.user_text()))
+        self.gate.events.store_did_fail.emit(job, exc)
 
     async def _upload_again(self, job: Job, exc: UpscalerError) -> Job:
         """KIE could not fetch the file we uploaded (deleted early, or a host that is gone): upload it

@@ -32,6 +32,8 @@ from upscaler_gui.core.errors import (
     KieValidationError,
     ResultGoneError,
     ResultLinkExpiredError,
+    StoreError,
+    TaskNotRecordedError,
 )
 from upscaler_gui.core.finish import FinishOptions, finish_result
 from upscaler_gui.core.i18n import tr
@@ -71,6 +73,19 @@ def keep_earlier_copy(saved: SavedResult) -> SavedResult:
             log.jobs.info("%s was saved before the app stopped: kept, not saved twice", candidate.name)
             return replace(saved, path=candidate)
     return saved
+
+
+def task_not_recorded(job: Job, task_id: str, cause: StoreError) -> TaskNotRecordedError:
+    return TaskNotRecordedError(
+        tr("KIE created task {task_id} for {name}, but the job store could not record it: {cause}").format(
+            task_id=task_id, name=job.display_name, cause=cause.message
+        ),
+        task_id=task_id,
+        hint=tr(
+            "Keep this task id: its result can be found on kie.ai. The next start reports this image as "
+            "unknown (it may be billed) and never creates it again by itself."
+        ),
+    )
 
 
 def task_duration(record: TaskRecord, job: Job) -> float | None:
@@ -202,9 +217,14 @@ class Pipeline:
             if not may_have_created(exc):  # a cancel mid-send counts as "may have": kept, never resent
                 recorded.append(await self.update(job, submit_started_at=None, creates=job.creates - 1))
             raise
-        recorded.append(
-            await self._to(job, JobState.POLLING, task_id=task_id, task_created_at=time.time(), durable=True)
-        )
+        try:
+            recorded.append(
+                await self._to(
+                    job, JobState.POLLING, task_id=task_id, task_created_at=time.time(), durable=True
+                )
+            )
+        except StoreError as exc:
+            raise task_not_recorded(job, task_id, exc) from exc
         return task_id
 
     # --- wait for the result ------------------------------------------------------------------------------
