@@ -62,37 +62,37 @@
         <translation>Нечего добавить: здесь нет ни файла изображения, ни папки, ни ссылки, ни картинки.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop_found.py" line="71"/>
+        <location filename="../../upscaler_gui/ui/drop_found.py" line="72"/>
         <source>This link is relative and the address of its page is unknown.</source>
         <translation>Это относительная ссылка, а адрес её страницы неизвестен.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop_found.py" line="96"/>
+        <location filename="../../upscaler_gui/ui/drop_found.py" line="97"/>
         <source>This link has no valid host name.</source>
         <translation>В ссылке нет допустимого имени хоста.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop_found.py" line="103"/>
+        <location filename="../../upscaler_gui/ui/drop_found.py" line="104"/>
         <source>This embedded image is {size} of text; at most {limit} can be used.</source>
         <translation>Встроенное изображение занимает {size} текста; допустимо не больше {limit}.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop_found.py" line="126"/>
+        <location filename="../../upscaler_gui/ui/drop_found.py" line="127"/>
         <source>A blob: link exists only inside the browser tab. Save the image, then add the file.</source>
         <translation>Ссылка blob: существует только внутри вкладки браузера. Сохраните изображение и добавьте файл.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop_found.py" line="129"/>
+        <location filename="../../upscaler_gui/ui/drop_found.py" line="130"/>
         <source>Only http and https links can be upscaled (this one is {scheme}).</source>
         <translation>Для апскейла подходят только ссылки http и https (а эта — {scheme}).</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop_found.py" line="148"/>
+        <location filename="../../upscaler_gui/ui/drop_found.py" line="149"/>
         <source>This file is on another computer ({host}). Copy it here first.</source>
         <translation>Файл находится на другом компьютере ({host}). Сначала скопируйте его сюда.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop_found.py" line="153"/>
+        <location filename="../../upscaler_gui/ui/drop_found.py" line="154"/>
         <source>This file link has no path.</source>
         <translation>В ссылке на файл нет пути.</translation>
     </message>
@@ -225,7 +225,7 @@
 <context>
     <name>JobTable</name>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="47"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="48"/>
         <source>{seconds} s</source>
         <translation>{seconds} с</translation>
     </message>
@@ -233,92 +233,92 @@
 <context>
     <name>JobTableModel</name>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="70"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="71"/>
         <source>Image</source>
         <translation>Изображение</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="70"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="71"/>
         <source>Size</source>
         <translation>Размер</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="70"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="71"/>
         <source>State</source>
         <translation>Состояние</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="70"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="71"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="70"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="71"/>
         <source>Details</source>
         <translation>Подробности</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="117"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="119"/>
         <source>Queued</source>
         <translation>В очереди</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="118"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="120"/>
         <source>Uploading</source>
         <translation>Загрузка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="119"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="121"/>
         <source>Submitting</source>
         <translation>Отправка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="120"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="122"/>
         <source>Upscaling</source>
         <translation>Апскейл</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="121"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="123"/>
         <source>Downloading</source>
         <translation>Скачивание</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="122"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="124"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="123"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="125"/>
         <source>Failed</source>
         <translation>Ошибка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="124"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="126"/>
         <source>Skipped</source>
         <translation>Пропущено</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="125"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="127"/>
         <source>Paused</source>
         <translation>На паузе</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="126"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="128"/>
         <source>Cancelled</source>
         <translation>Отменено</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="127"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="129"/>
         <source>Unknown</source>
         <translation>Неизвестно</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="133"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="135"/>
         <source>{error} KIE may have billed it; Retry creates a new, billed task.</source>
         <translation>{error} Возможно, KIE уже списал кредиты; «Повторить» создаст новую платную задачу.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="139"/>
+        <location filename="../../upscaler_gui/ui/queue_model.py" line="141"/>
         <source>Saved as {name}</source>
         <translation>Сохранено как {name}</translation>
     </message>
@@ -508,17 +508,27 @@
         <translation>Не завершено изображений: {count}.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="42"/>
-        <source>Tasks already sent to KIE ({sent}) keep running there and are billed; their results are downloaded at the next start. Images not sent yet ({waiting}) wait for the next start: nothing more is sent after you quit.</source>
-        <translation>Задачи, уже отправленные в KIE ({sent}), продолжают выполняться там и оплачиваются; их результаты скачаются при следующем запуске. Ещё не отправленные изображения ({waiting}) ждут следующего запуска: после выхода ничего больше не отправляется.</translation>
+        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="53"/>
+        <source>Tasks already sent to KIE ({sent}) keep running there and are billed; their results are downloaded at the next start.</source>
+        <translation>Задачи, уже отправленные в KIE ({sent}), продолжают выполняться там и оплачиваются; их результаты скачаются при следующем запуске.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="46"/>
+        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="59"/>
+        <source>Images not sent yet ({waiting}) wait for the next start.</source>
+        <translation>Ещё не отправленные изображения ({waiting}) ждут следующего запуска.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="61"/>
+        <source>Nothing more is sent after you quit.</source>
+        <translation>После выхода ничего больше не отправляется.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="42"/>
         <source>Quit</source>
         <translation>Выйти</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="47"/>
+        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="43"/>
         <source>Keep working</source>
         <translation>Продолжить работу</translation>
     </message>
