@@ -73,6 +73,7 @@ class Job:
     dedupe_key: str  # same key + same output folder = same job
     options: OutputOptions
     owner: str = "cli"  # who added it: cli | gui | watch:<folder>
+    refused: bool = False  # refused before anything was sent (no file, not an image...): never run
     state: JobState = JobState.QUEUED
     source_path: str | None = None  # a local file (for data: inputs, the saved copy)
     source_url: str | None = None
@@ -156,8 +157,9 @@ class Job:
     def cost_estimate(self, cost_per_image: float = DEFAULT_COST_PER_IMAGE) -> float:
         return 0.0 if self.finished or self.task_id else cost_per_image
 
-    def evolve(self, **changes: Any) -> Job:
-        return replace(self, **changes)
+    def at(self, state: JobState) -> Job:
+        """This job moved to `state`, its progress bar with it (every other field as it is)."""
+        return replace(self, state=state, progress=STAGE_PROGRESS.get(state, self.progress))
 
 
 # Progress shown for each stage (the stages take very different times; these read well in a bar).

@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -79,9 +79,14 @@ def demo_store_path() -> Path:
 # Version 1 had no identity column: rows are given theirs, newest first; an older duplicate (two runs
 # raced before version 2) keeps NULL, which UNIQUE allows, and is no longer found for its input.
 # Its uploads did not say which upload host they were made on: forgotten (uploading again is free).
-_MIGRATE_1_TO_2 = (
-    """
+_V2_COLUMNS = """
 ALTER TABLE jobs ADD COLUMN identity TEXT;
+ALTER TABLE jobs ADD COLUMN refused;
+UPDATE jobs SET refused = dedupe_key LIKE 'rejected:%';
+UPDATE jobs SET dedupe_key = 'refused:' || substr(dedupe_key, 10) WHERE refused;
+"""
+_V2_IDENTITY_AND_UPLOADS = (
+    """
 UPDATE jobs SET identity = dedupe_key || char(31) || json_extract(options, '$.folder')
  WHERE id IN (SELECT MAX(id) FROM jobs GROUP BY dedupe_key, json_extract(options, '$.folder'));
 CREATE UNIQUE INDEX IF NOT EXISTS jobs_identity ON jobs (identity);
@@ -125,6 +130,8 @@ def _from_row(row: sqlite3.Row) -> Job:
             value = json.loads(value or "{}")
         elif name == "state":
             value = JobState(value)
+        elif name == "refused":
+            value = bool(value)
         values[name] = from_stored(value)
     return Job(**values)
 
@@ -159,11 +166,11 @@ class JobStore:
             if version == SCHEMA_VERSION:
                 return
             if version == 1:
+                _run_script(db, _V2_COLUMNS)
                 _hide_link_secrets(db)
-            script = _MIGRATE_1_TO_2 if version == 1 else _SCHEMA
-            for statement in script.split(";"):
-                if statement.strip():
-                    db.execute(statement)
+                _run_script(db, _V2_IDENTITY_AND_UPLOADS)
+            else:
+                _run_script(db, _SCHEMA)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @contextmanager
@@ -228,7 +235,7 @@ class JobStore:
 
     def save(self, job: Job, *, durable: bool = False) -> Job:
         """Write every field of the job; on return it survives a kill, and with `durable` a power cut."""
-        job = job.evolve(updated_at=time.time())
+        job = replace(job, updated_at=time.time())
         row = _to_row(job)
         with self._reading():
             if durable:
@@ -359,6 +366,12 @@ class JobStore:
         return int(row["pid"]) if row and row["id"] in live else None
 
 
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 def _hide_link_secrets(db: sqlite3.Connection) -> None:
     """Version 1 kept a link's password and tokens in `given` and in the key it deduplicated by: both
     are rewritten as version 2 writes them (the key a hash), so the same link given again finds its
@@ -369,7 +382,7 @@ def _hide_link_secrets(db: sqlite3.Connection) -> None:
     for row in db.execute("SELECT * FROM jobs WHERE dedupe_key LIKE 'url:%'").fetchall():
         url = row["dedupe_key"][len("url:") :]
         if has_link_secrets(url):
-            job = _from_row(row).evolve(dedupe_key=link_key(url), given=shown_input(row["given"]))
+            job = replace(_from_row(row), dedupe_key=link_key(url), given=shown_input(row["given"]))
             values = _to_row(job)
             db.execute(
                 f"UPDATE jobs SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
@@ -379,12 +392,12 @@ def _hide_link_secrets(db: sqlite3.Connection) -> None:
 
 def _insert(db: sqlite3.Connection, job: Job, *, engine_id: int | None = None) -> Job:
     now = time.time()
-    job = job.evolve(created_at=job.created_at or now, updated_at=now)
+    job = replace(job, created_at=job.created_at or now, updated_at=now)
     row = {**_to_row(job), "identity": identity(job), "engine_id": engine_id}
     cursor = db.execute(
         f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
     )
-    return job.evolve(id=int(cursor.lastrowid or 0))
+    return replace(job, id=int(cursor.lastrowid or 0))
 
 
 def _host() -> str:

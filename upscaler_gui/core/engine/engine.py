@@ -169,7 +169,7 @@ class Engine:
         try:
             for item in items:
                 draft = await asyncio.to_thread(draft_job, item, options, self.options.owner)
-                if draft.dedupe_key in by_key and not draft.dedupe_key.startswith("rejected:"):
+                if draft.dedupe_key in by_key and not draft.refused:
                     admissions.append(Admission(item.given, by_key[draft.dedupe_key], "duplicate"))
                     continue
                 async with self._admitting:  # find-then-add must not interleave (drops + a watcher)
@@ -190,8 +190,8 @@ class Engine:
         job, added, claimed = await self.db.run(self.db.store.admit, draft, self._engine_id)
         if added:
             return self._admitted(Admission(draft.given, job, "new"), run=not job.finished)
-        if job.dedupe_key.startswith("rejected:"):  # the same refused input again: one row, not one per run
-            job = await self.db.save(job.evolve(error=draft.error, finished_at=time.time()))
+        if job.refused:  # the same refused input again: one row, not one per run
+            job = await self.db.save(replace(job, error=draft.error, finished_at=time.time()))
             await self._release(job)
             return self._admitted(Admission(draft.given, job, "new"), run=False)
         if not claimed:
@@ -206,7 +206,8 @@ class Engine:
         if decision not in ("new", "resumed"):
             await self._release(job)
             return self._admitted(Admission(draft.given, job, decision, message), run=False)
-        job = job.evolve(
+        job = replace(
+            job,
             options=draft.options,
             source_path=draft.source_path or job.source_path,
             source_url=draft.source_url or job.source_url,  # an ended link's secrets were not kept
@@ -290,10 +291,9 @@ class Engine:
         used = [job.credits for job in self._jobs.values() if job.credits is not None]
         return QueueSummary(counts, sum(used) if used else None)
 
-    async def _update(self, job: Job, **changes: Any) -> Job:
-        """Change a job, write it to disk, then tell the listeners."""
-        durable = bool(changes.pop("durable", False))
-        job = await self.db.save(job.evolve(**changes), durable=durable)
+    async def _update(self, job: Job, *, durable: bool = False) -> Job:
+        """Write a changed job to disk, then tell the listeners."""
+        job = await self.db.save(job, durable=durable)
         if job.id in self._jobs:
             self._jobs[job.id] = job
         self.events.job_did_change.emit(job)
@@ -328,7 +328,7 @@ class Engine:
         self, job_id: int, states: frozenset[JobState], how: Callable[[Job], Job]
     ) -> Job | None:
         job = self._jobs.get(job_id)
-        if job is None or job.id in self._tasks or job.dedupe_key.startswith("rejected:"):
+        if job is None or job.id in self._tasks or job.refused:
             return job
         current = await self._claim(job)
         if current is None:  # another run took it up: its row is not ours to reset
@@ -337,7 +337,7 @@ class Engine:
             await self._release(current)
             return self._admitted(Admission(current.given, current, "skipped"), run=False).job
         if job.source_url:  # a link's secrets: the store forgot them when the job ended, this session not
-            current = current.evolve(source_url=job.source_url)
+            current = replace(current, source_url=job.source_url)
         job = await self.db.save(how(current))
         return self._admitted(Admission(job.given, job, "new"), run=True).job
 
