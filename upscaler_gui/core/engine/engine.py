@@ -34,6 +34,7 @@ from upscaler_gui.core.kie import KieClient
 from upscaler_gui.core.output import remove_stale_temp_files
 from upscaler_gui.core.sources import Item
 from upscaler_gui.core.store import JobStore
+from upscaler_gui.core.tasks import TaskKeeper
 
 HEARTBEAT_S = 10.0
 
@@ -79,7 +80,7 @@ class Engine:
             sleep=sleep,
         )
         self._engine_id = 0
-        self._heartbeat: asyncio.Task[None] | None = None
+        self.keeper = TaskKeeper("engine")  # every job's task and the heartbeat: nothing runs unowned
         self._closed = False
         self._adding = 0
         self._admitting = asyncio.Lock()
@@ -91,7 +92,7 @@ class Engine:
         """Register with the store; with `resume`, take up this owner's unfinished jobs."""
         self._engine_id = await self.db.run(self.db.store.register_engine)
         await self._seed_pacer()
-        self._heartbeat = asyncio.create_task(self._beat(), name="engine-heartbeat")
+        self.keeper.spawn(self._beat(), "heartbeat")
         if not resume:
             return []
         jobs = await self.db.run(self.db.store.all, owner=self.options.owner, unfinished=True)
@@ -115,14 +116,8 @@ class Engine:
             return
         self._closed = True
         self.stop_creates()
-        tasks = list(self._tasks.values())
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.keeper.close()  # every job stops where it is; a create on the wire runs to its end:
         await asyncio.gather(*self.pipeline.on_the_wire, return_exceptions=True)
-        if self._heartbeat:
-            self._heartbeat.cancel()
-            await asyncio.gather(self._heartbeat, return_exceptions=True)
         if self._engine_id:
             try:
                 await self.db.run(self.db.store.unregister_engine, self._engine_id)
@@ -248,7 +243,7 @@ class Engine:
         self._jobs[job.id] = job
         if job.id in self._tasks or self._closed:
             return
-        task = asyncio.create_task(self._run(job.id), name=f"job-{job.id}")
+        task = self.keeper.spawn(self._run(job.id), f"job {job.id}")
         self._tasks[job.id] = task
         self.gate.task_started(job.id)
         task.add_done_callback(functools.partial(self._task_ended, job.id))

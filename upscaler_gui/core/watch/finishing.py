@@ -14,6 +14,7 @@ from typing import Any
 from upscaler_gui.core import log
 from upscaler_gui.core.engine import Admission, Engine
 from upscaler_gui.core.jobs import Job, JobState
+from upscaler_gui.core.tasks import TaskKeeper
 from upscaler_gui.core.watch.book import Book
 from upscaler_gui.core.watch.events import WatchEvents
 from upscaler_gui.core.watch.files import current_stat
@@ -31,7 +32,7 @@ class Finisher:
         self.folder, self.move_dir = folder, move_dir
         self.own_outputs: set[str] = set()  # results any job wrote (they are never inputs)
         self._paths: dict[int, list[Path]] = {}  # job id -> watched files waiting on it
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._keeper = TaskKeeper("watch: concluding", logger=log.watch)
 
     def attach(self) -> None:
         self.own_outputs.update(job.output_path for job in self.engine.jobs() if job.output_path)
@@ -41,10 +42,7 @@ class Finisher:
     async def detach(self, timeout_s: float) -> None:
         self.engine.events.job_did_change.disconnect(self._changed)
         self.engine.events.job_was_removed.disconnect(self._removed)
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=timeout_s)
-        for task in list(self._tasks):
-            task.cancel()
+        await self._keeper.wait_and_close(timeout_s)
 
     # --- from the intake ------------------------------------------------------------------------------
 
@@ -92,14 +90,7 @@ class Finisher:
     # --- concluding -------------------------------------------------------------------------------------
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-
-    def _task_done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.watch.error("concluding a watched file failed", exc_info=task.exception())
+        self._keeper.spawn(coro, "a watched file")
 
     async def _conclude(self, path: Path, job: Job, outcome: Outcome, note: str, *, movable: bool) -> None:
         entry = self.book.get(path)
