@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from upscaler_gui.core import images, log
 from upscaler_gui.core.constants import UPLOAD_REUSE_SECONDS
 from upscaler_gui.core.engine.dbthread import AsyncJobStore
+from upscaler_gui.core.engine.inputs import build_input
 from upscaler_gui.core.engine.polling import (
     PollPlanner,
     stuck_note,
@@ -37,7 +38,6 @@ from upscaler_gui.core.errors import (
 )
 from upscaler_gui.core.finish import FinishOptions, finish_result
 from upscaler_gui.core.i18n import tr
-from upscaler_gui.core.inputs import build_input
 from upscaler_gui.core.jobs import Job, JobState
 from upscaler_gui.core.kie import KieClient, TaskRecord
 from upscaler_gui.core.kie.retry import may_have_created

@@ -15,7 +15,7 @@ from upscaler_gui.core import log
 from upscaler_gui.core.engine import Engine, PauseReason
 from upscaler_gui.core.jobs import Job, JobState
 from upscaler_gui.core.tasks import TaskKeeper
-from upscaler_gui.core.watch.events import WatchEvents
+from upscaler_gui.core.watch.options import WatchEvents
 
 
 class PauseKeeper:

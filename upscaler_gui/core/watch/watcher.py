@@ -23,14 +23,12 @@ from upscaler_gui.core.engine import Engine
 from upscaler_gui.core.errors import InputError, StoreError
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.tasks import TaskKeeper
-from upscaler_gui.core.watch.book import Book
 from upscaler_gui.core.watch.bridge import Change, EventBridge, start_observer, stop_observer
-from upscaler_gui.core.watch.events import WatchEvents
 from upscaler_gui.core.watch.files import FileStat, scan
 from upscaler_gui.core.watch.finishing import Finisher
 from upscaler_gui.core.watch.intake import Intake
-from upscaler_gui.core.watch.ledger import Ledger, LedgerEntry
-from upscaler_gui.core.watch.options import STOP_TIMEOUT_S, WatchOptions
+from upscaler_gui.core.watch.ledger import Book, Ledger, LedgerEntry
+from upscaler_gui.core.watch.options import STOP_TIMEOUT_S, WatchEvents, WatchOptions
 from upscaler_gui.core.watch.pausing import PauseKeeper
 from upscaler_gui.core.watch.scope import Scope
 from upscaler_gui.core.watch.settle import Settler
