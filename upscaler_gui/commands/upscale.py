@@ -10,9 +10,8 @@ import argparse
 import asyncio
 import signal
 import sys
-from pathlib import Path
 
-from upscaler_gui.commands.connection import Connection, connection_from_args
+from upscaler_gui.commands.connection import connection_from_args
 from upscaler_gui.commands.exit_codes import (
     EXIT_BLOCKED,
     EXIT_FAILED,
@@ -25,10 +24,10 @@ from upscaler_gui.commands.exit_codes import (
 )
 from upscaler_gui.commands.progress import BatchReporter
 from upscaler_gui.core import log
+from upscaler_gui.core.connection import Connection
 from upscaler_gui.core.engine import Engine, EngineOptions, PauseReason
 from upscaler_gui.core.errors import KieAuthError, KieFirewallError, StoreError, UpscalerError
 from upscaler_gui.core.jobs import Job, OutputOptions
-from upscaler_gui.core.output import validate_template
 from upscaler_gui.core.sources import Item, expand
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -45,19 +44,17 @@ def stop_code(exc: UpscalerError) -> int:
 
 
 def output_options(args: argparse.Namespace) -> OutputOptions:
-    """The result options, checked; `UpscalerError` says what is wrong."""
-    from upscaler_gui.core.finish import validate_format
-
-    validate_template(args.template)
+    """The result options from the command line, checked; `UpscalerError` says what is wrong (naming
+    the option where the shared check would not)."""
     if not 1 <= args.quality <= 100:
         raise UpscalerError(f"--quality must be between 1 and 100, not {args.quality}.")
     if not 1 <= args.concurrency <= 100:
         raise UpscalerError(f"--concurrency must be between 1 and 100, not {args.concurrency}.")
-    return OutputOptions(
-        folder=str(Path(args.out).expanduser().resolve()),
+    return OutputOptions.checked(
+        args.out,
         template=args.template,
         on_conflict=args.on_conflict,
-        output_format=validate_format(args.format),
+        output_format=args.format,
         quality=args.quality,
         keep_metadata=args.keep_metadata,
     )

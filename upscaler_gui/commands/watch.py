@@ -16,11 +16,12 @@ import signal
 import sys
 from pathlib import Path
 
-from upscaler_gui.commands.connection import Connection, connection_from_args
+from upscaler_gui.commands.connection import connection_from_args
 from upscaler_gui.commands.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_STORE, EXIT_USAGE
 from upscaler_gui.commands.progress import json_line
 from upscaler_gui.commands.upscale import output_options
 from upscaler_gui.core import log
+from upscaler_gui.core.connection import Connection
 from upscaler_gui.core.engine import Engine, EngineOptions
 from upscaler_gui.core.errors import StoreError, UpscalerError
 from upscaler_gui.core.jobs import Job, JobState
