@@ -15,6 +15,8 @@ from types import SimpleNamespace
 import pytest
 
 from upscaler_gui.core import store as store_module
+from upscaler_gui.core import store_rows
+from upscaler_gui.core.errors import StoreError
 from upscaler_gui.core.jobs import Job, JobState, OutputOptions
 from upscaler_gui.core.store import JobStore
 
@@ -142,7 +144,7 @@ def test_one_input_has_one_job_per_folder(tmp_path: Path) -> None:
     store = JobStore(tmp_path / "jobs.db")
     draft = Job(0, "file", "a.png", "sha256:1", OutputOptions(str(tmp_path / "a")))
     store.add(draft)
-    with pytest.raises(store_module.StoreError, match="already has a job"):
+    with pytest.raises(StoreError, match="already has a job"):
         store.add(replace(draft, given="copy-of-a.png"))
     assert len(store.all()) == 1
     store.close()
@@ -197,7 +199,7 @@ def test_a_version_1_store_forgets_link_secrets_and_finds_the_link_again(tmp_pat
 def _version_1_store(path: Path) -> None:
     with sqlite3.connect(path) as db:  # what version 1 wrote: no identity, duplicates possible
         db.executescript(
-            store_module._SCHEMA.replace("identity TEXT", "unused TEXT").replace(
+            store_rows.SCHEMA.replace("identity TEXT", "unused TEXT").replace(
                 "CREATE UNIQUE INDEX IF NOT EXISTS jobs_identity ON jobs (identity);", ""
             )
         )
@@ -208,7 +210,7 @@ def _version_1_store(path: Path) -> None:
 def _insert_version_1_rows(path: Path, *jobs: Job) -> None:
     with sqlite3.connect(path) as db:
         for job in jobs:
-            row = {name: value for name, value in store_module._to_row(job).items() if name != "refused"}
+            row = {name: value for name, value in store_rows.to_row(job).items() if name != "refused"}
             row["source_url"] = job.source_url  # version 1 kept the link as given, secrets and all
             db.execute(
                 f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
@@ -226,7 +228,7 @@ def test_a_version_1_store_is_migrated_keeping_the_newest_of_duplicates(tmp_path
     assert [job.state for job in store.all()] == [JobState.DONE, JobState.QUEUED, JobState.FAILED]
     found = store.find("sha256:1", str(tmp_path))
     assert found is not None and found.state == JobState.QUEUED  # the newest is the input's job
-    with pytest.raises(store_module.StoreError):
+    with pytest.raises(StoreError):
         store.add(old)
     was_refused = store.find("refused:x.txt", str(tmp_path))  # the key version 2 gives a refused input
     assert was_refused is not None and was_refused.refused
@@ -269,8 +271,8 @@ def test_a_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "jobs.db"
     JobStore(path).close()
     with sqlite3.connect(path) as db:
-        db.execute(f"PRAGMA user_version={store_module.SCHEMA_VERSION + 1}")
-    with pytest.raises(store_module.StoreError, match="newer version"):
+        db.execute(f"PRAGMA user_version={store_rows.SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="newer version"):
         JobStore(path)
 
 

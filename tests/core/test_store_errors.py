@@ -15,6 +15,7 @@ from upscaler_gui.core import store as store_module
 from upscaler_gui.core.errors import StoreError, TaskNotRecordedError
 from upscaler_gui.core.jobs import Job, JobState, OutputOptions
 from upscaler_gui.core.store import JobStore
+from upscaler_gui.core.store_errors import store_error
 from upscaler_gui.sim import SimConfig, SimServer
 
 EXIT_STORE = 6
@@ -86,7 +87,7 @@ async def test_a_task_id_the_store_could_not_record_is_said_and_never_created_ag
 
     def save_fails_for_the_task_id(self: JobStore, job: Job, *, durable: bool = False) -> Job:
         if job.task_id and durable:
-            raise store_module.store_error(sqlite3.OperationalError("database or disk is full"), self.path)
+            raise store_error(sqlite3.OperationalError("database or disk is full"), self.path)
         return real_save(self, job, durable=durable)
 
     failures: list[tuple[Job, StoreError]] = []

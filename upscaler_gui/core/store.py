@@ -13,53 +13,25 @@ transaction, so two runs adding the same image at the same moment get the same r
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import fields, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from upscaler_gui.core import log
 from upscaler_gui.core.errors import StoreError
 from upscaler_gui.core.i18n import tr
-from upscaler_gui.core.jobs import FINISHED, Job, JobState, OutputOptions
-from upscaler_gui.core.localfiles import from_stored, storable
+from upscaler_gui.core.jobs import FINISHED, Job
 from upscaler_gui.core.store_errors import folder_error, store_error
+from upscaler_gui.core.store_rows import from_row, identity, insert, migrate, to_row
 
 DB_NAME = "jobs.sqlite3"
-SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 10.0  # how long a write waits for another process's transaction before "locked"
 ENGINE_STALE_S = 30.0  # an engine that has not beaten for this long is gone; its jobs may be claimed
-
-_JOB_COLUMNS = [f.name for f in fields(Job) if f.name != "id"]
-_JSON_COLUMNS = {"options", "previous_task_ids", "warnings", "extra"}
-
-_UPLOADS_TABLE = """CREATE TABLE IF NOT EXISTS uploads (
-    content_hash TEXT NOT NULL, host TEXT NOT NULL, url TEXT NOT NULL, uploaded_at REAL NOT NULL,
-    PRIMARY KEY (content_hash, host)
-);"""
-
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS jobs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    {", ".join(f"{name} {'TEXT' if name in _JSON_COLUMNS else ''}" for name in _JOB_COLUMNS)},
-    engine_id INTEGER,
-    identity TEXT
-);
-CREATE INDEX IF NOT EXISTS jobs_dedupe ON jobs (dedupe_key);
-CREATE UNIQUE INDEX IF NOT EXISTS jobs_identity ON jobs (identity);
-CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state);
-{_UPLOADS_TABLE}
-CREATE TABLE IF NOT EXISTS engines (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, pid INTEGER NOT NULL, host TEXT NOT NULL,
-    started_at REAL NOT NULL, heartbeat REAL NOT NULL
-);
-"""
 
 
 def default_path() -> Path:
@@ -74,66 +46,6 @@ def demo_store_path() -> Path:
     from upscaler_gui.core import paths
 
     return paths.data_dir() / "demo" / DB_NAME
-
-
-# Version 1 had no identity column: rows are given theirs, newest first; an older duplicate (two runs
-# raced before version 2) keeps NULL, which UNIQUE allows, and is no longer found for its input.
-# Its uploads did not say which upload host they were made on: forgotten (uploading again is free).
-_V2_COLUMNS = """
-ALTER TABLE jobs ADD COLUMN identity TEXT;
-ALTER TABLE jobs ADD COLUMN refused;
-UPDATE jobs SET refused = dedupe_key LIKE 'rejected:%';
-UPDATE jobs SET dedupe_key = 'refused:' || substr(dedupe_key, 10) WHERE refused;
-"""
-_V2_IDENTITY_AND_UPLOADS = (
-    """
-UPDATE jobs SET identity = dedupe_key || char(31) || json_extract(options, '$.folder')
- WHERE id IN (SELECT MAX(id) FROM jobs GROUP BY dedupe_key, json_extract(options, '$.folder'));
-CREATE UNIQUE INDEX IF NOT EXISTS jobs_identity ON jobs (identity);
-DROP TABLE IF EXISTS uploads;
-"""
-    + _UPLOADS_TABLE
-)
-
-
-def identity(job: Job) -> str:
-    """What makes two jobs the same: the same input (by content or link) into the same folder."""
-    return f"{job.dedupe_key}\x1f{job.options.folder}"
-
-
-def _to_row(job: Job) -> dict[str, Any]:
-    row: dict[str, Any] = {}
-    job = job.stored_form()  # an ended job's link without its secrets
-    for name in _JOB_COLUMNS:
-        value = getattr(job, name)
-        if name == "options":
-            value = value.to_json()
-        elif name in _JSON_COLUMNS:
-            value = json.dumps(list(value) if isinstance(value, tuple) else value)
-        elif name == "state":
-            value = str(value)
-        elif isinstance(value, str):
-            value = storable(value)  # a path whose name is not UTF-8 is kept as its bytes
-        row[name] = value
-    return row
-
-
-def _from_row(row: sqlite3.Row) -> Job:
-    values: dict[str, Any] = {"id": row["id"]}
-    for name in _JOB_COLUMNS:
-        value = row[name]
-        if name == "options":
-            value = OutputOptions.from_json(value)
-        elif name in ("previous_task_ids", "warnings"):
-            value = tuple(json.loads(value or "[]"))
-        elif name == "extra":
-            value = json.loads(value or "{}")
-        elif name == "state":
-            value = JobState(value)
-        elif name == "refused":
-            value = bool(value)
-        values[name] = from_stored(value)
-    return Job(**values)
 
 
 class JobStore:
@@ -157,21 +69,8 @@ class JobStore:
             raise folder_error(exc, self.path.parent) from exc
 
     def _migrate(self) -> None:
-        """Bring the file up to SCHEMA_VERSION; read inside the transaction, so two processes opening
-        one old store at once migrate it once."""
         with self._tx() as db:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StoreError(tr("The job store was written by a newer version of the app."))
-            if version == SCHEMA_VERSION:
-                return
-            if version == 1:
-                _run_script(db, _V2_COLUMNS)
-                _hide_link_secrets(db)
-                _run_script(db, _V2_IDENTITY_AND_UPLOADS)
-            else:
-                _run_script(db, _SCHEMA)
-            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            migrate(db)
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -209,7 +108,7 @@ class JobStore:
         """Insert many jobs in one transaction (a folder of 10,000 images is one commit)."""
         try:
             with self._tx() as db:
-                return [_insert(db, job) for job in jobs]
+                return [insert(db, job) for job in jobs]
         except StoreError as exc:
             if isinstance(exc.__cause__, sqlite3.IntegrityError):
                 raise StoreError(tr("This image already has a job for that folder.")) from exc
@@ -225,18 +124,18 @@ class JobStore:
         with self._tx() as db:
             row = db.execute("SELECT * FROM jobs WHERE identity = ?", (identity(draft),)).fetchone()
             if row is None:
-                job = _insert(db, draft, engine_id=None if draft.finished else engine_id)
+                job = insert(db, draft, engine_id=None if draft.finished else engine_id)
                 return job, True, not draft.finished
             holder = row["engine_id"]
             if holder is not None and holder != engine_id and holder in _live_engines(db):
-                return _from_row(row), False, False
+                return from_row(row), False, False
             db.execute("UPDATE jobs SET engine_id = ? WHERE id = ?", (engine_id, row["id"]))
-            return _from_row(row), False, True
+            return from_row(row), False, True
 
     def save(self, job: Job, *, durable: bool = False) -> Job:
         """Write every field of the job; on return it survives a kill, and with `durable` a power cut."""
         job = replace(job, updated_at=time.time())
-        row = _to_row(job)
+        row = to_row(job)
         with self._reading():
             if durable:
                 self._db.execute("PRAGMA synchronous=FULL")
@@ -254,14 +153,14 @@ class JobStore:
     def get(self, job_id: int) -> Job | None:
         with self._reading():
             row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        return _from_row(row) if row else None
+        return from_row(row) if row else None
 
     def find(self, dedupe_key: str, folder: str) -> Job | None:
         """The job for this input and output folder."""
         key = f"{dedupe_key}\x1f{folder}"
         with self._reading():
             row = self._db.execute("SELECT * FROM jobs WHERE identity = ?", (key,)).fetchone()
-        return _from_row(row) if row else None
+        return from_row(row) if row else None
 
     def all(self, *, owner: str | None = None, unfinished: bool = False) -> list[Job]:
         query, args = "SELECT * FROM jobs", []
@@ -276,7 +175,7 @@ class JobStore:
             query += " WHERE " + " AND ".join(clauses)
         with self._reading():
             rows = self._db.execute(query + " ORDER BY id", args).fetchall()
-        return [_from_row(row) for row in rows]
+        return [from_row(row) for row in rows]
 
     def recent_creates(self, within_s: float) -> list[float]:
         """Wall-clock times of creates sent in the last `within_s` seconds, by any run on this store."""
@@ -349,7 +248,7 @@ class JobStore:
             if holder is not None and holder != engine_id and holder in _live_engines(db):
                 return None
             db.execute("UPDATE jobs SET engine_id = ? WHERE id = ?", (engine_id, job_id))
-            return _from_row(row)
+            return from_row(row)
 
     def release(self, job_id: int, engine_id: int) -> None:
         with self._tx() as db:
@@ -364,40 +263,6 @@ class JobStore:
             ).fetchone()
             live = _live_engines(self._db)
         return int(row["pid"]) if row and row["id"] in live else None
-
-
-def _run_script(db: sqlite3.Connection, script: str) -> None:
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
-def _hide_link_secrets(db: sqlite3.Connection) -> None:
-    """Version 1 kept a link's password and tokens in `given` and in the key it deduplicated by: both
-    are rewritten as version 2 writes them (the key a hash), so the same link given again finds its
-    job instead of starting a second, billed one."""
-    from upscaler_gui.core.redact import has_link_secrets, link_key
-    from upscaler_gui.core.sources import shown_input
-
-    for row in db.execute("SELECT * FROM jobs WHERE dedupe_key LIKE 'url:%'").fetchall():
-        url = row["dedupe_key"][len("url:") :]
-        if has_link_secrets(url):
-            job = replace(_from_row(row), dedupe_key=link_key(url), given=shown_input(row["given"]))
-            values = _to_row(job)
-            db.execute(
-                f"UPDATE jobs SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
-                [*values.values(), row["id"]],
-            )
-
-
-def _insert(db: sqlite3.Connection, job: Job, *, engine_id: int | None = None) -> Job:
-    now = time.time()
-    job = replace(job, created_at=job.created_at or now, updated_at=now)
-    row = {**_to_row(job), "identity": identity(job), "engine_id": engine_id}
-    cursor = db.execute(
-        f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
-    )
-    return replace(job, id=int(cursor.lastrowid or 0))
 
 
 def _host() -> str:

@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, Protocol, TypeVar
 
 from upscaler_gui.core.jobs import Job
 from upscaler_gui.core.store import JobStore
@@ -33,3 +33,9 @@ class AsyncJobStore:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+
+
+class JobWriter(Protocol):
+    """Write a job to the store (fsync'd with `durable`), then tell the listeners; the job as written."""
+
+    async def __call__(self, job: Job, *, durable: bool = False) -> Job: ...

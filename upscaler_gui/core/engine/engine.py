@@ -117,7 +117,7 @@ class Engine:
         self._closed = True
         self.stop_creates()
         await self.keeper.close()  # every job stops where it is; a create on the wire runs to its end:
-        await asyncio.gather(*self.pipeline.on_the_wire, return_exceptions=True)
+        await asyncio.gather(*self.pipeline.creates.on_the_wire, return_exceptions=True)
         if self._engine_id:
             try:
                 await self.db.run(self.db.store.unregister_engine, self._engine_id)
@@ -128,7 +128,7 @@ class Engine:
     def stop_creates(self) -> None:
         """From now on no create leaves (a signal handler calls this first, then closes the engine);
         a create already on the wire runs to its end, and its taskId is recorded."""
-        self.pipeline.stopped = True
+        self.pipeline.creates.stopped = True
 
     async def wait_settled(self) -> None:
         """Until every job has ended, or every job left waits on a pause."""

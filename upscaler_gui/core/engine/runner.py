@@ -16,10 +16,11 @@ from typing import Any
 
 from upscaler_gui.core import log
 from upscaler_gui.core.constants import UPLOAD_REUSE_SECONDS
+from upscaler_gui.core.engine.dbthread import JobWriter
 from upscaler_gui.core.engine.events import PauseReason
 from upscaler_gui.core.engine.gate import QueueGate
 from upscaler_gui.core.engine.policy import Outcome, judge
-from upscaler_gui.core.engine.stages import JobWriter, Pipeline
+from upscaler_gui.core.engine.stages import Pipeline
 from upscaler_gui.core.errors import (
     KieTaskFailedError,
     KieValidationError,

@@ -8,19 +8,18 @@ the queue (pause, retry, fail).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import filecmp
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from upscaler_gui.core import images, log
 from upscaler_gui.core.constants import UPLOAD_REUSE_SECONDS
-from upscaler_gui.core.engine.dbthread import AsyncJobStore
-from upscaler_gui.core.engine.inputs import build_input
+from upscaler_gui.core.engine.create import CreateStage
+from upscaler_gui.core.engine.dbthread import AsyncJobStore, JobWriter
 from upscaler_gui.core.engine.polling import (
     PollPlanner,
     stuck_note,
@@ -28,28 +27,17 @@ from upscaler_gui.core.engine.polling import (
     unknown_state_note,
 )
 from upscaler_gui.core.errors import (
-    InputError,
     KieNotFoundError,
     KieValidationError,
     ResultGoneError,
     ResultLinkExpiredError,
-    StoreError,
-    TaskNotRecordedError,
 )
 from upscaler_gui.core.finish import FinishOptions, finish_result
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.jobs import Job, JobState
 from upscaler_gui.core.kie import KieClient, TaskRecord
-from upscaler_gui.core.kie.retry import may_have_created
 from upscaler_gui.core.output import NameFields, numbered, predicted_name, stem_of
 from upscaler_gui.core.results import ResultImage, SavedResult, save_result
-
-
-class JobWriter(Protocol):
-    """Write a job to the store (fsync'd with `durable`), then tell the listeners; the job as written."""
-
-    async def __call__(self, job: Job, *, durable: bool = False) -> Job: ...
-
 
 Sleep = Callable[[float], Awaitable[None]]
 _UNKNOWN = "unknown_state"  # job.extra: [task id, when KIE first said an undocumented state, answers since]
@@ -81,19 +69,6 @@ def keep_earlier_copy(saved: SavedResult) -> SavedResult:
     return saved
 
 
-def task_not_recorded(job: Job, task_id: str, cause: StoreError) -> TaskNotRecordedError:
-    return TaskNotRecordedError(
-        tr("KIE created task {task_id} for {name}, but the job store could not record it: {cause}").format(
-            task_id=task_id, name=job.display_name, cause=cause.message
-        ),
-        task_id=task_id,
-        hint=tr(
-            "Keep this task id: its result can be found on kie.ai. The next start reports this image as "
-            "unknown (it may be billed) and never creates it again by itself."
-        ),
-    )
-
-
 def task_duration(record: TaskRecord, job: Job) -> float | None:
     """How long KIE took: its costTime, else our own measure from create to now."""
     if record.cost_time_s:
@@ -120,8 +95,8 @@ class Pipeline:
         self.update = update
         self.callback_url = callback_url or None
         self.sleep = sleep
-        self.on_the_wire: set[asyncio.Future[str]] = set()  # creates sent: awaited before closing
-        self.stopped = False  # set when the engine closes: no create leaves after that
+        self.creates = CreateStage(client, update, callback_url=callback_url)
+        self.submit = self.creates.submit
 
     # --- check and upload -----------------------------------------------------------------------------
 
@@ -185,61 +160,6 @@ class Pipeline:
 
     async def forget_upload(self, job: Job) -> None:
         await self.db.run(self.db.store.forget_upload, job.content_hash or "", self.client.upload_host)
-
-    # --- submit -----------------------------------------------------------------------------------------
-
-    async def submit(self, job: Job) -> Job:
-        """One billed create. Waiting for the pacer (and between refused attempts) can be cancelled and
-        records nothing; from the moment the request may leave, `_on_the_wire` runs to its end."""
-        task_input, error = build_input({"image": job.upload_url or job.source_url or ""})
-        if error or task_input is None:
-            raise InputError(error or "")
-        recorded: list[Job] = []
-
-        async def guard(send: Callable[[], Awaitable[str]]) -> str:
-            if self.stopped:  # quitting: a create the pacer let go a moment too late is not sent
-                raise asyncio.CancelledError
-            latest = recorded[-1] if recorded else job  # after a refused attempt: its undone mark
-            inner = asyncio.ensure_future(self._on_the_wire(latest, send, recorded))
-            self.on_the_wire.add(inner)
-            inner.add_done_callback(self.on_the_wire.discard)
-            try:
-                return await asyncio.shield(inner)
-            except asyncio.CancelledError:
-                with contextlib.suppress(Exception):
-                    await inner  # bounded by the HTTP timeouts; its taskId is recorded
-                raise
-
-        await self.client.create_task(task_input["image"], callback_url=self.callback_url, guard=guard)
-        return recorded[-1]
-
-    async def _on_the_wire(self, job: Job, send: Callable[[], Awaitable[str]], recorded: list[Job]) -> str:
-        """Store "a create is under way" (durably), send, store the taskId (durably). A create KIE
-        certainly did not make (refused, never sent) is forgotten again, so it is neither counted
-        nor reported `unknown` after a restart."""
-        job = await self.update(
-            replace(job.at(JobState.SUBMITTING), submit_started_at=time.time(), creates=job.creates + 1),
-            durable=True,
-        )
-        recorded.append(job)
-        try:
-            task_id = await send()
-        except BaseException as exc:
-            if not may_have_created(exc):  # a cancel mid-send counts as "may have": kept, never resent
-                recorded.append(
-                    await self.update(replace(job, submit_started_at=None, creates=job.creates - 1))
-                )
-            raise
-        try:
-            recorded.append(
-                await self.update(
-                    replace(job.at(JobState.POLLING), task_id=task_id, task_created_at=time.time()),
-                    durable=True,
-                )
-            )
-        except StoreError as exc:
-            raise task_not_recorded(job, task_id, exc) from exc
-        return task_id
 
     # --- wait for the result ------------------------------------------------------------------------------
 
