@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.imagefactory import image_bytes, write_image
-from upscaler_gui.ui.drop import (
+from upscaler_gui.ui.drop.mime import (
     MAX_DATA_URI_CHARS,
     DropPayload,
     accepts,

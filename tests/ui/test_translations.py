@@ -28,11 +28,11 @@ from tests.ui.window_helpers import SCREENSHOTS, drop, file_mime, run, until, wi
 from upscaler_gui.core import i18n as core_i18n
 from upscaler_gui.core.jobs import JobState
 from upscaler_gui.core.settings import Settings
-from upscaler_gui.ui import i18n as ui_i18n
-from upscaler_gui.ui.main_window import PAGE_DROP, PAGE_FIRST_RUN
-from upscaler_gui.ui.queue_model import elapsed_text
-from upscaler_gui.ui.resources import translations_dir
-from upscaler_gui.ui.settings_dialog import SettingsDialog
+from upscaler_gui.ui.queue.model import elapsed_text
+from upscaler_gui.ui.settings.dialog import SettingsDialog
+from upscaler_gui.ui.shell import i18n as ui_i18n
+from upscaler_gui.ui.shell.resources import translations_dir
+from upscaler_gui.ui.window.main_window import PAGE_DROP, PAGE_FIRST_RUN
 
 UI = Path(upscaler_gui.ui.__file__).parent
 TS = translations_dir() / "upscaler_ru.ts"
@@ -90,7 +90,7 @@ def ui_texts() -> tuple[set[tuple[str, str]], list[str]]:
     """(every (context, text) the window translates, the calls lupdate could not read)."""
     found: set[tuple[str, str]] = set()
     unreadable: list[str] = []
-    for path in sorted(UI.glob("*.py")):
+    for path in sorted(UI.rglob("*.py")):
         collector = _Collector(path)
         collector.visit(ast.parse(path.read_text("utf-8"), str(path)))
         found |= collector.found

@@ -17,8 +17,8 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage
 from tests.imagefactory import image_bytes, write_image
 from tests.ui.window_helpers import KEY, drop, file_mime, run, until, window_env
 from upscaler_gui.core.jobs import JobState
-from upscaler_gui.ui.controller import Connection
-from upscaler_gui.ui.main_window import PAGE_DROP, PAGE_FIRST_RUN, PAGE_QUEUE
+from upscaler_gui.ui.bridge.controller import Connection
+from upscaler_gui.ui.window.main_window import PAGE_DROP, PAGE_FIRST_RUN, PAGE_QUEUE
 
 
 def _decoded_size(path: str | None) -> tuple[int, int]:
@@ -310,7 +310,7 @@ def test_settings_and_window_state_are_saved_and_restored(tmp_path: Path, qloop)
     from keyring.backend import KeyringBackend
 
     from upscaler_gui.core import settings as settings_store
-    from upscaler_gui.ui import settings_flow
+    from upscaler_gui.ui.settings import flow as settings_flow
 
     class MemoryKeyring(KeyringBackend):
         priority = 1  # type: ignore[assignment]

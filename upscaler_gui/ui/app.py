@@ -29,9 +29,9 @@ def run_app(args: argparse.Namespace) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from upscaler_gui.ui.gc_guard import MainThreadCollector
-    from upscaler_gui.ui.i18n import install_translations
-    from upscaler_gui.ui.resources import app_icon
+    from upscaler_gui.ui.shell.gc_guard import MainThreadCollector
+    from upscaler_gui.ui.shell.i18n import install_translations
+    from upscaler_gui.ui.shell.resources import app_icon
 
     log.setup(logging.DEBUG if args.verbose else logging.INFO, log_file=paths.log_file(), stream=args.verbose)
     existing = QApplication.instance()
@@ -55,9 +55,9 @@ def run_app(args: argparse.Namespace) -> int:
 async def main(args: argparse.Namespace, settings: settings_store.Settings) -> int:
     from PySide6.QtCore import QTimer
 
-    from upscaler_gui.ui.controller import Connection, EngineController
-    from upscaler_gui.ui.main_window import MainWindow
-    from upscaler_gui.ui.tray import Tray
+    from upscaler_gui.ui.bridge.controller import Connection, EngineController
+    from upscaler_gui.ui.shell.tray import Tray
+    from upscaler_gui.ui.window.main_window import MainWindow
 
     controller = EngineController(settings)
     window = MainWindow(controller, settings)
