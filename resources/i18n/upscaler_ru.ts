@@ -344,7 +344,7 @@
         <translation>Непредвиденная ошибка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="59"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="58"/>
         <source>Crisp Upscaler</source>
         <translation>Crisp Upscaler</translation>
     </message>
@@ -395,11 +395,6 @@
         <translation>Пакет обработан. Готово: {done}, с ошибками: {failed}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="192"/>
-        <source>(none chosen)</source>
-        <translation>(не выбрана)</translation>
-    </message>
-    <message>
         <location filename="../../upscaler_gui/ui/window/main_window.py" line="289"/>
         <source>Still watching from the tray</source>
         <translation>Слежение за папкой продолжается в трее</translation>
@@ -418,46 +413,6 @@
         <location filename="../../upscaler_gui/ui/window/selected_job.py" line="57"/>
         <source>Result not ready yet</source>
         <translation>Результат ещё не готов</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="33"/>
-        <source>Results go to:</source>
-        <translation>Папка результатов:</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="36"/>
-        <source>Change…</source>
-        <translation>Изменить…</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="38"/>
-        <source>Open folder</source>
-        <translation>Открыть папку</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="48"/>
-        <source>Choose the output folder</source>
-        <translation>Выберите папку результатов</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="74"/>
-        <source>Watch a folder:</source>
-        <translation>Следить за папкой:</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="76"/>
-        <source>Images saved or copied into this folder are upscaled once each</source>
-        <translation>Каждое изображение, сохранённое или скопированное в эту папку, проходит апскейл один раз</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="80"/>
-        <source>Choose…</source>
-        <translation>Выбрать…</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="102"/>
-        <source>Choose a folder to watch</source>
-        <translation>Выберите папку для слежения</translation>
     </message>
     <message>
         <location filename="../../upscaler_gui/ui/drop/intake.py" line="61"/>
@@ -493,6 +448,29 @@
         <location filename="../../upscaler_gui/ui/window/toolbar.py" line="34"/>
         <source>Main</source>
         <translation>Основная панель</translation>
+    </message>
+</context>
+<context>
+    <name>OutputFolderRow</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="44"/>
+        <source>Change…</source>
+        <translation>Изменить…</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="46"/>
+        <source>Open folder</source>
+        <translation>Открыть папку</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="50"/>
+        <source>Results go to:</source>
+        <translation>Папка результатов:</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="61"/>
+        <source>Choose the output folder</source>
+        <translation>Выберите папку результатов</translation>
     </message>
 </context>
 <context>
@@ -871,6 +849,34 @@
         <location filename="../../upscaler_gui/ui/bridge/watching.py" line="66"/>
         <source>Stopped watching</source>
         <translation>Слежение остановлено</translation>
+    </message>
+</context>
+<context>
+    <name>WatchFolderRow</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="88"/>
+        <source>Watch a folder:</source>
+        <translation>Следить за папкой:</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="89"/>
+        <source>Images saved or copied into this folder are upscaled once each</source>
+        <translation>Каждое изображение, сохранённое или скопированное в эту папку, проходит апскейл один раз</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="92"/>
+        <source>Choose…</source>
+        <translation>Выбрать…</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="103"/>
+        <source>(none chosen)</source>
+        <translation>(не выбрана)</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="118"/>
+        <source>Choose a folder to watch</source>
+        <translation>Выберите папку для слежения</translation>
     </message>
 </context>
 </TS>

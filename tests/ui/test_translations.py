@@ -183,7 +183,7 @@ def test_the_qm_translates_window_texts_under_their_contexts() -> None:
     assert translator.load("upscaler_ru", str(translations_dir()))
     samples = {
         ("MainWindow", "Add files…"): "Добавить файлы…",
-        ("MainWindow", "Results go to:"): "Папка результатов:",
+        ("OutputFolderRow", "Results go to:"): "Папка результатов:",
         ("SettingsDialog", "Output &folder:"): "Папка &результатов:",
         ("JobTableModel", "Done"): "Готово",
         ("Drop", "This file link has no path."): "В ссылке на файл нет пути.",

@@ -384,7 +384,7 @@ def test_watching_a_folder_beside_drops_and_again_after_a_restart(tmp_path: Path
             env.window.settings.watch_settle_s = 0.3
             await env.connect()
             await env.controller.start_watching(str(watched))
-            assert env.window.watch_box.isChecked() and env.controller.watch.watching
+            assert env.window.watch_row.watch_box.isChecked() and env.controller.watch.watching
             write_image(watched / "arrived.png", size=(30, 20))
             assert drop(env.window, file_mime(write_image(tmp_path / "dropped.png", size=(20, 20))))
             await env.all_finished(2)
@@ -396,7 +396,7 @@ def test_watching_a_folder_beside_drops_and_again_after_a_restart(tmp_path: Path
             write_image(watched / "later.png", size=(24, 20))
             await env.all_finished(3)
             assert (env.out / "later_crisp.png").exists()
-            env.window.toggle_watching()  # the user turns it off
+            env.window.watch_row.watch_box.click()  # the user turns it off
             await until(lambda: not env.controller.watch.watching, what="stopped")
             assert not env.window.settings.watch_enabled
 

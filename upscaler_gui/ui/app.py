@@ -72,7 +72,7 @@ async def main(args: argparse.Namespace, settings: settings_store.Settings) -> i
     window.close_requested.connect(closed.set)  # the window stopped creates itself
     tray.quit_requested.connect(quit_now)
     _close_on_signals(quit_now)
-    tray.stop_watching.triggered.connect(window.toggle_watching)
+    tray.stop_watching.triggered.connect(window.watch_row.toggle)
     if starts_in_tray(args, settings, tray.available):
         log.ui.info("started in the tray, watching %s", settings.watch_dir)
     else:

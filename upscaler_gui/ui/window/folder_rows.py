@@ -1,62 +1,73 @@
 """The main window's two folder rows: where results go, and the folder to watch.
 
-Each row shows its folder and a button to choose another; the watch row's check box starts and stops
-watching. Texts are translated in the window's context ("MainWindow").
+Each row shows its folder from the settings and a button to choose another, with a dialog opened with
+open() (never blocking). The output row keeps its own setting; the watch row only asks, through signals:
+watching is started and stopped by the controller, whose `changed` signal the row follows.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from upscaler_gui.core import settings as settings_store
 from upscaler_gui.core.settings import Settings
 from upscaler_gui.ui.bridge.output import folder_path
+from upscaler_gui.ui.bridge.watching import WatchController
 from upscaler_gui.ui.shell import desktop
 
-if TYPE_CHECKING:
-    from upscaler_gui.ui.window.main_window import MainWindow
+
+def _folder_label(parent: QWidget) -> QLabel:
+    label = QLabel(parent)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
 
 
-translate = QCoreApplication.translate  # literal contexts below: lupdate reads them
-
-
-# --- results -------------------------------------------------------------------------------------------
-
-
-def output_row(window: MainWindow) -> tuple[QHBoxLayout, QLabel]:
-    """The row, and the label that shows the output folder."""
-    row = QHBoxLayout()
-    row.addWidget(QLabel(translate("MainWindow", "Results go to:"), window))
-    folder_label = QLabel(window)
-    folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    change = QPushButton(translate("MainWindow", "Change…"), window)
-    change.clicked.connect(window.choose_output_folder)
-    open_button = QPushButton(translate("MainWindow", "Open folder"), window)
-    open_button.clicked.connect(lambda: desktop.open_path(ensure_output_folder(window.settings)))
-    row.addWidget(folder_label, 1)
-    row.addWidget(change)
-    row.addWidget(open_button)
-    return row, folder_label
-
-
-def choose_output_folder(window: MainWindow) -> None:
-    dialog = QFileDialog(
-        window, translate("MainWindow", "Choose the output folder"), str(folder_path(window.settings))
-    )
+def _folder_dialog(parent: QWidget, title: str, start: str) -> QFileDialog:
+    dialog = QFileDialog(parent, title, start)
     dialog.setFileMode(QFileDialog.FileMode.Directory)
     dialog.setOption(QFileDialog.Option.ShowDirsOnly)
-    dialog.fileSelected.connect(lambda folder: _set_output_folder(window, folder))
-    dialog.open()
+    return dialog
 
 
-def _set_output_folder(window: MainWindow, folder: str) -> None:
-    window.settings.output_dir = folder
-    settings_store.save(window.settings)
-    window.refresh()
+class OutputFolderRow(QWidget):
+    """ "Results go to: <folder> [Change…] [Open folder]"; a chosen folder is saved in the settings."""
+
+    folder_chosen = Signal(str)  # saved already
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self.folder_label = _folder_label(self)
+        change = QPushButton(self.tr("Change…"), self)
+        change.clicked.connect(self.choose)
+        open_button = QPushButton(self.tr("Open folder"), self)
+        open_button.clicked.connect(lambda: desktop.open_path(ensure_output_folder(self._settings)))
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel(self.tr("Results go to:"), self))
+        row.addWidget(self.folder_label, 1)
+        row.addWidget(change)
+        row.addWidget(open_button)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the folder in the settings (the Settings dialog may have changed it)."""
+        self.folder_label.setText(str(folder_path(self._settings)))
+
+    def choose(self) -> None:
+        title = self.tr("Choose the output folder")
+        dialog = _folder_dialog(self, title, str(folder_path(self._settings)))
+        dialog.fileSelected.connect(self._set_folder)
+        dialog.open()
+
+    def _set_folder(self, folder: str) -> None:
+        self._settings.output_dir = folder
+        settings_store.save(self._settings)
+        self.refresh()
+        self.folder_chosen.emit(folder)
 
 
 def ensure_output_folder(settings: Settings) -> Path:
@@ -65,51 +76,45 @@ def ensure_output_folder(settings: Settings) -> Path:
     return folder
 
 
-# --- watching ------------------------------------------------------------------------------------------
+class WatchFolderRow(QWidget):
+    """ "[x] Watch a folder: <folder> [Choose…]"; the box is on while the watcher runs."""
 
+    start_requested = Signal(str)  # the folder to watch
+    stop_requested = Signal()
 
-def watch_row(window: MainWindow) -> tuple[QHBoxLayout, QCheckBox, QLabel]:
-    """The row, its check box (on while watching), and the label that shows the watched folder."""
-    row = QHBoxLayout()
-    watch_box = QCheckBox(translate("MainWindow", "Watch a folder:"), window)
-    watch_box.setToolTip(
-        translate("MainWindow", "Images saved or copied into this folder are upscaled once each")
-    )
-    watch_label = QLabel(window)
-    watch_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    choose = QPushButton(translate("MainWindow", "Choose…"), window)
-    choose.clicked.connect(window.choose_watch_folder)
-    watch_box.clicked.connect(window.toggle_watching)
-    row.addWidget(watch_box)
-    row.addWidget(watch_label, 1)
-    row.addWidget(choose)
-    return row, watch_box, watch_label
+    def __init__(self, settings: Settings, watch: WatchController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._settings, self._watch = settings, watch
+        self.watch_box = QCheckBox(self.tr("Watch a folder:"), self)
+        self.watch_box.setToolTip(self.tr("Images saved or copied into this folder are upscaled once each"))
+        self.watch_box.clicked.connect(self.toggle)
+        self.folder_label = _folder_label(self)
+        choose = QPushButton(self.tr("Choose…"), self)
+        choose.clicked.connect(self.choose)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.watch_box)
+        row.addWidget(self.folder_label, 1)
+        row.addWidget(choose)
+        watch.changed.connect(lambda *_: self.refresh())
+        self.refresh()
 
+    def refresh(self) -> None:
+        self.folder_label.setText(self._settings.watch_dir or self.tr("(none chosen)"))
+        self.watch_box.setChecked(self._watch.watching)
 
-def toggle_watching(window: MainWindow) -> None:
-    watch = window.controller.watch
-    if watch.watching:
-        window.keeper.spawn(watch.stop(), "Stop watching")
-    elif window.settings.watch_dir:
-        window.keeper.spawn(window.controller.start_watching(window.settings.watch_dir), "Watching")
-    else:
-        window.watch_box.setChecked(False)
-        window.choose_watch_folder()
+    def toggle(self) -> None:
+        """The box (or the tray's "Stop watching"): stop, start on the folder chosen before, or choose one."""
+        if self._watch.watching:
+            self.stop_requested.emit()
+        elif self._settings.watch_dir:
+            self.start_requested.emit(self._settings.watch_dir)
+        else:
+            self.watch_box.setChecked(False)
+            self.choose()
 
-
-def choose_watch_folder(window: MainWindow) -> None:
-    start = window.settings.watch_dir or str(Path.home())
-    dialog = QFileDialog(window, translate("MainWindow", "Choose a folder to watch"), start)
-    dialog.setFileMode(QFileDialog.FileMode.Directory)
-    dialog.setOption(QFileDialog.Option.ShowDirsOnly)
-    dialog.fileSelected.connect(
-        lambda folder: window.keeper.spawn(window.controller.start_watching(folder), "Watching")
-    )
-    dialog.open()
-
-
-def show_watching(window: MainWindow, watching: bool, message: str) -> None:
-    window.watch_box.setChecked(watching)
-    window.status.showMessage(message, 10_000)
-    window.refresh()
-    window.watching_changed.emit(watching)
+    def choose(self) -> None:
+        start = self._settings.watch_dir or str(Path.home())
+        dialog = _folder_dialog(self, self.tr("Choose a folder to watch"), start)
+        dialog.fileSelected.connect(self.start_requested.emit)
+        dialog.open()

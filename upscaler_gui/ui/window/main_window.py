@@ -22,7 +22,6 @@ from upscaler_gui.core.engine import PauseReason, QueueSummary
 from upscaler_gui.core.jobs import FINISHED, Job, JobState
 from upscaler_gui.core.settings import Settings
 from upscaler_gui.ui.bridge.controller import EngineController
-from upscaler_gui.ui.bridge.output import folder_path
 from upscaler_gui.ui.bridge.tasks import TaskKeeper
 from upscaler_gui.ui.compare.view import CompareView
 from upscaler_gui.ui.drop import intake as window_inputs
@@ -31,9 +30,9 @@ from upscaler_gui.ui.queue.thumbnails import ThumbnailCache
 from upscaler_gui.ui.queue.view import QueueView
 from upscaler_gui.ui.shell.resources import app_icon
 from upscaler_gui.ui.shell.taskbar import TaskbarProgress
-from upscaler_gui.ui.window import folder_rows as window_folders
 from upscaler_gui.ui.window import geometry as window_state
 from upscaler_gui.ui.window import toolbar as window_layout
+from upscaler_gui.ui.window.folder_rows import OutputFolderRow, WatchFolderRow
 from upscaler_gui.ui.window.panels import DropZone, FirstRunPanel
 from upscaler_gui.ui.window.quit_confirm import QuitConfirmation
 from upscaler_gui.ui.window.selected_job import SelectedJobCompare
@@ -70,6 +69,7 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self._wire_controller()
+        self._wire_folder_rows()
         self._ticker = QTimer(self)
         self._ticker.timeout.connect(self.model.tick)
         self._ticker.start(1000)
@@ -102,10 +102,10 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 4, 8, 4)
-        output_row, self.folder_label = window_folders.output_row(self)
-        layout.addLayout(output_row)
-        watch_row, self.watch_box, self.watch_label = window_folders.watch_row(self)
-        layout.addLayout(watch_row)
+        self.output_row = OutputFolderRow(self.settings, central)
+        layout.addWidget(self.output_row)
+        self.watch_row = WatchFolderRow(self.settings, self.controller.watch, central)
+        layout.addWidget(self.watch_row)
         self.pages = QStackedWidget(central)
         self.first_run = FirstRunPanel(self.pages)
         self.drop_zone = DropZone(self.pages)
@@ -188,9 +188,8 @@ class MainWindow(QMainWindow):
         connected = self.controller.connection is not None
         self.pages.setCurrentIndex(PAGE_FIRST_RUN if not connected else PAGE_QUEUE if jobs else PAGE_DROP)
         self.status.show_counts(jobs, self.settings.cost_per_image)
-        self.folder_label.setText(str(folder_path(self.settings)))
-        self.watch_label.setText(self.settings.watch_dir or self.tr("(none chosen)"))
-        self.watch_box.setChecked(self.controller.watch.watching)
+        self.output_row.refresh()
+        self.watch_row.refresh()
         self.clear_action.setEnabled(any(job.state in FINISHED for job in jobs))
         batch = [job for job in (self.model.job(job_id) for job_id in self._batch) if job is not None]
         self.taskbar.show(sum(job.finished for job in batch), len(batch))
@@ -238,19 +237,20 @@ class MainWindow(QMainWindow):
 
     # --- watching a folder -------------------------------------------------------------------------------
 
-    def toggle_watching(self) -> None:
-        window_folders.toggle_watching(self)
-
-    def choose_watch_folder(self) -> None:
-        window_folders.choose_watch_folder(self)
+    def _wire_folder_rows(self) -> None:
+        self.output_row.folder_chosen.connect(lambda _folder: self.refresh())
+        watch = self.controller.watch
+        self.watch_row.start_requested.connect(
+            lambda folder: self._spawn(self.controller.start_watching(folder), "Watching")
+        )
+        self.watch_row.stop_requested.connect(lambda: self._spawn(watch.stop(), "Stop watching"))
 
     def _watch_changed(self, watching: bool, message: str) -> None:
-        window_folders.show_watching(self, watching, message)
+        self.status.showMessage(message, 10_000)
+        self.refresh()
+        self.watching_changed.emit(watching)
 
     # --- output folder and settings --------------------------------------------------------------------
-
-    def choose_output_folder(self) -> None:
-        window_folders.choose_output_folder(self)
 
     def open_settings(self) -> None:
         from upscaler_gui.ui.settings.flow import open_settings_dialog
