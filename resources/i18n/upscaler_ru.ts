@@ -149,6 +149,39 @@
     </message>
 </context>
 <context>
+    <name>InputIntake</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/drop/intake.py" line="65"/>
+        <source> (and {n} more)</source>
+        <translation> (и ещё {n})</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/drop/intake.py" line="69"/>
+        <source>Images (*.png *.jpg *.jpeg *.webp *.PNG *.JPG *.JPEG *.WEBP);;All files (*)</source>
+        <translation>Изображения (*.png *.jpg *.jpeg *.webp *.PNG *.JPG *.JPEG *.WEBP);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/drop/intake.py" line="70"/>
+        <source>Add images</source>
+        <translation>Добавить изображения</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/drop/intake.py" line="76"/>
+        <source>Add a folder of images</source>
+        <translation>Добавить папку с изображениями</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/drop/intake.py" line="84"/>
+        <source>Add link</source>
+        <translation>Добавить ссылку</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/drop/intake.py" line="85"/>
+        <source>Image link (http or https), one or more per line:</source>
+        <translation>Ссылки на изображения (http или https), одна или несколько в строке:</translation>
+    </message>
+</context>
+<context>
     <name>JobActions</name>
     <message>
         <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="45"/>
@@ -344,58 +377,58 @@
         <translation>Непредвиденная ошибка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="58"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="59"/>
         <source>Crisp Upscaler</source>
         <translation>Crisp Upscaler</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="89"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="92"/>
         <source>Add files…</source>
         <translation>Добавить файлы…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="91"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="94"/>
         <source>Add folder…</source>
         <translation>Добавить папку…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="92"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="96"/>
         <source>Add link…</source>
         <translation>Добавить ссылку…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="93"/>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="170"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="98"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="175"/>
         <source>Pause</source>
         <translation>Пауза</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="94"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="99"/>
         <source>Clear finished</source>
         <translation>Убрать завершённые</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="96"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="101"/>
         <source>Settings…</source>
         <translation>Настройки…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="98"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="103"/>
         <source>Paste</source>
         <translation>Вставить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="170"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="175"/>
         <source>Resume</source>
         <translation>Продолжить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="174"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="179"/>
         <source>Batch finished: {done} done, {failed} failed</source>
         <translation>Пакет обработан. Готово: {done}, с ошибками: {failed}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="289"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="284"/>
         <source>Still watching from the tray</source>
         <translation>Слежение за папкой продолжается в трее</translation>
     </message>
@@ -413,36 +446,6 @@
         <location filename="../../upscaler_gui/ui/window/selected_job.py" line="57"/>
         <source>Result not ready yet</source>
         <translation>Результат ещё не готов</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/drop/intake.py" line="61"/>
-        <source> (and {n} more)</source>
-        <translation> (и ещё {n})</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/drop/intake.py" line="66"/>
-        <source>Images (*.png *.jpg *.jpeg *.webp *.PNG *.JPG *.JPEG *.WEBP);;All files (*)</source>
-        <translation>Изображения (*.png *.jpg *.jpeg *.webp *.PNG *.JPG *.JPEG *.WEBP);;Все файлы (*)</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/drop/intake.py" line="69"/>
-        <source>Add images</source>
-        <translation>Добавить изображения</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/drop/intake.py" line="76"/>
-        <source>Add a folder of images</source>
-        <translation>Добавить папку с изображениями</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/drop/intake.py" line="85"/>
-        <source>Add link</source>
-        <translation>Добавить ссылку</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/drop/intake.py" line="86"/>
-        <source>Image link (http or https), one or more per line:</source>
-        <translation>Ссылки на изображения (http или https), одна или несколько в строке:</translation>
     </message>
     <message>
         <location filename="../../upscaler_gui/ui/window/toolbar.py" line="34"/>

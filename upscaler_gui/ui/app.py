@@ -81,7 +81,7 @@ async def main(args: argparse.Namespace, settings: settings_store.Settings) -> i
     if getattr(args, "quit_after", None) is not None:  # --quit-after: the packaging smoke test's clean exit
         QTimer.singleShot(round(args.quit_after * 1000), window.close)
     if args.inputs:
-        window.add_inputs(args.inputs)
+        window.intake.take(args.inputs)
     window.keeper.spawn(_connect(window, controller, args, Connection), "Connecting")
     await closed.wait()
     await shutdown(window, controller, tray)

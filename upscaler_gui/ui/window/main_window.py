@@ -24,7 +24,7 @@ from upscaler_gui.core.settings import Settings
 from upscaler_gui.ui.bridge.controller import EngineController
 from upscaler_gui.ui.bridge.tasks import TaskKeeper
 from upscaler_gui.ui.compare.view import CompareView
-from upscaler_gui.ui.drop import intake as window_inputs
+from upscaler_gui.ui.drop.intake import InputIntake, accept_copy
 from upscaler_gui.ui.queue.model import JobTableModel
 from upscaler_gui.ui.queue.thumbnails import ThumbnailCache
 from upscaler_gui.ui.queue.view import QueueView
@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.tray_available = False  # set by the tray: closing then hides to it while watching
         self.keeper = TaskKeeper(self.show_error)
         self.quit_confirmation = QuitConfirmation(self, self.quit_now)
+        self.intake = InputIntake(self)
         self.setWindowTitle(self.tr("Crisp Upscaler"))
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self._wire_controller()
         self._wire_folder_rows()
+        self._wire_intake()
         self._ticker = QTimer(self)
         self._ticker.timeout.connect(self.model.tick)
         self._ticker.start(1000)
@@ -85,17 +87,20 @@ class MainWindow(QMainWindow):
     # --- building --------------------------------------------------------------------------------------
 
     def _build_actions(self) -> None:
+        intake = self.intake
         self.add_files_action = make_action(
-            self, self.tr("Add files…"), self.choose_files, QKeySequence.StandardKey.Open
+            self, self.tr("Add files…"), intake.choose_files, QKeySequence.StandardKey.Open
         )
-        self.add_folder_action = make_action(self, self.tr("Add folder…"), self.choose_folder)
-        self.add_link_action = make_action(self, self.tr("Add link…"), self.ask_link, QKeySequence("Ctrl+L"))
+        self.add_folder_action = make_action(self, self.tr("Add folder…"), intake.choose_folder)
+        self.add_link_action = make_action(
+            self, self.tr("Add link…"), intake.ask_link, QKeySequence("Ctrl+L")
+        )
         self.start_action = make_action(self, self.tr("Pause"), self.toggle_running, QKeySequence("Ctrl+P"))
         self.clear_action = make_action(self, self.tr("Clear finished"), self.clear_finished)
         self.settings_action = make_action(
             self, self.tr("Settings…"), self.open_settings, QKeySequence.StandardKey.Preferences
         )
-        self.paste_action = make_action(self, self.tr("Paste"), self.paste, QKeySequence.StandardKey.Paste)
+        self.paste_action = make_action(self, self.tr("Paste"), intake.paste, QKeySequence.StandardKey.Paste)
         self.addAction(self.paste_action)
 
     def _build_central(self) -> None:
@@ -197,7 +202,7 @@ class MainWindow(QMainWindow):
     # --- input from everywhere -------------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
-        if window_inputs.accept_copy(event):
+        if accept_copy(event):
             self.drop_zone.set_hot(True)
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:  # noqa: N802
@@ -205,23 +210,13 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         self.drop_zone.set_hot(False)
-        window_inputs.take_drop(self, event)
+        self.intake.take_drop(event)
 
-    def paste(self) -> None:
-        window_inputs.paste(self)
-
-    def add_inputs(self, inputs: list[str]) -> None:
-        """Inputs from the command line (`upscaler-gui FILE_OR_URL...`)."""
-        window_inputs.take(self, inputs, [], [])
-
-    def choose_files(self) -> None:
-        window_inputs.choose_files(self)
-
-    def choose_folder(self) -> None:
-        window_inputs.choose_folder(self)
-
-    def ask_link(self) -> None:
-        window_inputs.ask_link(self)
+    def _wire_intake(self) -> None:
+        self.intake.inputs_given.connect(
+            lambda inputs, images: self._spawn(self.controller.add_inputs(inputs, images), "Adding images")
+        )
+        self.intake.refused.connect(lambda line: self.status.showMessage(line, 15_000))
 
     # --- queue -----------------------------------------------------------------------------------------
 
