@@ -377,58 +377,58 @@
         <translation>Непредвиденная ошибка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="59"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="60"/>
         <source>Crisp Upscaler</source>
         <translation>Crisp Upscaler</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="92"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="94"/>
         <source>Add files…</source>
         <translation>Добавить файлы…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="94"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="96"/>
         <source>Add folder…</source>
         <translation>Добавить папку…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="96"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="98"/>
         <source>Add link…</source>
         <translation>Добавить ссылку…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="98"/>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="175"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="100"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="177"/>
         <source>Pause</source>
         <translation>Пауза</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="99"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="101"/>
         <source>Clear finished</source>
         <translation>Убрать завершённые</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="101"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="103"/>
         <source>Settings…</source>
         <translation>Настройки…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="103"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="105"/>
         <source>Paste</source>
         <translation>Вставить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="175"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="177"/>
         <source>Resume</source>
         <translation>Продолжить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="179"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="181"/>
         <source>Batch finished: {done} done, {failed} failed</source>
         <translation>Пакет обработан. Готово: {done}, с ошибками: {failed}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="284"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="282"/>
         <source>Still watching from the tray</source>
         <translation>Слежение за папкой продолжается в трее</translation>
     </message>
@@ -502,19 +502,6 @@
         <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="47"/>
         <source>Keep working</source>
         <translation>Продолжить работу</translation>
-    </message>
-</context>
-<context>
-    <name>Settings</name>
-    <message>
-        <location filename="../../upscaler_gui/ui/settings/flow.py" line="57"/>
-        <source>The language changes at the next start.</source>
-        <translation>Язык сменится при следующем запуске.</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/settings/flow.py" line="89"/>
-        <source>The key is used for this session only.</source>
-        <translation>Ключ будет использоваться только в этом сеансе.</translation>
     </message>
 </context>
 <context>
@@ -756,6 +743,19 @@
         <location filename="../../upscaler_gui/ui/settings/results.py" line="204"/>
         <source>Fields: {fields}</source>
         <translation>Поля: {fields}</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsFlow</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="72"/>
+        <source>The language changes at the next start.</source>
+        <translation>Язык сменится при следующем запуске.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="109"/>
+        <source>The key is used for this session only.</source>
+        <translation>Ключ будет использоваться только в этом сеансе.</translation>
     </message>
 </context>
 <context>

@@ -188,7 +188,7 @@ def test_the_qm_translates_window_texts_under_their_contexts() -> None:
         ("JobTableModel", "Done"): "Готово",
         ("Drop", "This file link has no path."): "В ссылке на файл нет пути.",
         ("KeyTest", "Key works: {balance} credits"): "Ключ работает. Кредитов на счёте: {balance}",
-        ("Settings", "The language changes at the next start."): "Язык сменится при следующем запуске.",
+        ("SettingsFlow", "The language changes at the next start."): "Язык сменится при следующем запуске.",
     }
     for (context, source), russian in samples.items():
         assert translator.translate(context, source) == russian

@@ -310,7 +310,6 @@ def test_settings_and_window_state_are_saved_and_restored(tmp_path: Path, qloop)
     from keyring.backend import KeyringBackend
 
     from upscaler_gui.core import settings as settings_store
-    from upscaler_gui.ui.settings import flow as settings_flow
 
     class MemoryKeyring(KeyringBackend):
         priority = 1  # type: ignore[assignment]
@@ -334,7 +333,7 @@ def test_settings_and_window_state_are_saved_and_restored(tmp_path: Path, qloop)
             window.settings.api_base = window.settings.upload_base = env.sim.base_url
             window.first_run.key_entered.emit(KEY)  # the first-run panel: tested, saved, used
             await until(lambda: env.controller.connection is not None, what="connected with the new key")
-            await until(lambda: window.has_saved_key, what="the key saved")
+            await until(lambda: window.settings_flow.has_saved_key, what="the key saved")
             assert settings_store.api_key() == KEY
             assert KEY not in settings_store.settings_path().read_text()
             new = settings_store.Settings(
@@ -345,7 +344,7 @@ def test_settings_and_window_state_are_saved_and_restored(tmp_path: Path, qloop)
                     "on_conflict": "skip",
                 }
             )
-            await settings_flow.apply_settings(window, new, None)
+            await window.settings_flow.apply(new, None)
             assert env.controller.engine is not None and env.controller.engine.options.concurrency == 3
             window.splitter.setSizes([900, 280])
             window.view.setColumnWidth(0, 333)
@@ -370,7 +369,7 @@ def test_a_refused_first_run_key_is_not_saved_and_says_why(tmp_path: Path, qloop
             env.window.first_run.key_entered.emit("not-the-right-key")
             await until(lambda: not env.window.first_run.problem.isHidden(), what="the problem shown")
             assert "refused" in env.window.first_run.problem.text()
-            assert env.controller.connection is None and not env.window.has_saved_key
+            assert env.controller.connection is None and not env.window.settings_flow.has_saved_key
 
     run(qloop, scenario())
 

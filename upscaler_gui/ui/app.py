@@ -109,7 +109,7 @@ async def _connect(window: Any, controller: Any, args: argparse.Namespace, conne
         await controller.start_demo()
         return
     key = await asyncio.to_thread(settings_store.api_key)
-    window.has_saved_key = bool(key)
+    window.settings_flow.has_saved_key = bool(key)
     if key:
         api_base = args.api_base or window.settings.api_base or None
         upload_base = args.upload_base or window.settings.upload_base or None

@@ -1,15 +1,15 @@
 """The Settings dialog: opened with `open()` (a window-modal sheet) and answered through signals.
 
 It never blocks the Qt thread and never runs async code itself (DESIGN.md: no `exec()` inside an async
-slot). It does not read the keyring: the window says whether a key is saved. It does not call KIE: it
-emits `test_key_requested` and shows what the window passes to `show_key_test_result`. A typed key is
+slot). It does not read the keyring: its opener says whether a key is saved. It does not call KIE: it
+emits `test_key_requested` and shows what its opener passes to `show_key_test_result`. A typed key is
 never logged or printed, and shown only after the user presses "Show"; a saved or environment key is
-never shown at all.
+never shown at all. `flow.SettingsFlow` opens it:
 
     dialog = SettingsDialog(settings, has_saved_key=True, parent=window)
-    dialog.saved.connect(window.apply_settings)          # (Settings, new key or None)
-    dialog.test_key_requested.connect(window.test_key)   # later: dialog.show_key_test_result(ok, text)
-    dialog.finished.connect(dialog.deleteLater)           # one dialog per opening
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one dialog per opening
+    dialog.saved.connect(...)               # (Settings, new key or None): saved in a task
+    dialog.test_key_requested.connect(...)  # tested in a task, then dialog.show_key_test_result(ok, text)
     dialog.open()
 
 This is the shell: the groups are built in `key_row`, `results` and `groups` from the pieces in `form`;

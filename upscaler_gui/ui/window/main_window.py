@@ -28,6 +28,7 @@ from upscaler_gui.ui.drop.intake import InputIntake, accept_copy
 from upscaler_gui.ui.queue.model import JobTableModel
 from upscaler_gui.ui.queue.thumbnails import ThumbnailCache
 from upscaler_gui.ui.queue.view import QueueView
+from upscaler_gui.ui.settings.flow import SettingsFlow
 from upscaler_gui.ui.shell.resources import app_icon
 from upscaler_gui.ui.shell.taskbar import TaskbarProgress
 from upscaler_gui.ui.window import geometry as window_state
@@ -51,10 +52,10 @@ class MainWindow(QMainWindow):
     def __init__(self, controller: EngineController, settings: Settings) -> None:
         super().__init__()
         self.controller, self.settings = controller, settings
-        self.has_saved_key = False  # learnt off the Qt thread at start (a keyring may block)
         self.tray_available = False  # set by the tray: closing then hides to it while watching
         self.keeper = TaskKeeper(self.show_error)
         self.quit_confirmation = QuitConfirmation(self, self.quit_now)
+        self.settings_flow = SettingsFlow(settings, controller, self.keeper, self)
         self.intake = InputIntake(self)
         self.setWindowTitle(self.tr("Crisp Upscaler"))
         self.setWindowIcon(app_icon())
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self._wire_controller()
         self._wire_folder_rows()
         self._wire_intake()
+        self._wire_settings_flow()
         self._ticker = QTimer(self)
         self._ticker.timeout.connect(self.model.tick)
         self._ticker.start(1000)
@@ -98,7 +100,7 @@ class MainWindow(QMainWindow):
         self.start_action = make_action(self, self.tr("Pause"), self.toggle_running, QKeySequence("Ctrl+P"))
         self.clear_action = make_action(self, self.tr("Clear finished"), self.clear_finished)
         self.settings_action = make_action(
-            self, self.tr("Settings…"), self.open_settings, QKeySequence.StandardKey.Preferences
+            self, self.tr("Settings…"), self.settings_flow.open_dialog, QKeySequence.StandardKey.Preferences
         )
         self.paste_action = make_action(self, self.tr("Paste"), intake.paste, QKeySequence.StandardKey.Paste)
         self.addAction(self.paste_action)
@@ -121,7 +123,7 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(page)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
-        self.first_run.key_entered.connect(self.use_key)
+        self.first_run.key_entered.connect(self.settings_flow.use_key)
         self.first_run.demo_requested.connect(self.use_demo)
         self._selection = SelectedJobCompare(self.view, self.compare, self.model, self.keeper)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._selection.show_selected())
@@ -247,15 +249,11 @@ class MainWindow(QMainWindow):
 
     # --- output folder and settings --------------------------------------------------------------------
 
-    def open_settings(self) -> None:
-        from upscaler_gui.ui.settings.flow import open_settings_dialog
-
-        open_settings_dialog(self)
-
-    def use_key(self, key: str) -> None:
-        from upscaler_gui.ui.settings.flow import save_key_and_connect
-
-        self._spawn(save_key_and_connect(self, key), "Saving the key")
+    def _wire_settings_flow(self) -> None:
+        flow = self.settings_flow
+        flow.message.connect(self.show_error)
+        flow.key_refused.connect(self.first_run.show_problem)
+        flow.settings_changed.connect(lambda _names: self.refresh())
 
     def use_demo(self) -> None:
         self._spawn(self.controller.start_demo(), "Starting the offline demo")
