@@ -370,6 +370,50 @@
     </message>
 </context>
 <context>
+    <name>MainToolbar</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="18"/>
+        <source>Main</source>
+        <translation>Основная панель</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="22"/>
+        <source>Add files…</source>
+        <translation>Добавить файлы…</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="23"/>
+        <source>Add folder…</source>
+        <translation>Добавить папку…</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="24"/>
+        <source>Add link…</source>
+        <translation>Добавить ссылку…</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="26"/>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="41"/>
+        <source>Pause</source>
+        <translation>Пауза</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="27"/>
+        <source>Clear finished</source>
+        <translation>Убрать завершённые</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="31"/>
+        <source>Settings…</source>
+        <translation>Настройки…</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="41"/>
+        <source>Resume</source>
+        <translation>Продолжить</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../upscaler_gui/ui/app.py" line="137"/>
@@ -377,58 +421,22 @@
         <translation>Непредвиденная ошибка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="60"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="51"/>
         <source>Crisp Upscaler</source>
         <translation>Crisp Upscaler</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="94"/>
-        <source>Add files…</source>
-        <translation>Добавить файлы…</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="96"/>
-        <source>Add folder…</source>
-        <translation>Добавить папку…</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="98"/>
-        <source>Add link…</source>
-        <translation>Добавить ссылку…</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="100"/>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="177"/>
-        <source>Pause</source>
-        <translation>Пауза</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="101"/>
-        <source>Clear finished</source>
-        <translation>Убрать завершённые</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="103"/>
-        <source>Settings…</source>
-        <translation>Настройки…</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="105"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="78"/>
         <source>Paste</source>
         <translation>Вставить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="177"/>
-        <source>Resume</source>
-        <translation>Продолжить</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="181"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="201"/>
         <source>Batch finished: {done} done, {failed} failed</source>
         <translation>Пакет обработан. Готово: {done}, с ошибками: {failed}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="282"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="269"/>
         <source>Still watching from the tray</source>
         <translation>Слежение за папкой продолжается в трее</translation>
     </message>
@@ -446,11 +454,6 @@
         <location filename="../../upscaler_gui/ui/window/selected_job.py" line="57"/>
         <source>Result not ready yet</source>
         <translation>Результат ещё не готов</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="34"/>
-        <source>Main</source>
-        <translation>Основная панель</translation>
     </message>
 </context>
 <context>

@@ -32,7 +32,7 @@ from upscaler_gui.ui.queue.model import elapsed_text
 from upscaler_gui.ui.settings.dialog import SettingsDialog
 from upscaler_gui.ui.shell import i18n as ui_i18n
 from upscaler_gui.ui.shell.resources import translations_dir
-from upscaler_gui.ui.window.main_window import PAGE_DROP, PAGE_FIRST_RUN
+from upscaler_gui.ui.window.pages import PAGE_DROP, PAGE_FIRST_RUN
 
 UI = Path(upscaler_gui.ui.__file__).parent
 TS = translations_dir() / "upscaler_ru.ts"
@@ -182,7 +182,7 @@ def test_the_qm_translates_window_texts_under_their_contexts() -> None:
     translator = QTranslator()
     assert translator.load("upscaler_ru", str(translations_dir()))
     samples = {
-        ("MainWindow", "Add files…"): "Добавить файлы…",
+        ("MainToolbar", "Add files…"): "Добавить файлы…",
         ("OutputFolderRow", "Results go to:"): "Папка результатов:",
         ("SettingsDialog", "Output &folder:"): "Папка &результатов:",
         ("JobTableModel", "Done"): "Готово",
@@ -212,7 +212,7 @@ def russian_ui(qapp: QApplication) -> Iterator[None]:
             QCoreApplication.removeTranslator(translator)
             ui_i18n._installed.remove(translator)
         core_i18n.set_language("")
-        assert QCoreApplication.translate("MainWindow", "Add files…") == "Add files…"
+        assert QCoreApplication.translate("MainToolbar", "Add files…") == "Add files…"
 
 
 @pytest.mark.usefixtures("russian_ui")
@@ -221,9 +221,9 @@ def test_a_russian_window_first_run_and_drop_zone(tmp_path: Path, qloop) -> None
         async with window_env(tmp_path) as env:
             window = env.window
             assert window.pages.currentIndex() == PAGE_FIRST_RUN
-            toolbar = [action.text() for action in (window.add_files_action, window.settings_action)]
+            toolbar = [action.text() for action in (window.toolbar.add_files, window.toolbar.open_settings)]
             assert toolbar == ["Добавить файлы…", "Настройки…"]
-            assert window.start_action.text() == "Пауза"
+            assert window.toolbar.start_pause.text() == "Пауза"
             labels = [label.text() for label in window.first_run.findChildren(QLabel)]
             assert "Добро пожаловать в Crisp Upscaler" in labels
             assert window.first_run.save_button.text() == "Сохранить ключ"

@@ -18,7 +18,7 @@ from tests.imagefactory import image_bytes, write_image
 from tests.ui.window_helpers import KEY, drop, file_mime, run, until, window_env
 from upscaler_gui.core.jobs import JobState
 from upscaler_gui.ui.bridge.controller import Connection
-from upscaler_gui.ui.window.main_window import PAGE_DROP, PAGE_FIRST_RUN, PAGE_QUEUE
+from upscaler_gui.ui.window.pages import PAGE_DROP, PAGE_FIRST_RUN, PAGE_QUEUE
 
 
 def _decoded_size(path: str | None) -> tuple[int, int]:
@@ -348,7 +348,7 @@ def test_settings_and_window_state_are_saved_and_restored(tmp_path: Path, qloop)
             assert env.controller.engine is not None and env.controller.engine.options.concurrency == 3
             window.splitter.setSizes([900, 280])
             window.view.setColumnWidth(0, 333)
-            window.save_state()
+            window.saved_geometry.save()
         saved = settings_store.load()
         assert (saved.concurrency, saved.template, saved.on_conflict) == (3, "{n}-{stem}.{ext}", "skip")
         async with window_env(tmp_path) as again:

@@ -1,4 +1,4 @@
-"""The main window's geometry, splitter and column widths, kept in the settings between runs.
+"""The main window's geometry, its splitter and the queue's column widths, kept in the settings between runs.
 
 Qt's saved states are bytes; the settings file holds them as base64 text.
 """
@@ -6,32 +6,33 @@ Qt's saved states are bytes; the settings file holds them as base64 text.
 from __future__ import annotations
 
 import base64
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray
+from PySide6.QtWidgets import QHeaderView, QSplitter, QWidget
 
 from upscaler_gui.core import settings as settings_store
-
-if TYPE_CHECKING:
-    from upscaler_gui.ui.window.main_window import MainWindow
+from upscaler_gui.core.settings import Settings
 
 
-def restore_state(window: MainWindow) -> None:
-    settings = window.settings
-    if settings.ui_geometry:
-        window.restoreGeometry(_unb64(settings.ui_geometry))
-    if settings.ui_splitter:
-        window.splitter.restoreState(_unb64(settings.ui_splitter))
-    if settings.ui_header:
-        window.view.horizontalHeader().restoreState(_unb64(settings.ui_header))
+class SavedGeometry:
+    def __init__(self, settings: Settings, window: QWidget, splitter: QSplitter, header: QHeaderView) -> None:
+        self._settings, self._window, self._splitter, self._header = settings, window, splitter, header
 
+    def restore(self) -> None:
+        settings = self._settings
+        if settings.ui_geometry:
+            self._window.restoreGeometry(_unb64(settings.ui_geometry))
+        if settings.ui_splitter:
+            self._splitter.restoreState(_unb64(settings.ui_splitter))
+        if settings.ui_header:
+            self._header.restoreState(_unb64(settings.ui_header))
 
-def save_state(window: MainWindow) -> None:
-    settings = window.settings
-    settings.ui_geometry = _b64(window.saveGeometry())
-    settings.ui_splitter = _b64(window.splitter.saveState())
-    settings.ui_header = _b64(window.view.horizontalHeader().saveState())
-    settings_store.save(settings)
+    def save(self) -> None:
+        settings = self._settings
+        settings.ui_geometry = _b64(self._window.saveGeometry())
+        settings.ui_splitter = _b64(self._splitter.saveState())
+        settings.ui_header = _b64(self._header.saveState())
+        settings_store.save(settings)
 
 
 def _b64(data: QByteArray) -> str:

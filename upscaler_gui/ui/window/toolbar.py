@@ -1,58 +1,41 @@
-"""Pieces of the main window's layout: its actions, the toolbar, and the queue beside the compare view."""
+"""The main window's toolbar: Add, then start/pause and clear, then (at the far end) Settings.
+
+Its actions carry their shortcuts; the window connects each one's `triggered`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QSizePolicy, QSplitter, QToolBar, QWidget
-
-if TYPE_CHECKING:
-    from upscaler_gui.ui.window.main_window import MainWindow
+from PySide6.QtWidgets import QSizePolicy, QToolBar, QWidget
 
 
-translate = QCoreApplication.translate  # literal contexts below: lupdate reads them
+class MainToolbar(QToolBar):
+    """Text only, not movable."""
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Main"))
+        self.setObjectName("main-toolbar")
+        self.setMovable(False)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.add_files = self._action(self.tr("Add files…"), QKeySequence.StandardKey.Open)
+        self.add_folder = self._action(self.tr("Add folder…"))
+        self.add_link = self._action(self.tr("Add link…"), QKeySequence("Ctrl+L"))
+        self.addSeparator()
+        self.start_pause = self._action(self.tr("Pause"), QKeySequence("Ctrl+P"))
+        self.clear_finished = self._action(self.tr("Clear finished"))
+        spacer = QWidget(self)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.addWidget(spacer)
+        self.open_settings = self._action(self.tr("Settings…"), QKeySequence.StandardKey.Preferences)
 
-def make_action(
-    parent: QWidget,
-    text: str,
-    slot: Callable[[], None],
-    shortcut: QKeySequence | QKeySequence.StandardKey | None = None,
-) -> QAction:
-    action = QAction(text, parent)
-    if shortcut is not None:
-        action.setShortcut(shortcut)
-    action.triggered.connect(slot)
-    return action
+    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        self.addAction(action)
+        return action
 
-
-def build_toolbar(window: MainWindow) -> QToolBar:
-    """Add, then start/pause and clear, then (at the far end) settings; text only, not movable."""
-    bar = QToolBar(translate("MainWindow", "Main"), window)
-    bar.setObjectName("main-toolbar")
-    bar.setMovable(False)
-    bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-    for action in (window.add_files_action, window.add_folder_action, window.add_link_action):
-        bar.addAction(action)
-    bar.addSeparator()
-    bar.addAction(window.start_action)
-    bar.addAction(window.clear_action)
-    spacer = QWidget(bar)
-    spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-    bar.addWidget(spacer)
-    bar.addAction(window.settings_action)
-    return bar
-
-
-def build_splitter(queue: QWidget, compare: QWidget, parent: QWidget) -> QSplitter:
-    """The queue on the left, the compare view on the right, sharing new room 3 to 2."""
-    splitter = QSplitter(Qt.Orientation.Horizontal, parent)
-    splitter.addWidget(queue)
-    splitter.addWidget(compare)
-    splitter.setStretchFactor(0, 3)
-    splitter.setStretchFactor(1, 2)
-    splitter.setSizes([680, 480])
-    return splitter
+    def show_paused(self, paused: bool) -> None:
+        self.start_pause.setText(self.tr("Resume") if paused else self.tr("Pause"))
