@@ -440,21 +440,6 @@
         <source>Still watching from the tray</source>
         <translation>Слежение за папкой продолжается в трее</translation>
     </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="32"/>
-        <source>Select an image to compare before and after</source>
-        <translation>Выберите изображение, чтобы сравнить до и после</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="56"/>
-        <source>No result: {reason}</source>
-        <translation>Нет результата: {reason}</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="57"/>
-        <source>Result not ready yet</source>
-        <translation>Результат ещё не готов</translation>
-    </message>
 </context>
 <context>
     <name>OutputFolderRow</name>
@@ -505,6 +490,24 @@
         <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="47"/>
         <source>Keep working</source>
         <translation>Продолжить работу</translation>
+    </message>
+</context>
+<context>
+    <name>SelectedJobCompare</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="33"/>
+        <source>Select an image to compare before and after</source>
+        <translation>Выберите изображение, чтобы сравнить до и после</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="58"/>
+        <source>No result: {reason}</source>
+        <translation>Нет результата: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="61"/>
+        <source>Result not ready yet</source>
+        <translation>Результат ещё не готов</translation>
     </message>
 </context>
 <context>

@@ -1,7 +1,7 @@
 """Keeps the compare view on the job selected in the queue: its before and after, or why there is none.
 
 The images are read off the Qt thread; a read that finishes after the user moved on is not shown.
-Texts are translated in the main window's context ("MainWindow").
+Texts are translated in the context "SelectedJobCompare" (a plain object: no self.tr).
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from PySide6.QtCore import QCoreApplication
 
 from upscaler_gui.core.jobs import Job, JobState
 from upscaler_gui.ui.bridge.tasks import TaskKeeper
-from upscaler_gui.ui.compare.view import CompareView, load_pair
+from upscaler_gui.ui.compare.loading import load_pair
+from upscaler_gui.ui.compare.view import CompareView
 from upscaler_gui.ui.queue.model import JobTableModel
 from upscaler_gui.ui.queue.view import QueueView
 
@@ -29,7 +30,9 @@ class SelectedJobCompare:
         jobs = self._view.selected_jobs()
         if len(jobs) != 1:
             self._compare.set_images(None, None)
-            self._compare.set_message(translate("MainWindow", "Select an image to compare before and after"))
+            self._compare.set_message(
+                translate("SelectedJobCompare", "Select an image to compare before and after")
+            )
             return
         job = jobs[0]
         self._keeper.spawn(self._load_compare(job), "Loading the comparison")
@@ -53,5 +56,7 @@ class SelectedJobCompare:
 
     def _no_result_text(self, job: Job) -> str:
         if job.state in (JobState.FAILED, JobState.UNKNOWN, JobState.CANCELLED, JobState.SKIPPED):
-            return translate("MainWindow", "No result: {reason}").format(reason=self._model.info_text(job))
-        return translate("MainWindow", "Result not ready yet")
+            return translate("SelectedJobCompare", "No result: {reason}").format(
+                reason=self._model.info_text(job)
+            )
+        return translate("SelectedJobCompare", "Result not ready yet")
