@@ -22,7 +22,7 @@ from upscaler_gui.core.settings import Settings
 from upscaler_gui.sim import SimConfig, SimServer
 from upscaler_gui.ui.settings import key_check
 from upscaler_gui.ui.settings.dialog import SettingsDialog, error_color
-from upscaler_gui.ui.window.panels import KEY_PAGE
+from upscaler_gui.ui.settings.key_check import KEY_PAGE
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 CUSTOM = Settings(

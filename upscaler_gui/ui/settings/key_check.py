@@ -1,6 +1,6 @@
-"""The Settings dialog's slow work, done away from the Qt thread: testing a key, reading and saving it.
+"""The KIE key: where to get one, and testing, reading and saving it away from the Qt thread.
 
-The dialog itself never does any of this (it must not block the window): it asks through signals, the
+The Settings dialog never does any of this (it must not block the window): it asks through signals, the
 settings flow awaits these coroutines (started with the window's TaskKeeper) and hands the answers back.
 
 Keyring calls run in a worker thread because they may block for seconds: a locked wallet asks for its
@@ -16,6 +16,8 @@ from PySide6.QtCore import QCoreApplication
 from upscaler_gui.core import settings
 from upscaler_gui.core.errors import UpscalerError
 from upscaler_gui.core.kie import RetryPolicy, open_kie_client
+
+KEY_PAGE = "https://kie.ai/api-key"  # where a user gets a key
 
 # A key test answers in seconds: one retry covers a blip, the engine's long back-off would look frozen.
 KEY_TEST_POLICY = RetryPolicy(attempts=2, base_delay=0.5, max_delay=2.0, retry_after_cap=2.0)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushBu
 
 from upscaler_gui.core.constants import ENV_API_KEY
 from upscaler_gui.ui.settings.form import add_field, new_group, note, row, set_tone
-from upscaler_gui.ui.window.panels import KEY_PAGE
+from upscaler_gui.ui.settings.key_check import KEY_PAGE
 
 translate = QCoreApplication.translate  # literal contexts below: lupdate reads them
 

@@ -13,9 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from upscaler_gui.ui.settings.key_check import KEY_PAGE
 from upscaler_gui.ui.shell.resources import app_icon
-
-KEY_PAGE = "https://kie.ai/api-key"
 
 
 class DropZone(QWidget):
