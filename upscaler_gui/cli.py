@@ -11,14 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from upscaler_gui import __version__
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_PAUSED = 3
-EXIT_KEY_REFUSED = 4
-EXIT_BLOCKED = 5  # KIE's firewall (Cloudflare) refused the app's requests; jobs kept
-EXIT_INTERRUPTED = 130
+from upscaler_gui.commands.exit_codes import EXIT_FAILED, EXIT_STORE, EXIT_USAGE
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:
@@ -145,6 +138,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or not _is_command(argv[0], parser):
         return _open_window(argv)
     args = parser.parse_args(argv)
+    from upscaler_gui.core.errors import StoreError, UpscalerError
+
+    try:
+        return _run_command(args, parser)
+    except UpscalerError as exc:  # one sentence, never a traceback: a data folder that cannot be made...
+        print(f"upscaler-gui {args.command}: {exc.user_text()}", file=sys.stderr)
+        return EXIT_STORE if isinstance(exc, StoreError) else EXIT_FAILED
+
+
+def _run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "upscale":
         from upscaler_gui.commands.upscale import run_upscale
 

@@ -100,12 +100,12 @@
 <context>
     <name>DropZone</name>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="32"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="31"/>
         <source>Drop images, folders or links here</source>
         <translation>Перетащите сюда изображения, папки или ссылки</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="37"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="36"/>
         <source>PNG, JPEG or WEBP up to 10 MB · paste with Ctrl+V · or use Add files…</source>
         <translation>PNG, JPEG или WEBP до 10 МБ · вставка — Ctrl+V · или «Добавить файлы…»</translation>
     </message>
@@ -113,37 +113,37 @@
 <context>
     <name>FirstRunPanel</name>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="74"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="73"/>
         <source>Welcome to Crisp Upscaler</source>
         <translation>Добро пожаловать в Crisp Upscaler</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="81"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="80"/>
         <source>Images are upscaled by KIE AI&apos;s recraft/crisp-upscale model (about 0.5 credits each).&lt;br&gt;Paste your KIE API key to start, or try everything offline first.</source>
         <translation>Апскейл выполняет модель recraft/crisp-upscale от KIE AI (около 0,5 кредита за изображение).&lt;br&gt;Вставьте API-ключ KIE, чтобы начать, или сначала попробуйте всё офлайн.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="88"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="87"/>
         <source>Get a key on kie.ai</source>
         <translation>Получить ключ на kie.ai</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="104"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="103"/>
         <source>Try the offline demo</source>
         <translation>Попробовать офлайн-демо</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="105"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="104"/>
         <source>A local server that behaves like KIE: no key, no network, no cost</source>
         <translation>Локальный сервер, который ведёт себя как KIE: без ключа, без сети, бесплатно</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="118"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="117"/>
         <source>Paste your KIE API key</source>
         <translation>Вставьте API-ключ KIE</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="120"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="119"/>
         <source>Save key</source>
         <translation>Сохранить ключ</translation>
     </message>
@@ -359,12 +359,12 @@
 <context>
     <name>KeyTest</name>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_check.py" line="35"/>
+        <location filename="../../upscaler_gui/ui/settings/key_check.py" line="37"/>
         <source>There is no key to test: paste one first.</source>
         <translation>Нечего проверять: сначала вставьте ключ.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_check.py" line="41"/>
+        <location filename="../../upscaler_gui/ui/settings/key_check.py" line="43"/>
         <source>Key works: {balance} credits</source>
         <translation>Ключ работает. Кредитов на счёте: {balance}</translation>
     </message>
@@ -477,17 +477,27 @@
         <translation>Не завершено изображений: {count}.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="42"/>
-        <source>Tasks already sent to KIE ({sent}) keep running there and are billed; their results are downloaded at the next start. Images not sent yet ({waiting}) wait for the next start: nothing more is sent after you quit.</source>
-        <translation>Задачи, уже отправленные в KIE ({sent}), продолжают выполняться там и оплачиваются; их результаты скачаются при следующем запуске. Ещё не отправленные изображения ({waiting}) ждут следующего запуска: после выхода ничего больше не отправляется.</translation>
+        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="53"/>
+        <source>Tasks already sent to KIE ({sent}) keep running there and are billed; their results are downloaded at the next start.</source>
+        <translation>Задачи, уже отправленные в KIE ({sent}), продолжают выполняться там и оплачиваются; их результаты скачаются при следующем запуске.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="46"/>
+        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="59"/>
+        <source>Images not sent yet ({waiting}) wait for the next start.</source>
+        <translation>Ещё не отправленные изображения ({waiting}) ждут следующего запуска.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="61"/>
+        <source>Nothing more is sent after you quit.</source>
+        <translation>После выхода ничего больше не отправляется.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="42"/>
         <source>Quit</source>
         <translation>Выйти</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="47"/>
+        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="43"/>
         <source>Keep working</source>
         <translation>Продолжить работу</translation>
     </message>
@@ -495,17 +505,17 @@
 <context>
     <name>SelectedJobCompare</name>
     <message>
-        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="33"/>
+        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="34"/>
         <source>Select an image to compare before and after</source>
         <translation>Выберите изображение, чтобы сравнить до и после</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="58"/>
+        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="59"/>
         <source>No result: {reason}</source>
         <translation>Нет результата: {reason}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="61"/>
+        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="62"/>
         <source>Result not ready yet</source>
         <translation>Результат ещё не готов</translation>
     </message>

@@ -29,7 +29,7 @@ from tests.core.cli_helpers import (
     temp_leftovers,
 )
 from tests.core.test_cli_kill import kill_9, wait_until
-from upscaler_gui.sim import SimConfig, SimServer
+from upscaler_gui.sim import Faults, SimConfig, SimServer
 
 IMAGES = 26  # KIE's 20 creates per 10 s let 20 go; 6 wait about 10 s for the pacer
 STOP_WITHIN_S = 2.0
@@ -102,3 +102,19 @@ def test_watch_stopped_while_creates_wait_sends_none_of_them(tmp_path: Path) -> 
     assert batch.returncode == EXIT_OK, batch.explain()
     assert after.creates == 20, "creates went out after SIGTERM"
     assert took < STOP_WITHIN_S, f"watch took {took:.1f} s to stop"
+
+
+def test_a_signal_during_a_long_retry_after_exits_at_once_and_sends_nothing(tmp_path: Path) -> None:
+    make_images(tmp_path / "in", 2)
+    faults = Faults(rate_429=1.0, retry_after_s=30.0, endpoints={"create"})  # KIE says: come back in 30 s
+    with SimServer(SimConfig(api_key=KEY, faults=faults)) as sim:
+        process = start_upscale(sim.base_url, "in", "--out", "out", cwd=tmp_path)
+        wait_until(lambda: sim.stats.rate_limited_by_fault >= 2, limit_s=30)
+        time.sleep(0.5)
+        sent_at = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        batch = finish(process, timeout=30)
+        took = time.monotonic() - sent_at
+        assert sim.stats.creates == 0
+    assert batch.returncode == EXIT_INTERRUPTED, batch.explain()
+    assert took < STOP_WITHIN_S, f"the run waited {took:.1f} s for KIE's Retry-After"

@@ -27,7 +27,7 @@ for name in names:
     importlib.import_module(name)
 import upscaler_gui.sim
 from PIL import Image
-from upscaler_gui.core.inputs import build_input
+from upscaler_gui.core.engine.inputs import build_input
 from upscaler_gui.core.images import check_bytes
 from upscaler_gui.core.kie import KieClient
 buf = io.BytesIO(); Image.new("RGB", (40, 30)).save(buf, "PNG")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -231,7 +232,7 @@ async def test_a_result_host_that_cannot_be_reached_fails_the_job_with_its_resul
         # The stored link now points at a server that is gone (a demo server on another port, say).
         store = JobStore(store_path)
         gone = "http://127.0.0.1:9/results/task_gone.png"
-        store.save(restart(done).evolve(result_url=gone))
+        store.save(replace(restart(done), result_url=gone))
         store.close()
         async with engine_on(sim, store_path, resume=True) as engine:
             (job,) = await settle(engine)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from tests.core.engine_helpers import (
@@ -89,7 +90,8 @@ async def test_a_create_cut_by_a_kill_becomes_unknown_and_is_not_sent_again(tmp_
     store = JobStore(store_path)
     (draft,) = [draft_job(item, options_for(tmp_path / "out"), "cli") for item in items(a)]
     cut = store.add(
-        draft.evolve(
+        replace(
+            draft,
             state=JobState.SUBMITTING,
             upload_url="http://127.0.0.1:9/files/a.png",
             submit_started_at=time.time() - 5,
@@ -119,7 +121,7 @@ async def test_the_same_command_again_resumes_a_cut_create_as_unknown(tmp_path: 
     store_path = tmp_path / "jobs.db"
     store = JobStore(store_path)
     (draft,) = [draft_job(item, options_for(tmp_path / "out"), "cli") for item in items(a)]
-    store.add(draft.evolve(state=JobState.SUBMITTING, submit_started_at=time.time(), creates=1))
+    store.add(replace(draft, state=JobState.SUBMITTING, submit_started_at=time.time(), creates=1))
     store.close()
     with running_sim(tmp_path) as sim:
         async with engine_on(sim, store_path) as engine:  # no resume: the CLI adds its inputs again
@@ -216,7 +218,8 @@ async def test_an_upload_too_old_to_trust_is_made_again_before_the_create(tmp_pa
         store = JobStore(store_path)
         (draft,) = [draft_job(item, options_for(tmp_path / "out"), "cli") for item in items(a)]
         store.add(
-            draft.evolve(
+            replace(
+                draft,
                 state=JobState.SUBMITTING,
                 upload_url=f"{sim.base_url}/files/crisp-upscaler/deleted-by-now/img0.png",
                 uploaded_at=time.time() - one_day,
@@ -244,7 +247,7 @@ async def test_a_result_saved_just_before_a_kill_is_not_saved_twice(tmp_path: Pa
         # What a kill between giving the result its name and recording "done" leaves on disk.
         store = JobStore(store_path)
         for job in done:
-            store.save(job.evolve(state=JobState.DOWNLOADING, output_path=None, finished_at=None))
+            store.save(replace(job, state=JobState.DOWNLOADING, output_path=None, finished_at=None))
         store.close()
         async with engine_on(sim, store_path) as engine:  # the same command again
             admissions, jobs = await run_batch(engine, list(files), out)

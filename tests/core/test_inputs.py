@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from upscaler_gui.core import i18n
-from upscaler_gui.core.inputs import build_input, input_log_line, is_remote_url
+from upscaler_gui.core.engine.inputs import build_input, input_log_line, is_remote_url
 
 URL = "https://example.com/photo.jpg"
 

@@ -194,7 +194,7 @@ def test_without_a_state_dir_nothing_outlives_the_sim(tmp_path: Path) -> None:
 
 
 def test_the_demo_keeps_its_state_in_the_demo_data_dir(isolated_dirs: dict[str, Path]) -> None:
-    sim = start_demo_server("demo-key", task_seconds=0.1)
+    sim = start_demo_server(task_seconds=0.1)
     try:
         assert sim.storage_dir == isolated_dirs["data"] / "demo" / "server" == demo_state_dir()
     finally:
@@ -207,7 +207,7 @@ def test_a_demo_that_cannot_keep_its_state_still_runs(
 ) -> None:
     demo_state_dir().parent.mkdir(parents=True)
     demo_state_dir().write_text("not a folder")
-    sim = start_demo_server("demo-key", task_seconds=0.1)
+    sim = start_demo_server(task_seconds=0.1)
     try:
         with h.client(sim, key="demo-key") as http:
             upload_url = h.upload_file(http, h.write_image(tmp_path / "a.png"))

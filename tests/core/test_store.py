@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -34,6 +35,7 @@ def full_job(folder: Path) -> Job:
             keep_metadata=False,
         ),
         owner="watch:/some/folder",
+        refused=True,
         state=JobState.POLLING,
         source_path="/tmp/a.png",
         source_url="https://example.com/a%20b.png",
@@ -95,7 +97,7 @@ def test_round_trip_of_every_field(tmp_path: Path) -> None:
     assert got.extra == job.extra  # extra does not take part in ==
     assert got.state is JobState.POLLING
 
-    changed = got.evolve(state=JobState.DONE, task_id="task_2", extra={"k": "v"}, warnings=())
+    changed = replace(got, state=JobState.DONE, task_id="task_2", extra={"k": "v"}, warnings=())
     saved = store.save(changed)
     again = store.get(added.id)
     assert again == saved
@@ -141,7 +143,7 @@ def test_one_input_has_one_job_per_folder(tmp_path: Path) -> None:
     draft = Job(0, "file", "a.png", "sha256:1", OutputOptions(str(tmp_path / "a")))
     store.add(draft)
     with pytest.raises(store_module.StoreError, match="already has a job"):
-        store.add(draft.evolve(given="copy-of-a.png"))
+        store.add(replace(draft, given="copy-of-a.png"))
     assert len(store.all()) == 1
     store.close()
 
@@ -153,14 +155,16 @@ def test_admit_adds_once_and_claims_for_one_engine_only(tmp_path: Path) -> None:
     draft = Job(0, "file", "a.png", "sha256:1", OutputOptions(str(tmp_path / "out")))
     job, added, claimed = mine.admit(draft, a)
     assert (added, claimed) == (True, True)
-    again, added, claimed = theirs.admit(draft.evolve(given="copy.png"), b)
+    again, added, claimed = theirs.admit(replace(draft, given="copy.png"), b)
     assert (again.id, added, claimed) == (job.id, False, False)  # the same row, held by a live engine
-    mine.save(job.evolve(state=JobState.DONE))
+    mine.save(replace(job, state=JobState.DONE))
     mine.release(job.id, a)
     again, added, claimed = theirs.admit(draft, b)
     assert (added, claimed) == (False, True)
     assert again.state == JobState.DONE  # decided on the row as it is now, not as it was first read
-    refused = Job(0, "file", "x", "rejected:x", OutputOptions(str(tmp_path)), state=JobState.FAILED)
+    refused = Job(
+        0, "file", "x", "refused:x", OutputOptions(str(tmp_path)), refused=True, state=JobState.FAILED
+    )
     assert mine.admit(refused, a)[1:] == (True, False)  # a refused input is never held by anyone
     mine.close()
     theirs.close()
@@ -174,7 +178,9 @@ def test_a_version_1_store_forgets_link_secrets_and_finds_the_link_again(tmp_pat
     secret = "https://ann:hunter2@img.test/a.png?token=SeCrEt"
     folder = str(tmp_path / "out")
     unfinished = Job(0, "url", secret, f"url:{secret}", OutputOptions(folder), source_url=secret)
-    done = unfinished.evolve(dedupe_key=f"url:{secret}&v=2", source_url=f"{secret}&v=2", state=JobState.DONE)
+    done = replace(
+        unfinished, dedupe_key=f"url:{secret}&v=2", source_url=f"{secret}&v=2", state=JobState.DONE
+    )
     _insert_version_1_rows(path, unfinished, done)
     store = JobStore(path)
     found = store.find(link_key(secret), folder)
@@ -195,13 +201,14 @@ def _version_1_store(path: Path) -> None:
                 "CREATE UNIQUE INDEX IF NOT EXISTS jobs_identity ON jobs (identity);", ""
             )
         )
+        db.execute("ALTER TABLE jobs DROP COLUMN refused")  # version 2's
         db.execute("PRAGMA user_version=1")
 
 
 def _insert_version_1_rows(path: Path, *jobs: Job) -> None:
     with sqlite3.connect(path) as db:
         for job in jobs:
-            row = {name: value for name, value in store_module._to_row(job).items()}
+            row = {name: value for name, value in store_module._to_row(job).items() if name != "refused"}
             row["source_url"] = job.source_url  # version 1 kept the link as given, secrets and all
             db.execute(
                 f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
@@ -213,13 +220,17 @@ def test_a_version_1_store_is_migrated_keeping_the_newest_of_duplicates(tmp_path
     path = tmp_path / "jobs.db"
     _version_1_store(path)
     old = Job(0, "file", "a.png", "sha256:1", OutputOptions(str(tmp_path)), state=JobState.DONE)
-    _insert_version_1_rows(path, old, old.evolve(state=JobState.QUEUED))
+    refused = Job(0, "file", "x.txt", "rejected:x.txt", OutputOptions(str(tmp_path)), state=JobState.FAILED)
+    _insert_version_1_rows(path, old, replace(old, state=JobState.QUEUED), refused)
     store = JobStore(path)
-    assert [job.state for job in store.all()] == [JobState.DONE, JobState.QUEUED]
+    assert [job.state for job in store.all()] == [JobState.DONE, JobState.QUEUED, JobState.FAILED]
     found = store.find("sha256:1", str(tmp_path))
     assert found is not None and found.state == JobState.QUEUED  # the newest is the input's job
     with pytest.raises(store_module.StoreError):
         store.add(old)
+    was_refused = store.find("refused:x.txt", str(tmp_path))  # the key version 2 gives a refused input
+    assert was_refused is not None and was_refused.refused
+    assert [job.refused for job in store.all()] == [False, False, True]
     store.close()
 
 
@@ -246,8 +257,8 @@ def test_wal_and_full_sync_for_the_writes_around_a_create(tmp_path: Path) -> Non
 
     store._tx = watching_tx  # type: ignore[method-assign]
     job = store.add(full_job(tmp_path))
-    store.save(job.evolve(task_id="task_1"), durable=True)
-    store.save(job.evolve(progress=0.5))
+    store.save(replace(job, task_id="task_1"), durable=True)
+    store.save(replace(job, progress=0.5))
     assert seen[-2:] == [2, 1]  # FULL (fsync'd) for the durable write only
     store.close()
     with sqlite3.connect(path) as db:  # WAL is a property of the file: another connection sees it

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import upscaler_gui.core
-from upscaler_gui.core import i18n, images, localfiles, sources
+from upscaler_gui.core import i18n, images, localfiles, sources, store_errors
 from upscaler_gui.core.errors import ImageError, KieError
 from upscaler_gui.core.kie import answers
 
@@ -35,6 +35,8 @@ KNOWN_DYNAMIC = {
     ("images.py", "tr(_FTYP_BRANDS.get(head[8:12], 'an ISO media file (HEIC/AVIF/MP4)'))"),
     ("kie/answers.py", "tr(message)"),
     ("kie/answers.py", "tr(hint)"),
+    ("store_errors.py", "tr(message)"),
+    ("store_errors.py", "tr(hint)"),
 }
 # Catalog entries whose Russian is the English text on purpose (nothing in them to translate).
 SAME_IN_RUSSIAN = {"HTTP {status}: {preview}"}
@@ -108,6 +110,8 @@ def table_messages() -> list[str]:
     found = [name for _offset, _magic, name in images._OTHER_MAGIC]
     found += images._FTYP_BRANDS.values()
     found += [name for _test, name in localfiles._KINDS]
+    found += [text for _words, message, hint in store_errors._KINDS for text in (message, hint)]
+    found += list(store_errors._OTHER)
     specs = [
         value
         for value in vars(answers).values()

@@ -13,8 +13,8 @@ import pytest
 from tests.core.watch_helpers import wait_until
 from upscaler_gui.core.store import JobStore
 from upscaler_gui.core.watch.files import FileStat, Probe, scan
+from upscaler_gui.core.watch.finishing import move_into
 from upscaler_gui.core.watch.ledger import EXISTING, Ledger, LedgerEntry
-from upscaler_gui.core.watch.moving import move_into
 from upscaler_gui.core.watch.scope import Scope, ignored_name
 from upscaler_gui.core.watch.settle import Settler
 

@@ -1,4 +1,5 @@
-"""What every command needs to talk to KIE: the key, the base URLs, and the demo server for --demo."""
+"""The command line's connection: the key, the hosts and the data dir from the options, and the demo
+server for --demo (the window builds the same `core.connection.Connection` from its settings)."""
 
 from __future__ import annotations
 
@@ -6,52 +7,10 @@ import argparse
 import contextlib
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from upscaler_gui.core import settings
+from upscaler_gui.core.connection import Connection
 from upscaler_gui.core.constants import ENV_DATA_DIR
-from upscaler_gui.core.redact import register_secret
-
-if TYPE_CHECKING:
-    from contextlib import AbstractAsyncContextManager
-
-    from upscaler_gui.core.engine import Engine, EngineOptions
-
-DEMO_KEY = "demo-key"
-
-
-@dataclass(frozen=True)
-class Connection:
-    api_key: str | None
-    api_base: str | None
-    upload_base: str | None
-    demo: bool
-
-    @property
-    def store_path(self) -> Path | None:
-        """The demo keeps its own job store: its uploads and results live on a server that is gone
-        after the run, so a real run must never reuse them (nor skip an image as "already done")."""
-        from upscaler_gui.core.store import demo_store_path
-
-        return demo_store_path() if self.demo else None
-
-    def open_engine(
-        self, options: EngineOptions, *, resume: bool = False
-    ) -> AbstractAsyncContextManager[Engine]:
-        """The engine on this connection's key, servers and job store (callers checked there is a key)."""
-        from upscaler_gui.core.engine import open_engine
-
-        assert self.api_key is not None
-        return open_engine(
-            api_key=self.api_key,
-            api_base=self.api_base,
-            upload_base=self.upload_base,
-            options=options,
-            store_path=self.store_path,
-            resume=resume,
-        )
 
 
 @contextlib.contextmanager
@@ -62,11 +21,10 @@ def connection_from_args(args: argparse.Namespace) -> Iterator[Connection]:
     if not args.demo:
         yield Connection(settings.api_key(), args.api_base, args.upload_base, demo=False)
         return
-    from upscaler_gui.sim.demo import start_demo_server
+    from upscaler_gui.sim.demo import demo_connection, start_demo_server
 
-    register_secret(DEMO_KEY)
-    sim = start_demo_server(DEMO_KEY, task_seconds=1.0)  # kept in the data dir: the next run finishes jobs
+    sim = start_demo_server(task_seconds=1.0)  # kept in the data dir: the next run finishes jobs
     try:
-        yield Connection(DEMO_KEY, sim.base_url, sim.base_url, demo=True)
+        yield demo_connection(sim)
     finally:
         sim.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from upscaler_gui.cli import EXIT_OK
+from upscaler_gui.commands.exit_codes import EXIT_OK
 
 
 def run_demo_server(args: argparse.Namespace) -> int:

@@ -10,44 +10,51 @@ import argparse
 import asyncio
 import signal
 import sys
-from pathlib import Path
 
-from upscaler_gui.cli import (
+from upscaler_gui.commands.connection import connection_from_args
+from upscaler_gui.commands.exit_codes import (
     EXIT_BLOCKED,
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_KEY_REFUSED,
     EXIT_OK,
     EXIT_PAUSED,
+    EXIT_STORE,
     EXIT_USAGE,
 )
-from upscaler_gui.commands.connection import Connection, connection_from_args
 from upscaler_gui.commands.progress import BatchReporter
 from upscaler_gui.core import log
+from upscaler_gui.core.connection import Connection
 from upscaler_gui.core.engine import Engine, EngineOptions, PauseReason
-from upscaler_gui.core.errors import KieAuthError, KieFirewallError, UpscalerError
-from upscaler_gui.core.jobs import OutputOptions
-from upscaler_gui.core.output import validate_template
+from upscaler_gui.core.errors import KieAuthError, KieFirewallError, StoreError, UpscalerError
+from upscaler_gui.core.jobs import Job, OutputOptions
 from upscaler_gui.core.sources import Item, expand
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-_STOP_CODES: dict[type[UpscalerError], int] = {KieAuthError: EXIT_KEY_REFUSED, KieFirewallError: EXIT_BLOCKED}
+_STOP_CODES: tuple[tuple[type[UpscalerError], int], ...] = (
+    (KieAuthError, EXIT_KEY_REFUSED),
+    (KieFirewallError, EXIT_BLOCKED),
+    (StoreError, EXIT_STORE),
+)
+_PAUSE_CODES = {"key": EXIT_KEY_REFUSED, "firewall": EXIT_BLOCKED, "store": EXIT_STORE}
+
+
+def stop_code(exc: UpscalerError) -> int:
+    return next((code for kind, code in _STOP_CODES if isinstance(exc, kind)), EXIT_FAILED)
 
 
 def output_options(args: argparse.Namespace) -> OutputOptions:
-    """The result options, checked; `UpscalerError` says what is wrong."""
-    from upscaler_gui.core.finish import validate_format
-
-    validate_template(args.template)
+    """The result options from the command line, checked; `UpscalerError` says what is wrong (naming
+    the option where the shared check would not)."""
     if not 1 <= args.quality <= 100:
         raise UpscalerError(f"--quality must be between 1 and 100, not {args.quality}.")
     if not 1 <= args.concurrency <= 100:
         raise UpscalerError(f"--concurrency must be between 1 and 100, not {args.concurrency}.")
-    return OutputOptions(
-        folder=str(Path(args.out).expanduser().resolve()),
+    return OutputOptions.checked(
+        args.out,
         template=args.template,
         on_conflict=args.on_conflict,
-        output_format=validate_format(args.format),
+        output_format=args.format,
         quality=args.quality,
         keep_metadata=args.keep_metadata,
     )
@@ -93,6 +100,7 @@ class _Batch:
         self.connection, self.options, self.engine_options = connection, options, engine_options
         self.reporter, self.args = reporter, args
         self.pause: PauseReason | None = None
+        self.store_errors: set[str] = set()
 
     async def run(self, items: list[Item]) -> int:
         main = asyncio.current_task()
@@ -112,6 +120,7 @@ class _Batch:
             async with self.connection.open_engine(self.engine_options) as engine:
                 engine.events.job_did_change.connect(self.reporter.job_changed)
                 engine.events.queue_did_pause.connect(self._paused)
+                engine.events.store_did_fail.connect(self._store_failed)
                 admissions = await engine.add(
                     items,
                     self.options,
@@ -125,7 +134,7 @@ class _Batch:
             return EXIT_INTERRUPTED
         except UpscalerError as exc:  # before any job ran: a key that cannot be a key, a store, a URL
             print(f"upscaler-gui upscale: {exc.user_text()}", file=sys.stderr)
-            return _STOP_CODES.get(type(exc), EXIT_FAILED)
+            return stop_code(exc)
         finally:
             for signum in STOP_SIGNALS:
                 loop.remove_signal_handler(signum)
@@ -133,9 +142,15 @@ class _Batch:
     def _paused(self, reason: PauseReason) -> None:
         self.pause = reason
 
+    def _store_failed(self, job: Job, exc: StoreError) -> None:
+        """Said at once, and each different sentence once: a taskId the store lost is in it."""
+        if exc.user_text() not in self.store_errors:
+            self.store_errors.add(exc.user_text())
+            print(f"upscaler-gui upscale: {exc.user_text()}", file=sys.stderr, flush=True)
+
     def _exit_code(self) -> int:
         if self.pause is not None:
             self.reporter.finish_unended(self.pause.message)
-            return {"key": EXIT_KEY_REFUSED, "firewall": EXIT_BLOCKED}.get(self.pause.kind, EXIT_PAUSED)
+            return _PAUSE_CODES.get(self.pause.kind, EXIT_PAUSED)
         counts = self.reporter.counts()
         return EXIT_FAILED if counts["failed"] or counts["unknown"] or counts["cancelled"] else EXIT_OK

@@ -16,13 +16,14 @@ import signal
 import sys
 from pathlib import Path
 
-from upscaler_gui.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from upscaler_gui.commands.connection import Connection, connection_from_args
+from upscaler_gui.commands.connection import connection_from_args
+from upscaler_gui.commands.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_STORE, EXIT_USAGE
 from upscaler_gui.commands.progress import json_line
 from upscaler_gui.commands.upscale import output_options
 from upscaler_gui.core import log
+from upscaler_gui.core.connection import Connection
 from upscaler_gui.core.engine import Engine, EngineOptions
-from upscaler_gui.core.errors import UpscalerError
+from upscaler_gui.core.errors import StoreError, UpscalerError
 from upscaler_gui.core.jobs import Job, JobState
 from upscaler_gui.core.watch import FolderWatcher, WatchOptions
 
@@ -98,6 +99,7 @@ def run_watch(args: argparse.Namespace) -> int:
 class _WatchSession:
     def __init__(self, connection: Connection, options: WatchOptions, engine_options: EngineOptions) -> None:
         self.connection, self.options, self.engine_options = connection, options, engine_options
+        self.store_failed: StoreError | None = None
 
     async def run(self, *, as_json: bool) -> int:
         stop = asyncio.Event()
@@ -110,11 +112,18 @@ class _WatchSession:
                 engine.stop_creates()
             stop.set()
 
+        def store_failed(_job: Job, exc: StoreError) -> None:
+            """Nothing more can be recorded: say so (a taskId it could not keep is in it) and stop."""
+            print(f"upscaler-gui watch: {exc.user_text()}", file=sys.stderr, flush=True)
+            self.store_failed = self.store_failed or exc
+            stopping()
+
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stopping)
         try:
             # resume: jobs this folder's last run left under way go on
             async with self.connection.open_engine(self.engine_options, resume=True) as engine:
+                engine.events.store_did_fail.connect(store_failed)
                 watcher = FolderWatcher(engine, self.options)
                 if as_json:
                     watcher.events.file_did_finish.connect(_print_json)
@@ -124,11 +133,11 @@ class _WatchSession:
                 await watcher.stop()
         except UpscalerError as exc:
             print(f"upscaler-gui watch: {exc.user_text()}", file=sys.stderr)
-            return EXIT_FAILED
+            return EXIT_STORE if isinstance(exc, StoreError) else EXIT_FAILED
         finally:
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(signum)
-        return EXIT_OK
+        return EXIT_STORE if self.store_failed else EXIT_OK
 
 
 def _print_json(path: Path, job: Job) -> None:

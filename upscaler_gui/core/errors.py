@@ -43,6 +43,14 @@ class StoreError(UpscalerError):
     """The job store cannot be read or written."""
 
 
+class TaskNotRecordedError(StoreError):
+    """KIE made a task, and the store could not record its taskId: the id is said, so it is not lost."""
+
+    def __init__(self, message: str, *, task_id: str, hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.task_id = task_id
+
+
 class SettingsError(UpscalerError):
     """Settings cannot be read, written or understood."""
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
 from upscaler_gui.core.constants import DEFAULT_COST_PER_IMAGE
+from upscaler_gui.core.errors import InputError
+from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.localfiles import readable
-from upscaler_gui.core.output import DEFAULT_TEMPLATE, ConflictPolicy
+from upscaler_gui.core.output import CONFLICT_POLICIES, DEFAULT_TEMPLATE, ConflictPolicy
 from upscaler_gui.core.redact import has_link_secrets, hide_link_secrets
 
 InputKind = Literal["file", "url", "data"]
@@ -57,6 +60,39 @@ class OutputOptions:
         return json.dumps(asdict(self), sort_keys=True)
 
     @classmethod
+    def checked(
+        cls,
+        folder: str | Path,
+        *,
+        template: str = DEFAULT_TEMPLATE,
+        on_conflict: str = "rename",
+        output_format: str = "keep",
+        quality: int = 92,
+        keep_metadata: bool = True,
+    ) -> OutputOptions:
+        """Options from what a user chose (the command line or the window's settings), each checked:
+        `InputError` says what is wrong. The folder is made absolute, so a resume writes to the same one."""
+        from upscaler_gui.core.finish import validate_format
+        from upscaler_gui.core.output import validate_template
+
+        validate_template(template)
+        policy = next((known for known in CONFLICT_POLICIES if known == on_conflict), None)
+        if policy is None:
+            message = tr("When a name is taken: rename, skip or overwrite, not {value}.")
+            raise InputError(message.format(value=on_conflict))
+        if not 1 <= quality <= 100:
+            message = tr("The quality must be between 1 and 100, not {value}.")
+            raise InputError(message.format(value=quality))
+        return cls(
+            folder=str(Path(folder).expanduser().resolve()),
+            template=template,
+            on_conflict=policy,
+            output_format=validate_format(output_format),
+            quality=quality,
+            keep_metadata=keep_metadata,
+        )
+
+    @classmethod
     def from_json(cls, text: str) -> OutputOptions:
         raw: dict[str, Any] = json.loads(text)
         known = {k: v for k, v in raw.items() if k in cls.__dataclass_fields__}
@@ -73,6 +109,7 @@ class Job:
     dedupe_key: str  # same key + same output folder = same job
     options: OutputOptions
     owner: str = "cli"  # who added it: cli | gui | watch:<folder>
+    refused: bool = False  # refused before anything was sent (no file, not an image...): never run
     state: JobState = JobState.QUEUED
     source_path: str | None = None  # a local file (for data: inputs, the saved copy)
     source_url: str | None = None
@@ -156,8 +193,9 @@ class Job:
     def cost_estimate(self, cost_per_image: float = DEFAULT_COST_PER_IMAGE) -> float:
         return 0.0 if self.finished or self.task_id else cost_per_image
 
-    def evolve(self, **changes: Any) -> Job:
-        return replace(self, **changes)
+    def at(self, state: JobState) -> Job:
+        """This job moved to `state`, its progress bar with it (every other field as it is)."""
+        return replace(self, state=state, progress=STAGE_PROGRESS.get(state, self.progress))
 
 
 # Progress shown for each stage (the stages take very different times; these read well in a bar).

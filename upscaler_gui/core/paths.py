@@ -26,8 +26,14 @@ def _from_env_or(env: str, default: Path) -> Path:
 
 
 def data_dir() -> Path:
-    """Job store, ledger, pasted images: what must survive a restart."""
-    return _from_env_or(ENV_DATA_DIR, platformdirs.user_data_path(APP_NAME, appauthor=False))
+    """Job store, ledger, pasted images: what must survive a restart. StoreError when it cannot be made."""
+    from upscaler_gui.core.store_errors import folder_error
+
+    default = platformdirs.user_data_path(APP_NAME, appauthor=False)
+    try:
+        return _from_env_or(ENV_DATA_DIR, default)
+    except OSError as exc:
+        raise folder_error(exc, Path(os.environ.get(ENV_DATA_DIR, "") or default)) from exc
 
 
 def config_dir() -> Path:

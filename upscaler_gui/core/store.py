@@ -12,6 +12,7 @@ transaction, so two runs adding the same image at the same moment get the same r
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -19,7 +20,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +29,11 @@ from upscaler_gui.core.errors import StoreError
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.jobs import FINISHED, Job, JobState, OutputOptions
 from upscaler_gui.core.localfiles import from_stored, storable
+from upscaler_gui.core.store_errors import folder_error, store_error
 
 DB_NAME = "jobs.sqlite3"
 SCHEMA_VERSION = 2
+BUSY_TIMEOUT_S = 10.0  # how long a write waits for another process's transaction before "locked"
 ENGINE_STALE_S = 30.0  # an engine that has not beaten for this long is gone; its jobs may be claimed
 
 _JOB_COLUMNS = [f.name for f in fields(Job) if f.name != "id"]
@@ -76,9 +79,14 @@ def demo_store_path() -> Path:
 # Version 1 had no identity column: rows are given theirs, newest first; an older duplicate (two runs
 # raced before version 2) keeps NULL, which UNIQUE allows, and is no longer found for its input.
 # Its uploads did not say which upload host they were made on: forgotten (uploading again is free).
-_MIGRATE_1_TO_2 = (
-    """
+_V2_COLUMNS = """
 ALTER TABLE jobs ADD COLUMN identity TEXT;
+ALTER TABLE jobs ADD COLUMN refused;
+UPDATE jobs SET refused = dedupe_key LIKE 'rejected:%';
+UPDATE jobs SET dedupe_key = 'refused:' || substr(dedupe_key, 10) WHERE refused;
+"""
+_V2_IDENTITY_AND_UPLOADS = (
+    """
 UPDATE jobs SET identity = dedupe_key || char(31) || json_extract(options, '$.folder')
  WHERE id IN (SELECT MAX(id) FROM jobs GROUP BY dedupe_key, json_extract(options, '$.folder'));
 CREATE UNIQUE INDEX IF NOT EXISTS jobs_identity ON jobs (identity);
@@ -122,6 +130,8 @@ def _from_row(row: sqlite3.Row) -> Job:
             value = json.loads(value or "{}")
         elif name == "state":
             value = JobState(value)
+        elif name == "refused":
+            value = bool(value)
         values[name] = from_stored(value)
     return Job(**values)
 
@@ -134,16 +144,17 @@ class JobStore:
         self._lock = threading.RLock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False, isolation_level=None)
+            self._db = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None
+            )
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
         except sqlite3.Error as exc:
-            raise StoreError(
-                tr("The job store {path} cannot be opened ({cause}).").format(path=self.path, cause=exc),
-                hint=tr("Check that the data folder is writable, or choose another with --data-dir."),
-            ) from exc
+            raise store_error(exc, self.path) from exc
+        except OSError as exc:  # the folder itself cannot be made
+            raise folder_error(exc, self.path.parent) from exc
 
     def _migrate(self) -> None:
         """Bring the file up to SCHEMA_VERSION; read inside the transaction, so two processes opening
@@ -155,24 +166,34 @@ class JobStore:
             if version == SCHEMA_VERSION:
                 return
             if version == 1:
+                _run_script(db, _V2_COLUMNS)
                 _hide_link_secrets(db)
-            script = _MIGRATE_1_TO_2 if version == 1 else _SCHEMA
-            for statement in script.split(";"):
-                if statement.strip():
-                    db.execute(statement)
+                _run_script(db, _V2_IDENTITY_AND_UPLOADS)
+            else:
+                _run_script(db, _SCHEMA)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
+        with self._reading():
             try:
                 self._db.execute("BEGIN IMMEDIATE")
                 yield self._db
                 self._db.execute("COMMIT")
             except BaseException:
                 if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
+                    with contextlib.suppress(sqlite3.Error):  # the failure that got us here is reported
+                        self._db.execute("ROLLBACK")
                 raise
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection, one thread at a time; SQLite's failures come out as one clear StoreError."""
+        with self._lock:
+            try:
+                yield self._db
+            except sqlite3.Error as exc:
+                raise store_error(exc, self.path) from exc
 
     def close(self) -> None:
         with self._lock:
@@ -189,8 +210,10 @@ class JobStore:
         try:
             with self._tx() as db:
                 return [_insert(db, job) for job in jobs]
-        except sqlite3.IntegrityError as exc:
-            raise StoreError(tr("This image already has a job for that folder.")) from exc
+        except StoreError as exc:
+            if isinstance(exc.__cause__, sqlite3.IntegrityError):
+                raise StoreError(tr("This image already has a job for that folder.")) from exc
+            raise
 
     def admit(self, draft: Job, engine_id: int) -> tuple[Job, bool, bool]:
         """Find or add the job for this input and folder, and claim it, in one transaction.
@@ -212,9 +235,9 @@ class JobStore:
 
     def save(self, job: Job, *, durable: bool = False) -> Job:
         """Write every field of the job; on return it survives a kill, and with `durable` a power cut."""
-        job = job.evolve(updated_at=time.time())
+        job = replace(job, updated_at=time.time())
         row = _to_row(job)
-        with self._lock:
+        with self._reading():
             if durable:
                 self._db.execute("PRAGMA synchronous=FULL")
             try:
@@ -229,14 +252,14 @@ class JobStore:
         return job
 
     def get(self, job_id: int) -> Job | None:
-        with self._lock:
+        with self._reading():
             row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return _from_row(row) if row else None
 
     def find(self, dedupe_key: str, folder: str) -> Job | None:
         """The job for this input and output folder."""
         key = f"{dedupe_key}\x1f{folder}"
-        with self._lock:
+        with self._reading():
             row = self._db.execute("SELECT * FROM jobs WHERE identity = ?", (key,)).fetchone()
         return _from_row(row) if row else None
 
@@ -251,14 +274,14 @@ class JobStore:
             args.extend(str(s) for s in FINISHED)
         if clauses:
             query += " WHERE " + " AND ".join(clauses)
-        with self._lock:
+        with self._reading():
             rows = self._db.execute(query + " ORDER BY id", args).fetchall()
         return [_from_row(row) for row in rows]
 
     def recent_creates(self, within_s: float) -> list[float]:
         """Wall-clock times of creates sent in the last `within_s` seconds, by any run on this store."""
         since = time.time() - within_s
-        with self._lock:
+        with self._reading():
             rows = self._db.execute(
                 "SELECT submit_started_at FROM jobs WHERE submit_started_at > ?", (since,)
             ).fetchall()
@@ -280,7 +303,7 @@ class JobStore:
 
     def recent_upload(self, content_hash: str, host: str, max_age_s: float) -> tuple[str, float] | None:
         """An upload of the same bytes to the same upload service, younger than max_age_s."""
-        with self._lock:
+        with self._reading():
             row = self._db.execute(
                 "SELECT url, uploaded_at FROM uploads"
                 " WHERE content_hash = ? AND host = ? AND uploaded_at > ?",
@@ -334,13 +357,19 @@ class JobStore:
 
     def holder_pid(self, job_id: int) -> int | None:
         """The pid of the live engine that holds this job, if any (for "being processed elsewhere")."""
-        with self._lock:
+        with self._reading():
             row = self._db.execute(
                 "SELECT e.id, e.pid FROM jobs j JOIN engines e ON e.id = j.engine_id WHERE j.id = ?",
                 (job_id,),
             ).fetchone()
             live = _live_engines(self._db)
         return int(row["pid"]) if row and row["id"] in live else None
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 def _hide_link_secrets(db: sqlite3.Connection) -> None:
@@ -353,7 +382,7 @@ def _hide_link_secrets(db: sqlite3.Connection) -> None:
     for row in db.execute("SELECT * FROM jobs WHERE dedupe_key LIKE 'url:%'").fetchall():
         url = row["dedupe_key"][len("url:") :]
         if has_link_secrets(url):
-            job = _from_row(row).evolve(dedupe_key=link_key(url), given=shown_input(row["given"]))
+            job = replace(_from_row(row), dedupe_key=link_key(url), given=shown_input(row["given"]))
             values = _to_row(job)
             db.execute(
                 f"UPDATE jobs SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
@@ -363,12 +392,12 @@ def _hide_link_secrets(db: sqlite3.Connection) -> None:
 
 def _insert(db: sqlite3.Connection, job: Job, *, engine_id: int | None = None) -> Job:
     now = time.time()
-    job = job.evolve(created_at=job.created_at or now, updated_at=now)
+    job = replace(job, created_at=job.created_at or now, updated_at=now)
     row = {**_to_row(job), "identity": identity(job), "engine_id": engine_id}
     cursor = db.execute(
         f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
     )
-    return job.evolve(id=int(cursor.lastrowid or 0))
+    return replace(job, id=int(cursor.lastrowid or 0))
 
 
 def _host() -> str:

@@ -8,6 +8,8 @@ import sqlite3
 from pathlib import Path
 
 from upscaler_gui.core import log
+from upscaler_gui.core.connection import Connection
+from upscaler_gui.core.redact import register_secret
 from upscaler_gui.sim.config import SimConfig
 from upscaler_gui.sim.server import SimServer
 
@@ -19,10 +21,19 @@ def demo_state_dir() -> Path:
     return demo_store_path().parent / "server"
 
 
-def start_demo_server(api_key: str, task_seconds: float) -> SimServer:
+DEMO_KEY = "demo-key"  # the key the demo server takes (a secret like any other: never shown)
+
+
+def demo_connection(server: SimServer) -> Connection:
+    """The connection to a running demo server: its own key, its own job store."""
+    return Connection(DEMO_KEY, server.base_url, server.base_url, demo=True)
+
+
+def start_demo_server(task_seconds: float) -> SimServer:
     """The demo's sim, started. When its folder cannot be used, a throwaway one (the demo still runs,
     only earlier demo jobs cannot be finished)."""
-    config = SimConfig(api_key=api_key, task_seconds=task_seconds)
+    register_secret(DEMO_KEY)
+    config = SimConfig(api_key=DEMO_KEY, task_seconds=task_seconds)
     try:
         config.state_dir = demo_state_dir()
         return _started(SimServer(config))

@@ -27,13 +27,14 @@ from upscaler_gui.core.engine.pacer import Pacer
 from upscaler_gui.core.engine.polling import PollPlanner
 from upscaler_gui.core.engine.runner import JobRunner
 from upscaler_gui.core.engine.stages import Pipeline
-from upscaler_gui.core.errors import UpscalerError
+from upscaler_gui.core.errors import StoreError, UpscalerError
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.jobs import FINISHED, RETRYABLE, Job, JobState, OutputOptions
 from upscaler_gui.core.kie import KieClient
 from upscaler_gui.core.output import remove_stale_temp_files
 from upscaler_gui.core.sources import Item
 from upscaler_gui.core.store import JobStore
+from upscaler_gui.core.tasks import TaskKeeper
 
 HEARTBEAT_S = 10.0
 
@@ -79,7 +80,7 @@ class Engine:
             sleep=sleep,
         )
         self._engine_id = 0
-        self._heartbeat: asyncio.Task[None] | None = None
+        self.keeper = TaskKeeper("engine")  # every job's task and the heartbeat: nothing runs unowned
         self._closed = False
         self._adding = 0
         self._admitting = asyncio.Lock()
@@ -91,7 +92,7 @@ class Engine:
         """Register with the store; with `resume`, take up this owner's unfinished jobs."""
         self._engine_id = await self.db.run(self.db.store.register_engine)
         await self._seed_pacer()
-        self._heartbeat = asyncio.create_task(self._beat(), name="engine-heartbeat")
+        self.keeper.spawn(self._beat(), "heartbeat")
         if not resume:
             return []
         jobs = await self.db.run(self.db.store.all, owner=self.options.owner, unfinished=True)
@@ -115,16 +116,13 @@ class Engine:
             return
         self._closed = True
         self.stop_creates()
-        tasks = list(self._tasks.values())
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.keeper.close()  # every job stops where it is; a create on the wire runs to its end:
         await asyncio.gather(*self.pipeline.on_the_wire, return_exceptions=True)
-        if self._heartbeat:
-            self._heartbeat.cancel()
-            await asyncio.gather(self._heartbeat, return_exceptions=True)
         if self._engine_id:
-            await self.db.run(self.db.store.unregister_engine, self._engine_id)
+            try:
+                await self.db.run(self.db.store.unregister_engine, self._engine_id)
+            except StoreError as exc:  # our claims lapse by themselves (ENGINE_STALE_S); said already
+                log.jobs.info("closing: the job store could not be updated (%s)", exc.message)
         self.db.close()
 
     def stop_creates(self) -> None:
@@ -166,7 +164,7 @@ class Engine:
         try:
             for item in items:
                 draft = await asyncio.to_thread(draft_job, item, options, self.options.owner)
-                if draft.dedupe_key in by_key and not draft.dedupe_key.startswith("rejected:"):
+                if draft.dedupe_key in by_key and not draft.refused:
                     admissions.append(Admission(item.given, by_key[draft.dedupe_key], "duplicate"))
                     continue
                 async with self._admitting:  # find-then-add must not interleave (drops + a watcher)
@@ -187,8 +185,8 @@ class Engine:
         job, added, claimed = await self.db.run(self.db.store.admit, draft, self._engine_id)
         if added:
             return self._admitted(Admission(draft.given, job, "new"), run=not job.finished)
-        if job.dedupe_key.startswith("rejected:"):  # the same refused input again: one row, not one per run
-            job = await self.db.save(job.evolve(error=draft.error, finished_at=time.time()))
+        if job.refused:  # the same refused input again: one row, not one per run
+            job = await self.db.save(replace(job, error=draft.error, finished_at=time.time()))
             await self._release(job)
             return self._admitted(Admission(draft.given, job, "new"), run=False)
         if not claimed:
@@ -203,7 +201,8 @@ class Engine:
         if decision not in ("new", "resumed"):
             await self._release(job)
             return self._admitted(Admission(draft.given, job, decision, message), run=False)
-        job = job.evolve(
+        job = replace(
+            job,
             options=draft.options,
             source_path=draft.source_path or job.source_path,
             source_url=draft.source_url or job.source_url,  # an ended link's secrets were not kept
@@ -244,7 +243,7 @@ class Engine:
         self._jobs[job.id] = job
         if job.id in self._tasks or self._closed:
             return
-        task = asyncio.create_task(self._run(job.id), name=f"job-{job.id}")
+        task = self.keeper.spawn(self._run(job.id), f"job {job.id}")
         self._tasks[job.id] = task
         self.gate.task_started(job.id)
         task.add_done_callback(functools.partial(self._task_ended, job.id))
@@ -287,10 +286,9 @@ class Engine:
         used = [job.credits for job in self._jobs.values() if job.credits is not None]
         return QueueSummary(counts, sum(used) if used else None)
 
-    async def _update(self, job: Job, **changes: Any) -> Job:
-        """Change a job, write it to disk, then tell the listeners."""
-        durable = bool(changes.pop("durable", False))
-        job = await self.db.save(job.evolve(**changes), durable=durable)
+    async def _update(self, job: Job, *, durable: bool = False) -> Job:
+        """Write a changed job to disk, then tell the listeners."""
+        job = await self.db.save(job, durable=durable)
         if job.id in self._jobs:
             self._jobs[job.id] = job
         self.events.job_did_change.emit(job)
@@ -325,7 +323,7 @@ class Engine:
         self, job_id: int, states: frozenset[JobState], how: Callable[[Job], Job]
     ) -> Job | None:
         job = self._jobs.get(job_id)
-        if job is None or job.id in self._tasks or job.dedupe_key.startswith("rejected:"):
+        if job is None or job.id in self._tasks or job.refused:
             return job
         current = await self._claim(job)
         if current is None:  # another run took it up: its row is not ours to reset
@@ -334,7 +332,7 @@ class Engine:
             await self._release(current)
             return self._admitted(Admission(current.given, current, "skipped"), run=False).job
         if job.source_url:  # a link's secrets: the store forgot them when the job ended, this session not
-            current = current.evolve(source_url=job.source_url)
+            current = replace(current, source_url=job.source_url)
         job = await self.db.save(how(current))
         return self._admitted(Admission(job.given, job, "new"), run=True).job
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from typing import Generic, Literal, ParamSpec
 
 from upscaler_gui.core import log
+from upscaler_gui.core.errors import StoreError
 from upscaler_gui.core.jobs import Job, JobState
 
 P = ParamSpec("P")
 
-PauseKind = Literal["user", "key", "credits", "key_limit", "firewall"]
+PauseKind = Literal["user", "key", "credits", "key_limit", "firewall", "store"]
 
 
 class Hook(Generic[P]):
@@ -41,9 +42,9 @@ class PauseReason:
 
     @property
     def stops(self) -> bool:
-        """A refused key or a firewall ban stops everything (nothing can work); credits pause only
-        new creates."""
-        return self.kind in ("key", "firewall")
+        """A refused key, a firewall ban or a broken job store stops everything (nothing can work);
+        credits pause only new creates."""
+        return self.kind in ("key", "firewall", "store")
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,4 @@ class EngineEvents:
     queue_did_pause: Hook[[PauseReason]] = field(default_factory=Hook)
     queue_did_resume: Hook[[]] = field(default_factory=Hook)
     credits_did_change: Hook[[float]] = field(default_factory=Hook)
+    store_did_fail: Hook[[Job, StoreError]] = field(default_factory=Hook)  # the queue is stopped too

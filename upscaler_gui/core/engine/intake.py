@@ -8,7 +8,7 @@ ended (failed or unknown) unless the user asked to retry those; busy in another 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -66,7 +66,7 @@ def draft_job(item: Item, options: OutputOptions, owner: str) -> Job:
     """
     given = shown_input(item.given)
     if isinstance(item, Rejected):
-        return _rejected(given, item.error, options, owner)
+        return _refused(given, item.error, options, owner)
     if item.kind == "url" and item.url:
         return Job(0, "url", given, link_key(item.url), options, owner, source_url=item.url)
     if item.kind == "data":
@@ -76,9 +76,9 @@ def draft_job(item: Item, options: OutputOptions, owner: str) -> Job:
         digest = file_digest(item.path)
     except OSError as exc:
         cause = exc.strerror or str(exc)
-        return _rejected(given, tr("The file cannot be read ({cause}).").format(cause=cause), options, owner)
+        return _refused(given, tr("The file cannot be read ({cause}).").format(cause=cause), options, owner)
     except InputError as exc:  # became a pipe or a device since it was listed
-        return _rejected(given, exc.user_text(), options, owner)
+        return _refused(given, exc.user_text(), options, owner)
     return Job(
         0, "file", given, f"sha256:{digest}", options, owner, source_path=str(item.path), content_hash=digest
     )
@@ -89,15 +89,17 @@ def _data_job(given: str, data: bytes, options: OutputOptions, owner: str) -> Jo
     try:
         check_bytes(data)
     except InputError as exc:
-        return _rejected(given, exc.user_text(), options, owner)
+        return _refused(given, exc.user_text(), options, owner)
     path, digest = save_data_input(data)
     return Job(
         0, "data", given, f"sha256:{digest}", options, owner, source_path=str(path), content_hash=digest
     )
 
 
-def _rejected(given: str, error: str, options: OutputOptions, owner: str) -> Job:
-    return Job(0, "file", given, f"rejected:{given}", options, owner, state=JobState.FAILED, error=error)
+def _refused(given: str, error: str, options: OutputOptions, owner: str) -> Job:
+    return Job(
+        0, "file", given, f"refused:{given}", options, owner, refused=True, state=JobState.FAILED, error=error
+    )
 
 
 def decide(
@@ -138,7 +140,8 @@ def restart_creates(job: Job) -> bool:
 
 
 def _resumed_at_task(job: Job, *, keep_result: bool) -> Job:
-    return job.evolve(
+    return replace(
+        job,
         state=JobState.POLLING,
         result_url=job.result_url if keep_result else None,
         output_path=None,
@@ -157,7 +160,8 @@ def _resumed_at_task(job: Job, *, keep_result: bool) -> Job:
 def fresh_start(job: Job) -> Job:
     """The same job as a new, billed task from the start (old taskIds kept for the record)."""
     previous = job.previous_task_ids + ((job.task_id,) if job.task_id else ())
-    return job.evolve(
+    return replace(
+        job,
         state=JobState.QUEUED,
         submit_started_at=None,
         task_id=None,

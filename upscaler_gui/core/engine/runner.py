@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -18,11 +19,13 @@ from upscaler_gui.core.constants import UPLOAD_REUSE_SECONDS
 from upscaler_gui.core.engine.events import PauseReason
 from upscaler_gui.core.engine.gate import QueueGate
 from upscaler_gui.core.engine.policy import Outcome, judge
-from upscaler_gui.core.engine.stages import Pipeline
+from upscaler_gui.core.engine.stages import JobWriter, Pipeline
 from upscaler_gui.core.errors import (
     KieTaskFailedError,
     KieValidationError,
     ResultUnusableError,
+    StoreError,
+    TaskNotRecordedError,
     UpscalerError,
     is_fetch_failure,
 )
@@ -35,7 +38,6 @@ UNKNOWN_AFTER_RESTART = (
 RESULT_KEPT = "The result is paid and kept: Retry downloads it again, without a new task."
 BILLED_NOTE = "Cancelled; KIE still bills the task it already created ({task_id})."
 
-Update = Callable[..., Awaitable[Job]]
 Stage = Callable[[Job], Awaitable[Job]]
 
 
@@ -45,7 +47,7 @@ class JobRunner:
         pipeline: Pipeline,
         gate: QueueGate,
         jobs: dict[int, Job],
-        update: Update,
+        update: JobWriter,
         *,
         concurrency: int,
         auto_retries: int,
@@ -64,6 +66,8 @@ class JobRunner:
             if job_id in self.cancelling:
                 await self.mark_cancelled(job_id)
             raise
+        except StoreError as exc:  # nothing more can be written: the queue stops, the store keeps what it has
+            self._store_failed(job_id, exc)
         except Exception as exc:  # the one handler: a bug fails one job, loudly, never the queue
             log.jobs.exception("job %d: unexpected error", job_id)
             await self.end(
@@ -77,9 +81,9 @@ class JobRunner:
             await self.end(job, JobState.UNKNOWN, tr(UNKNOWN_AFTER_RESTART), 0)
             return
         if job.state == JobState.PAUSED:  # paused when the app stopped: back where it stands
-            job = await self.update(job, state=_unpaused_state(job), paused_reason=None)
+            job = await self.update(replace(job, state=_unpaused_state(job), paused_reason=None))
         if job.started_at is None:
-            job = await self.update(job, started_at=time.time(), error=None)
+            job = await self.update(replace(job, started_at=time.time(), error=None))
         while not job.finished:
             job = await self._step(job)
 
@@ -98,7 +102,7 @@ class JobRunner:
             if not _upload_too_old(job):
                 return await self._guarded(job, self.pipeline.submit)
             self.gate.drop_slot(job.id)  # waited so long that KIE may have deleted the upload
-            return await self.update(job, state=JobState.QUEUED)
+            return await self.update(replace(job, state=JobState.QUEUED))
         await self.gate.wait(job.id)  # new spending waits while paused
         return await self._guarded(job, partial(self._transferring, self.pipeline.upload))
 
@@ -129,8 +133,12 @@ class JobRunner:
             try:
                 done = await stage(job)
                 if noted and done.error == job.error:
-                    done = await self.update(done, error=None)  # the retries worked: nothing to report
+                    done = await self.update(
+                        replace(done, error=None)
+                    )  # the retries worked: nothing to report
                 return done
+            except StoreError:
+                raise  # not about this job: `run` stops the queue
             except UpscalerError as exc:
                 job = self.jobs.get(job.id, job)
                 if _upload_lost(job, exc):
@@ -144,7 +152,9 @@ class JobRunner:
                 )
                 if outcome.verdict in ("wait", "retry"):
                     rounds += outcome.verdict == "retry"
-                    job = await self.update(job, error=tr("Retrying: {cause}").format(cause=exc.user_text()))
+                    job = await self.update(
+                        replace(job, error=tr("Retrying: {cause}").format(cause=exc.user_text()))
+                    )
                     noted = True
                     await self.sleep(outcome.delay_s)
                 elif outcome.verdict == "pause":
@@ -153,6 +163,16 @@ class JobRunner:
                 else:
                     return await self._conclude(job, exc, outcome)
 
+    def _store_failed(self, job_id: int, exc: StoreError) -> None:
+        """Say it once per job, loudly (a taskId the store could not keep is in the message), and stop
+        the queue: every next step would fail the same way."""
+        job = self.jobs[job_id]
+        if isinstance(exc, TaskNotRecordedError):  # shown with the job (--json, the row), not stored
+            job = self.jobs[job_id] = replace(job, task_id=exc.task_id, error=exc.user_text())
+        log.jobs.error("job %d (%s): %s", job.id, job.display_name, exc.user_text())
+        self.gate.pause(PauseReason("store", exc.user_text()))
+        self.gate.events.store_did_fail.emit(job, exc)
+
     async def _upload_again(self, job: Job, exc: UpscalerError) -> Job:
         """KIE could not fetch the file we uploaded (deleted early, or a host that is gone): upload it
         again and create once more, once. The failed task made nothing; the new create is billed."""
@@ -160,16 +180,20 @@ class JobRunner:
         await self.pipeline.forget_upload(job)
         note = tr("KIE could not fetch the uploaded image ({cause}); uploading it again for one more try.")
         return await self.update(
-            job,
-            state=JobState.QUEUED,
-            upload_url=None,
-            uploaded_at=None,
-            task_id=None,
-            result_url=None,
-            submit_started_at=None,
-            previous_task_ids=(*job.previous_task_ids, job.task_id) if job.task_id else job.previous_task_ids,
-            extra={**job.extra, "uploaded_again": job.extra.get("uploaded_again", 0) + 1},
-            error=note.format(cause=exc.message.rstrip(".")),
+            replace(
+                job,
+                state=JobState.QUEUED,
+                upload_url=None,
+                uploaded_at=None,
+                task_id=None,
+                result_url=None,
+                submit_started_at=None,
+                previous_task_ids=(*job.previous_task_ids, job.task_id)
+                if job.task_id
+                else job.previous_task_ids,
+                extra={**job.extra, "uploaded_again": job.extra.get("uploaded_again", 0) + 1},
+                error=note.format(cause=exc.message.rstrip(".")),
+            )
         )
 
     async def _conclude(self, job: Job, exc: UpscalerError, outcome: Outcome) -> Job:
@@ -180,14 +204,16 @@ class JobRunner:
             log.jobs.info("job %d: KIE failed the task transiently; one new task", job.id)
             note = tr("KIE failed the first task ({cause}); trying once more as a new task.")
             return await self.update(
-                job,
-                state=JobState.SUBMITTING,
-                task_id=None,
-                result_url=None,
-                submit_started_at=None,
-                auto_retries=job.auto_retries + 1,
-                previous_task_ids=(*job.previous_task_ids, job.task_id or ""),
-                error=note.format(cause=exc.message.rstrip(".")),
+                replace(
+                    job,
+                    state=JobState.SUBMITTING,
+                    task_id=None,
+                    result_url=None,
+                    submit_started_at=None,
+                    auto_retries=job.auto_retries + 1,
+                    previous_task_ids=(*job.previous_task_ids, job.task_id or ""),
+                    error=note.format(cause=exc.message.rstrip(".")),
+                )
             )
         if job.result_url and job.task_id and not isinstance(exc, ResultUnusableError):
             # The download or the save failed: the result stays paid for (an unusable one says so itself).
@@ -198,13 +224,15 @@ class JobRunner:
         reason: PauseReason | None = outcome.pause
         assert reason is not None
         self.gate.pause(reason)
-        job = await self.update(job, state=JobState.PAUSED, paused_reason=reason.message)
+        job = await self.update(replace(job, state=JobState.PAUSED, paused_reason=reason.message))
         self.gate.drop_slot(job.id)  # a parked job holds no slot: others queued for one could not settle
         await self.gate.wait(job.id)
-        return await self.update(job, state=_unpaused_state(job), paused_reason=None)
+        return await self.update(replace(job, state=_unpaused_state(job), paused_reason=None))
 
     async def end(self, job: Job, state: JobState, error: str | None, code: int) -> Job:
-        job = await self.update(job, state=state, error=error, error_code=code, finished_at=time.time())
+        job = await self.update(
+            replace(job, state=state, error=error, error_code=code, finished_at=time.time())
+        )
         log.jobs.info("job %d (%s): %s%s", job.id, job.display_name, state, f": {error}" if error else "")
         return job
 

@@ -15,11 +15,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from upscaler_gui.core import images, log
 from upscaler_gui.core.constants import UPLOAD_REUSE_SECONDS
 from upscaler_gui.core.engine.dbthread import AsyncJobStore
+from upscaler_gui.core.engine.inputs import build_input
 from upscaler_gui.core.engine.polling import (
     PollPlanner,
     stuck_note,
@@ -32,17 +33,24 @@ from upscaler_gui.core.errors import (
     KieValidationError,
     ResultGoneError,
     ResultLinkExpiredError,
+    StoreError,
+    TaskNotRecordedError,
 )
 from upscaler_gui.core.finish import FinishOptions, finish_result
 from upscaler_gui.core.i18n import tr
-from upscaler_gui.core.inputs import build_input
-from upscaler_gui.core.jobs import STAGE_PROGRESS, Job, JobState
+from upscaler_gui.core.jobs import Job, JobState
 from upscaler_gui.core.kie import KieClient, TaskRecord
 from upscaler_gui.core.kie.retry import may_have_created
 from upscaler_gui.core.output import NameFields, numbered, predicted_name, stem_of
 from upscaler_gui.core.results import ResultImage, SavedResult, save_result
 
-Update = Callable[..., Awaitable[Job]]
+
+class JobWriter(Protocol):
+    """Write a job to the store (fsync'd with `durable`), then tell the listeners; the job as written."""
+
+    async def __call__(self, job: Job, *, durable: bool = False) -> Job: ...
+
+
 Sleep = Callable[[float], Awaitable[None]]
 _UNKNOWN = "unknown_state"  # job.extra: [task id, when KIE first said an undocumented state, answers since]
 
@@ -73,6 +81,19 @@ def keep_earlier_copy(saved: SavedResult) -> SavedResult:
     return saved
 
 
+def task_not_recorded(job: Job, task_id: str, cause: StoreError) -> TaskNotRecordedError:
+    return TaskNotRecordedError(
+        tr("KIE created task {task_id} for {name}, but the job store could not record it: {cause}").format(
+            task_id=task_id, name=job.display_name, cause=cause.message
+        ),
+        task_id=task_id,
+        hint=tr(
+            "Keep this task id: its result can be found on kie.ai. The next start reports this image as "
+            "unknown (it may be billed) and never creates it again by itself."
+        ),
+    )
+
+
 def task_duration(record: TaskRecord, job: Job) -> float | None:
     """How long KIE took: its costTime, else our own measure from create to now."""
     if record.cost_time_s:
@@ -88,7 +109,7 @@ class Pipeline:
         client: KieClient,
         db: AsyncJobStore,
         planner: PollPlanner,
-        update: Update,
+        update: JobWriter,
         *,
         callback_url: str | None = None,
         sleep: Sleep = asyncio.sleep,
@@ -102,20 +123,16 @@ class Pipeline:
         self.on_the_wire: set[asyncio.Future[str]] = set()  # creates sent: awaited before closing
         self.stopped = False  # set when the engine closes: no create leaves after that
 
-    async def _to(self, job: Job, state: JobState, **changes: Any) -> Job:
-        return await self.update(
-            job, state=state, progress=STAGE_PROGRESS.get(state, job.progress), **changes
-        )
-
     # --- check and upload -----------------------------------------------------------------------------
 
     async def _skipped(self, job: Job, taken: str) -> Job:
-        return await self._to(
-            job,
-            JobState.SKIPPED,
-            error=tr("skipped: {name} already exists in the output folder").format(name=Path(taken).name),
-            extra={**job.extra, "name_taken_by": taken},
-            finished_at=time.time(),
+        return await self.update(
+            replace(
+                job.at(JobState.SKIPPED),
+                error=tr("skipped: {name} already exists in the output folder").format(name=Path(taken).name),
+                extra={**job.extra, "name_taken_by": taken},
+                finished_at=time.time(),
+            )
         )
 
     def _name_taken(self, job: Job, ext: str | None) -> str | None:
@@ -131,14 +148,20 @@ class Pipeline:
         """Local checks, then a URL KIE can fetch: the link itself, a recent upload, or a new upload."""
         if job.kind == "url":
             taken = self._name_taken(job, None)
-            return await (self._skipped(job, taken) if taken else self._to(job, JobState.SUBMITTING))
-        job = await self._to(job, JobState.UPLOADING)
+            return await (self._skipped(job, taken) if taken else self.update(job.at(JobState.SUBMITTING)))
+        job = await self.update(job.at(JobState.UPLOADING))
         path = Path(job.source_path or "")
         info = await asyncio.to_thread(images.check_file, path)
         if taken := self._name_taken(job, info.extension):
             return await self._skipped(job, taken)
         job = await self.update(
-            job, in_width=info.width, in_height=info.height, in_bytes=info.size_bytes, warnings=info.warnings
+            replace(
+                job,
+                in_width=info.width,
+                in_height=info.height,
+                in_bytes=info.size_bytes,
+                warnings=info.warnings,
+            )
         )
         host = self.client.upload_host
         reused = await self.db.run(
@@ -156,7 +179,9 @@ class Pipeline:
             uploaded = await self.client.upload_file(path, file_name=name)
             url, uploaded_at = uploaded.download_url, time.time()
             await self.db.run(self.db.store.remember_upload, job.content_hash or "", host, url, uploaded_at)
-        return await self._to(job, JobState.SUBMITTING, upload_url=url, uploaded_at=uploaded_at)
+        return await self.update(
+            replace(job.at(JobState.SUBMITTING), upload_url=url, uploaded_at=uploaded_at)
+        )
 
     async def forget_upload(self, job: Job) -> None:
         await self.db.run(self.db.store.forget_upload, job.content_hash or "", self.client.upload_host)
@@ -192,19 +217,28 @@ class Pipeline:
         """Store "a create is under way" (durably), send, store the taskId (durably). A create KIE
         certainly did not make (refused, never sent) is forgotten again, so it is neither counted
         nor reported `unknown` after a restart."""
-        job = await self._to(
-            job, JobState.SUBMITTING, submit_started_at=time.time(), creates=job.creates + 1, durable=True
+        job = await self.update(
+            replace(job.at(JobState.SUBMITTING), submit_started_at=time.time(), creates=job.creates + 1),
+            durable=True,
         )
         recorded.append(job)
         try:
             task_id = await send()
         except BaseException as exc:
             if not may_have_created(exc):  # a cancel mid-send counts as "may have": kept, never resent
-                recorded.append(await self.update(job, submit_started_at=None, creates=job.creates - 1))
+                recorded.append(
+                    await self.update(replace(job, submit_started_at=None, creates=job.creates - 1))
+                )
             raise
-        recorded.append(
-            await self._to(job, JobState.POLLING, task_id=task_id, task_created_at=time.time(), durable=True)
-        )
+        try:
+            recorded.append(
+                await self.update(
+                    replace(job.at(JobState.POLLING), task_id=task_id, task_created_at=time.time()),
+                    durable=True,
+                )
+            )
+        except StoreError as exc:
+            raise task_not_recorded(job, task_id, exc) from exc
         return task_id
 
     # --- wait for the result ------------------------------------------------------------------------------
@@ -235,30 +269,34 @@ class Pipeline:
             record.raise_for_failure()
             # Still "polling" until a transfer slot is free: `download` says "downloading" once it is.
             return await self.update(
-                job,
-                result_url=record.result_urls[0],
-                cost_time_s=record.cost_time_s,
-                credits=record.credits_consumed,
-                error=None if noted else job.error,
+                replace(
+                    job,
+                    result_url=record.result_urls[0],
+                    cost_time_s=record.cost_time_s,
+                    credits=record.credits_consumed,
+                    error=None if noted else job.error,
+                )
             )
 
     async def _note(self, job: Job, note: str, *, first: bool) -> Job:
         """Show `note` on the job (written only when it changes); the first one is logged as a warning."""
         if first:
             log.jobs.warning("job %d (%s): %s", job.id, job.display_name, note)
-        return job if note == job.error else await self.update(job, error=note)
+        return job if note == job.error else await self.update(replace(job, error=note))
 
     async def _unknown_state(self, job: Job, record: TaskRecord) -> Job:
         """Count how long, and how many answers, KIE reports an undocumented state (kept in the job, so
         neither a retried poll nor a restart starts the count again); raise once it is too long."""
         if not record.is_unknown:  # a documented state again: forget it
-            return await self.update(job, extra=_without(job.extra, _UNKNOWN))
+            return await self.update(replace(job, extra=_without(job.extra, _UNKNOWN)))
         seen = job.extra.get(_UNKNOWN)
         if isinstance(seen, list) and len(seen) == 3 and seen[0] == record.task_id:
             since, answers = seen[1], seen[2]
         else:  # first seen, or counted for a task this job had before
             since, answers = time.time(), 0
-        job = await self.update(job, extra={**job.extra, _UNKNOWN: [record.task_id, since, answers + 1]})
+        job = await self.update(
+            replace(job, extra={**job.extra, _UNKNOWN: [record.task_id, since, answers + 1]})
+        )
         error = unknown_state_error(record, time.time() - since, answers + 1)
         if error is not None:
             raise error
@@ -271,14 +309,16 @@ class Pipeline:
         url = job.result_url
         assert url is not None
         was_downloading = job.state == JobState.DOWNLOADING  # a run that died may have saved it already
-        job = await self._to(job, JobState.DOWNLOADING)
+        job = await self.update(job.at(JobState.DOWNLOADING))
         finish = finisher(job)
         try:
             saved = await self._save(job, url, finish)
         except ResultLinkExpiredError:
             try:
                 fresh = await self.client.fresh_download_url(url)
-                job = await self.update(job, extra={**job.extra, "expired_result_url": url}, result_url=fresh)
+                job = await self.update(
+                    replace(job, extra={**job.extra, "expired_result_url": url}, result_url=fresh)
+                )
                 saved = await self._save(job, fresh, finish)
             except (ResultLinkExpiredError, KieNotFoundError, KieValidationError) as exc:
                 raise await self._result_gone(job, exc) from exc
@@ -287,16 +327,17 @@ class Pipeline:
         if saved.path is None:
             taken = str(Path(job.options.folder) / saved.name)
             return await self._skipped(job, taken)
-        return await self._to(
-            job,
-            JobState.DONE,
-            error=None,
-            finished_at=time.time(),
-            output_path=str(saved.path),
-            out_width=saved.image.width,
-            out_height=saved.image.height,
-            out_bytes=saved.path.stat().st_size,
-            warnings=(*job.warnings, *saved.image.notes),  # a conversion not made, say
+        return await self.update(
+            replace(
+                job.at(JobState.DONE),
+                error=None,
+                finished_at=time.time(),
+                output_path=str(saved.path),
+                out_width=saved.image.width,
+                out_height=saved.image.height,
+                out_bytes=saved.path.stat().st_size,
+                warnings=(*job.warnings, *saved.image.notes),  # a conversion not made, say
+            )
         )
 
     async def _result_gone(self, job: Job, cause: Exception) -> ResultGoneError:
@@ -304,11 +345,13 @@ class Pipeline:
         (and says it is billed) instead of polling a task whose result cannot be fetched."""
         log.jobs.info("job %d: the result of task %s is gone (%s)", job.id, job.task_id, cause)
         await self.update(
-            job,
-            task_id=None,
-            result_url=None,
-            submit_started_at=None,
-            previous_task_ids=(*job.previous_task_ids, job.task_id or ""),
+            replace(
+                job,
+                task_id=None,
+                result_url=None,
+                submit_started_at=None,
+                previous_task_ids=(*job.previous_task_ids, job.task_id or ""),
+            )
         )
         return ResultGoneError(
             tr(

@@ -5,12 +5,12 @@ a per-file settle timer decides when a file has arrived; a ledger in the job sto
 what was seen and what became of it; the engine (owned by the caller) does the work.
 """
 
-from upscaler_gui.core.watch.events import WatchEvents
 from upscaler_gui.core.watch.ledger import LedgerEntry, Outcome
 from upscaler_gui.core.watch.options import (
     DEFAULT_RESCAN_S,
     DEFAULT_RESUME_CHECK_S,
     DEFAULT_SETTLE_S,
+    WatchEvents,
     WatchOptions,
 )
 from upscaler_gui.core.watch.watcher import FolderWatcher

@@ -1,12 +1,16 @@
 """Following each watched file's job to its end: the ledger, one log line, the events, the move.
 
 The move happens only once the job is done, and only if the file is still the one that was processed
-(same size and mtime): a file replaced meanwhile is a new arrival, not a processed original.
+(same size and mtime): a file replaced meanwhile is a new arrival, not a processed original. It never
+replaces a file in the "processed" folder: a taken name becomes name-1, name-2...
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
+import os
+import shutil
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
@@ -14,11 +18,11 @@ from typing import Any
 from upscaler_gui.core import log
 from upscaler_gui.core.engine import Admission, Engine
 from upscaler_gui.core.jobs import Job, JobState
-from upscaler_gui.core.watch.book import Book
-from upscaler_gui.core.watch.events import WatchEvents
+from upscaler_gui.core.output import ensure_folder, numbered, place, temp_file
+from upscaler_gui.core.tasks import TaskKeeper
 from upscaler_gui.core.watch.files import current_stat
-from upscaler_gui.core.watch.ledger import LedgerEntry, Outcome
-from upscaler_gui.core.watch.moving import move_into
+from upscaler_gui.core.watch.ledger import Book, LedgerEntry, Outcome
+from upscaler_gui.core.watch.options import WatchEvents
 
 FOLLOWED = frozenset({"new", "resumed", "duplicate"})
 
@@ -31,7 +35,7 @@ class Finisher:
         self.folder, self.move_dir = folder, move_dir
         self.own_outputs: set[str] = set()  # results any job wrote (they are never inputs)
         self._paths: dict[int, list[Path]] = {}  # job id -> watched files waiting on it
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._keeper = TaskKeeper("watch: concluding", logger=log.watch)
 
     def attach(self) -> None:
         self.own_outputs.update(job.output_path for job in self.engine.jobs() if job.output_path)
@@ -41,10 +45,7 @@ class Finisher:
     async def detach(self, timeout_s: float) -> None:
         self.engine.events.job_did_change.disconnect(self._changed)
         self.engine.events.job_was_removed.disconnect(self._removed)
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=timeout_s)
-        for task in list(self._tasks):
-            task.cancel()
+        await self._keeper.wait_and_close(timeout_s)
 
     # --- from the intake ------------------------------------------------------------------------------
 
@@ -92,14 +93,7 @@ class Finisher:
     # --- concluding -------------------------------------------------------------------------------------
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-
-    def _task_done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.watch.error("concluding a watched file failed", exc_info=task.exception())
+        self._keeper.spawn(coro, "a watched file")
 
     async def _conclude(self, path: Path, job: Job, outcome: Outcome, note: str, *, movable: bool) -> None:
         entry = self.book.get(path)
@@ -148,3 +142,39 @@ def _outcome(job: Job) -> tuple[Outcome, str]:
     if job.state == JobState.SKIPPED:
         return "skipped", job.error or ""
     return "failed", job.error or str(job.state)
+
+
+# --- moving a processed original ------------------------------------------------------------
+
+_NO_LINKS = (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK)
+
+
+def move_into(source: Path, folder: Path) -> Path:
+    """Move `source` into `folder` as its name, or name-1, name-2, ... when taken. Blocks."""
+    ensure_folder(folder)
+    for candidate in numbered(folder / source.name):
+        try:
+            os.link(source, candidate)  # fails if the name is taken: nothing is ever replaced
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            if exc.errno not in _NO_LINKS:
+                raise
+            return _copy_into(source, folder)  # another disk, or no hard links (FAT, some shares)
+        source.unlink()
+        return candidate
+    raise FileExistsError(errno.EEXIST, "no free name", str(folder / source.name))
+
+
+def _copy_into(source: Path, folder: Path) -> Path:
+    """Copy into a hidden temp file there, give it a free name, then remove the original."""
+    with temp_file(folder) as (temp, stream), source.open("rb") as original:
+        shutil.copyfileobj(original, stream)
+        stream.flush()
+        os.fsync(stream.fileno())
+        stream.close()
+        shutil.copystat(source, temp)
+        placed = place(temp, folder, source.name, "rename")
+    assert placed is not None  # "rename" always finds a name or raises
+    source.unlink()
+    return placed

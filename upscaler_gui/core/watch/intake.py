@@ -18,11 +18,10 @@ from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.images import describe_other, sniff_format
 from upscaler_gui.core.jobs import OutputOptions
 from upscaler_gui.core.sources import IMAGE_SUFFIXES, Source
-from upscaler_gui.core.watch.book import Book
-from upscaler_gui.core.watch.events import WatchEvents
 from upscaler_gui.core.watch.files import FileStat, Probe
 from upscaler_gui.core.watch.finishing import Finisher
-from upscaler_gui.core.watch.ledger import LedgerEntry
+from upscaler_gui.core.watch.ledger import Book, LedgerEntry
+from upscaler_gui.core.watch.options import WatchEvents
 
 BATCH_MAX = 200  # files per engine.add: large enough for bursts, small enough to keep adds short
 

@@ -5,6 +5,8 @@ so one data dir holds everything a restart needs. Every query runs on one worker
 takes milliseconds, which the window sharing this loop would show as a stutter.
 
 One row per (folder, path), the latest version of that file; the jobs table keeps each job's history.
+`Book` is the ledger as the loop sees it: every entry in memory, written through to SQLite (lookups
+happen on every event and rescan, 10,000 files a minute: a dict access, never a query).
 `watch_folders` says a folder was watched before: the first start records what exists as ignored.
 """
 
@@ -200,3 +202,45 @@ class Ledger:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+class Book:
+    def __init__(self, ledger: Ledger, entries: dict[str, LedgerEntry], *, include_existing: bool) -> None:
+        self.ledger = ledger
+        self._entries = entries
+        self.include_existing = include_existing
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, path: Path) -> LedgerEntry | None:
+        return self._entries.get(str(path))
+
+    def is_new(self, path: Path | str, stat: FileStat) -> bool:
+        """Never seen, changed since (size or mtime), or left at the first start and now asked for."""
+        entry = self._entries.get(str(path))
+        if entry is None or entry.stat != stat:
+            return True
+        return self.include_existing and entry.outcome == "ignored" and entry.note == EXISTING
+
+    def queued(self) -> list[LedgerEntry]:
+        """Files whose jobs had not ended when the ledger last heard of them."""
+        return [entry for entry in self._entries.values() if entry.outcome == "queued" and entry.job_id]
+
+    def entries(self) -> list[LedgerEntry]:
+        return list(self._entries.values())
+
+    def forget(self, paths: list[str]) -> None:
+        for path in paths:
+            self._entries.pop(path, None)
+        self.ledger.forget_soon(paths)
+
+    def remember(self, *entries: LedgerEntry) -> None:
+        """Memory only (the caller writes them with `record` or `ledger.begin_folder`)."""
+        for entry in entries:
+            self._entries[entry.path] = entry
+
+    def record(self, *entries: LedgerEntry) -> None:
+        """Memory now; the ledger's thread writes them in order."""
+        self.remember(*entries)
+        self.ledger.write_soon(*entries)

@@ -1,12 +1,14 @@
-"""What one watch asks for, and the numbers that tune watching (each with where it comes from)."""
+"""What one watch asks for, what it tells its listeners, and the numbers that tune watching (each with
+where it comes from). The events are plain callbacks: the window adapts them to Qt signals."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from upscaler_gui.core.jobs import OutputOptions
+from upscaler_gui.core.engine import Hook, PauseReason
+from upscaler_gui.core.jobs import Job, OutputOptions
 
 DEFAULT_SETTLE_S = 2.0  # issue 5: a file must hold still this long before it counts as arrived
 DEFAULT_RESCAN_S = 60.0  # issue 5: a periodic rescan catches what the watcher missed
@@ -59,3 +61,14 @@ class WatchOptions:
 
 def _resolve(path: Path) -> Path:
     return Path(os.path.expanduser(path)).resolve()
+
+
+@dataclass
+class WatchEvents:
+    file_did_arrive: Hook[[Path]] = field(default_factory=Hook)  # settled, an image, handed to the engine
+    file_was_ignored: Hook[[Path, str]] = field(default_factory=Hook)  # not an image, unreadable, ours
+    file_did_finish: Hook[[Path, Job]] = field(default_factory=Hook)  # its job ended (any end state)
+    file_was_moved: Hook[[Path, Path]] = field(default_factory=Hook)  # original -> processed folder
+    did_pause: Hook[[PauseReason]] = field(default_factory=Hook)  # the engine paused: files are held
+    did_resume: Hook[[]] = field(default_factory=Hook)
+    folder_did_fail: Hook[[str]] = field(default_factory=Hook)  # the folder cannot be read (gone, unmounted)

@@ -14,7 +14,8 @@ import time
 from upscaler_gui.core import log
 from upscaler_gui.core.engine import Engine, PauseReason
 from upscaler_gui.core.jobs import Job, JobState
-from upscaler_gui.core.watch.events import WatchEvents
+from upscaler_gui.core.tasks import TaskKeeper
+from upscaler_gui.core.watch.options import WatchEvents
 
 
 class PauseKeeper:
@@ -23,6 +24,7 @@ class PauseKeeper:
         self._said: PauseReason | None = None  # the pause we announced, until work goes on
         self._said_at = 0.0
         self._checker: asyncio.Task[None] | None = None
+        self._keeper = TaskKeeper("watch: resuming", logger=log.watch)
 
     def attach(self) -> None:
         self.engine.events.queue_did_pause.connect(self._paused)
@@ -47,7 +49,7 @@ class PauseKeeper:
                 "%s Still watching: new files are held until then%s.", reason.message, self._when()
             )
         if self.check_s and (self._checker is None or self._checker.done()):
-            self._checker = asyncio.create_task(self._check_until_resumed(self.check_s), name="watch-resume")
+            self._checker = self._keeper.spawn(self._check_until_resumed(self.check_s), "resume check")
 
     def _when(self) -> str:
         return f" (checked every {self.check_s:g} s)" if self.check_s else ""
@@ -82,7 +84,5 @@ class PauseKeeper:
         return reason.kind != "credits" or balance >= self.engine.options.cost_per_image
 
     async def _stop_checker(self) -> None:
-        if self._checker is not None:
-            self._checker.cancel()
-            await asyncio.gather(self._checker, return_exceptions=True)
-            self._checker = None
+        await self._keeper.close()
+        self._checker = None

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from upscaler_gui.core import log
+from upscaler_gui.core.tasks import TaskKeeper
 from upscaler_gui.core.watch.files import FileStat, Probe, probe
 from upscaler_gui.core.watch.options import MAX_UNREADABLE_TRIES
 
@@ -38,7 +40,7 @@ class Settler:
         self._arrived = arrived
         self._max_unreadable = max_unreadable
         self._pending: dict[Path, _Pending] = {}
-        self._checks: set[asyncio.Task[None]] = set()
+        self._checks = TaskKeeper("watch: settling", logger=log.watch)
 
     def __contains__(self, path: Path) -> bool:
         return path in self._pending
@@ -63,9 +65,7 @@ class Settler:
     async def close(self) -> None:
         for path in list(self._pending):
             self.forget(path)
-        for task in list(self._checks):
-            task.cancel()
-        await asyncio.gather(*self._checks, return_exceptions=True)
+        await self._checks.close()
 
     # --- timers ----------------------------------------------------------------------------------------
 
@@ -81,9 +81,7 @@ class Settler:
             self._arm(path, pending, self.settle_s - quiet)
             return
         pending.handle = None
-        task = asyncio.create_task(self._check(path, pending), name=f"settle:{path.name}")
-        self._checks.add(task)
-        task.add_done_callback(self._checks.discard)
+        self._checks.spawn(self._check(path, pending), path.name)
 
     async def _check(self, path: Path, pending: _Pending) -> None:
         checked_at = time.monotonic()

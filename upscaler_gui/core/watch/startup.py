@@ -6,11 +6,10 @@ from pathlib import Path
 
 from upscaler_gui.core import log
 from upscaler_gui.core.engine import Engine
-from upscaler_gui.core.watch.book import Book
 from upscaler_gui.core.watch.files import FileStat
 from upscaler_gui.core.watch.finishing import Finisher
 from upscaler_gui.core.watch.intake import Intake
-from upscaler_gui.core.watch.ledger import EXISTING, LedgerEntry
+from upscaler_gui.core.watch.ledger import EXISTING, Book, LedgerEntry
 
 
 async def begin_folder(book: Book, found: dict[str, FileStat], *, include_existing: bool) -> None:

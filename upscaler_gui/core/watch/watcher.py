@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any
 
 from watchdog.observers.api import BaseObserver
 
@@ -24,14 +22,13 @@ from upscaler_gui.core import log
 from upscaler_gui.core.engine import Engine
 from upscaler_gui.core.errors import InputError, StoreError
 from upscaler_gui.core.i18n import tr
-from upscaler_gui.core.watch.book import Book
+from upscaler_gui.core.tasks import TaskKeeper
 from upscaler_gui.core.watch.bridge import Change, EventBridge, start_observer, stop_observer
-from upscaler_gui.core.watch.events import WatchEvents
 from upscaler_gui.core.watch.files import FileStat, scan
 from upscaler_gui.core.watch.finishing import Finisher
 from upscaler_gui.core.watch.intake import Intake
-from upscaler_gui.core.watch.ledger import Ledger, LedgerEntry
-from upscaler_gui.core.watch.options import STOP_TIMEOUT_S, WatchOptions
+from upscaler_gui.core.watch.ledger import Book, Ledger, LedgerEntry
+from upscaler_gui.core.watch.options import STOP_TIMEOUT_S, WatchEvents, WatchOptions
 from upscaler_gui.core.watch.pausing import PauseKeeper
 from upscaler_gui.core.watch.scope import Scope
 from upscaler_gui.core.watch.settle import Settler
@@ -48,7 +45,7 @@ class FolderWatcher:
             self.options.folder, self.options.recursive, (output, self.options.move_processed_dir)
         )
         self._running = False
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._keeper = TaskKeeper("watch", logger=log.watch)
         self._observer: BaseObserver | None = None
         self._folder_failed = False
 
@@ -95,9 +92,10 @@ class FolderWatcher:
         except BaseException:
             await self.stop()
             raise
-        self._spawn(self.intake.run(), "watch-intake")
+        self._keeper = TaskKeeper("watch", logger=log.watch)  # a new one each start: stop closes it
+        self._keeper.spawn(self.intake.run(), "intake")
         if self.options.rescan_s:
-            self._spawn(self._rescan_every(self.options.rescan_s), "watch-rescan")
+            self._keeper.spawn(self._rescan_every(self.options.rescan_s), "rescan")
         log.watch.info("watching %s -> %s", self.folder, self.options.output.folder)
 
     async def stop(self) -> None:
@@ -105,9 +103,7 @@ class FolderWatcher:
         if not self._running:
             return
         self._running = False
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._keeper.close()
         if self._observer is not None:
             await asyncio.to_thread(stop_observer, self._observer, STOP_TIMEOUT_S)
             self._observer = None
@@ -184,7 +180,7 @@ class FolderWatcher:
                 self.settler.forget(change.path)
             elif change.kind == "dir":
                 if self.scope.wants_dir(change.path):
-                    self._spawn(self._look_into(change.path), "watch-new-folder")
+                    self._keeper.spawn(self._look_into(change.path), "a new folder")
             elif self.scope.wants_file(change.path) and change.path not in self.intake.offered:
                 self.settler.touch(change.path)
 
@@ -229,13 +225,3 @@ class FolderWatcher:
         if self._observer is not None:
             await asyncio.to_thread(stop_observer, self._observer, STOP_TIMEOUT_S)
         self._observer = await asyncio.to_thread(self._start_observer)
-
-    def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
-        task = asyncio.create_task(coro, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.watch.error("a watch task failed", exc_info=task.exception())

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from upscaler_gui.sim import SimServer
 
 OWNER = "gui"
-DEMO_KEY = "demo-key"
 
 
 @dataclass(frozen=True)
@@ -117,10 +116,10 @@ class EngineController(QObject):
         """The offline demo: a local KIE-compatible server in this process, kept in the data dir so the
         next start finishes its jobs. One per window: started again, the running one is reused, so the
         links it gave out keep working."""
-        from upscaler_gui.sim.demo import start_demo_server
+        from upscaler_gui.sim.demo import DEMO_KEY, start_demo_server
 
         if self._sim is None:
-            sim = await asyncio.to_thread(start_demo_server, DEMO_KEY, 1.5)
+            sim = await asyncio.to_thread(start_demo_server, 1.5)
             if self._sim is None:
                 self._sim = sim
             else:  # a second click started one meanwhile

@@ -38,12 +38,25 @@ class QuitConfirmation(QObject):
             self._parent,
             title=self.tr("Quit Crisp Upscaler?"),
             text=self.tr("{count} images are not finished yet.").format(count=sent + waiting),
-            details=self.tr(
-                "Tasks already sent to KIE ({sent}) keep running there and are billed; their results "
-                "are downloaded at the next start. Images not sent yet ({waiting}) wait for the next "
-                "start: nothing more is sent after you quit."
-            ).format(sent=sent, waiting=waiting),
+            details=self._details(sent, waiting),
             yes=self.tr("Quit"),
             no=self.tr("Keep working"),
             on_yes=self._quit_now,
         )
+
+    def _details(self, sent: int, waiting: int) -> str:
+        """What goes on at KIE and what the next start does, naming only what there is."""
+        parts = []
+        if sent:
+            parts.append(
+                self.tr(
+                    "Tasks already sent to KIE ({sent}) keep running there and are billed; their "
+                    "results are downloaded at the next start."
+                ).format(sent=sent)
+            )
+        if waiting:
+            parts.append(
+                self.tr("Images not sent yet ({waiting}) wait for the next start.").format(waiting=waiting)
+            )
+        parts.append(self.tr("Nothing more is sent after you quit."))
+        return " ".join(parts)
