@@ -18,15 +18,6 @@ MAIN_WINDOW = "upscaler_gui.ui.window.main_window"
 # Cycles outside ui/ that were there when ui/ was regrouped (issue 10): each is to be broken, then
 # deleted here. No new one may appear.
 KNOWN_CYCLES = {
-    # commands/* import exit codes (and more) back from cli.py: issue 10, point 2
-    frozenset(
-        {
-            "upscaler_gui.cli",
-            "upscaler_gui.commands.demo",
-            "upscaler_gui.commands.upscale",
-            "upscaler_gui.commands.watch",
-        }
-    ),
     # the task table names the journal's type under TYPE_CHECKING
     frozenset({"upscaler_gui.sim.journal", "upscaler_gui.sim.tasks"}),
 }
