@@ -90,8 +90,8 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from upscaler_gui.core.jobs import Job
-    from upscaler_gui.ui.controller import EngineController
-    from upscaler_gui.ui.main_window import MainWindow
+    from upscaler_gui.ui.bridge.controller import EngineController
+    from upscaler_gui.ui.window.main_window import MainWindow
 
 BENCH = "ui_responsiveness"
 TICK_MS = 5
@@ -570,8 +570,8 @@ class Session:
 async def open_window(out: Path, url: str) -> AsyncIterator[Session]:
     """The window and its controller connected to the sim, closed as `app.shutdown` closes them."""
     from upscaler_gui.core import settings as settings_store
-    from upscaler_gui.ui.controller import Connection, EngineController
-    from upscaler_gui.ui.main_window import MainWindow
+    from upscaler_gui.ui.bridge.controller import Connection, EngineController
+    from upscaler_gui.ui.window.main_window import MainWindow
 
     settings = settings_store.load()
     settings.output_dir = str(out)
@@ -597,7 +597,7 @@ def raise_engine_limits() -> None:
     The controller opens its engine with `open_engine(...)` and no limits (KIE's defaults); this wraps
     that one name in the controller's module. Nothing else of the app changes."""
     from upscaler_gui.core.engine.pacer import Limit
-    from upscaler_gui.ui import controller
+    from upscaler_gui.ui.bridge import controller
 
     controller.open_engine = functools.partial(
         controller.open_engine,
@@ -748,7 +748,7 @@ def child_main(args: argparse.Namespace) -> int:
     from upscaler_gui.core import log, paths
 
     log.setup(log_file=paths.log_file(), stream=False)
-    from upscaler_gui.ui.gc_guard import MainThreadCollector
+    from upscaler_gui.ui.shell.gc_guard import MainThreadCollector
 
     app = QApplication([sys.argv[0]])
     app.setQuitOnLastWindowClosed(False)

@@ -5,7 +5,7 @@ Run from anywhere with the project's venv:
     .venv/bin/python resources/i18n/update.py           # update every upscaler_*.ts, compile the .qm
     .venv/bin/python resources/i18n/update.py --check   # only count; exit 1 if anything is unfinished
 
-lupdate reads `upscaler_gui/ui/*.py` only (core's messages live in `upscaler_gui/core/locale/*.json`)
+lupdate reads `upscaler_gui/ui/**/*.py` only (core's messages live in `upscaler_gui/core/locale/*.json`)
 and drops entries whose text left the code (`-no-obsolete`), so the .ts never carries stale strings.
 """
 
@@ -34,7 +34,7 @@ def tool(name: str) -> str:
 
 
 def sources() -> list[str]:
-    return [str(path.relative_to(ROOT)) for path in sorted(UI_SOURCES.glob("*.py"))]
+    return [str(path.relative_to(ROOT)) for path in sorted(UI_SOURCES.rglob("*.py"))]
 
 
 def ts_files() -> list[Path]:

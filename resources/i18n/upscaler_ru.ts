@@ -4,42 +4,42 @@
 <context>
     <name>CompareView</name>
     <message>
-        <location filename="../../upscaler_gui/ui/compare.py" line="55"/>
+        <location filename="../../upscaler_gui/ui/compare/view.py" line="55"/>
         <source>Before and after comparison</source>
         <translation>Сравнение до и после</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/compare.py" line="78"/>
+        <location filename="../../upscaler_gui/ui/compare/view.py" line="78"/>
         <source>Select a job to compare before and after</source>
         <translation>Выберите задание, чтобы сравнить до и после</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/compare.py" line="80"/>
+        <location filename="../../upscaler_gui/ui/compare/view.py" line="80"/>
         <source>Result not ready yet</source>
         <translation>Результат ещё не готов</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/compare.py" line="82"/>
+        <location filename="../../upscaler_gui/ui/compare/view.py" line="82"/>
         <source>Original not available</source>
         <translation>Оригинал недоступен</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/compare.py" line="86"/>
+        <location filename="../../upscaler_gui/ui/compare/view.py" line="86"/>
         <source>Before {width} × {height}</source>
         <translation>До {width} × {height}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/compare.py" line="89"/>
+        <location filename="../../upscaler_gui/ui/compare/view.py" line="89"/>
         <source>After {width} × {height}</source>
         <translation>После {width} × {height}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/compare.py" line="199"/>
+        <location filename="../../upscaler_gui/ui/compare/view.py" line="199"/>
         <source>{percent}%</source>
         <translation>{percent}%</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/compare.py" line="212"/>
+        <location filename="../../upscaler_gui/ui/compare/view.py" line="212"/>
         <source> (preview scaled)</source>
         <translation> (уменьшенное превью)</translation>
     </message>
@@ -47,52 +47,52 @@
 <context>
     <name>Drop</name>
     <message>
-        <location filename="../../upscaler_gui/ui/drop.py" line="103"/>
+        <location filename="../../upscaler_gui/ui/drop/mime.py" line="103"/>
         <source>No image link or file in the pasted text.</source>
         <translation>Во вставленном тексте нет ни ссылки на изображение, ни файла.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop.py" line="109"/>
+        <location filename="../../upscaler_gui/ui/drop/mime.py" line="109"/>
         <source>Drop or paste</source>
         <translation>Перетаскивание или вставка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop.py" line="110"/>
+        <location filename="../../upscaler_gui/ui/drop/mime.py" line="110"/>
         <source>Nothing to add: it held no image file, folder, link or picture.</source>
         <translation>Нечего добавить: здесь нет ни файла изображения, ни папки, ни ссылки, ни картинки.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop_found.py" line="72"/>
+        <location filename="../../upscaler_gui/ui/drop/found.py" line="72"/>
         <source>This link is relative and the address of its page is unknown.</source>
         <translation>Это относительная ссылка, а адрес её страницы неизвестен.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop_found.py" line="97"/>
+        <location filename="../../upscaler_gui/ui/drop/found.py" line="97"/>
         <source>This link has no valid host name.</source>
         <translation>В ссылке нет допустимого имени хоста.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop_found.py" line="104"/>
+        <location filename="../../upscaler_gui/ui/drop/found.py" line="104"/>
         <source>This embedded image is {size} of text; at most {limit} can be used.</source>
         <translation>Встроенное изображение занимает {size} текста; допустимо не больше {limit}.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop_found.py" line="127"/>
+        <location filename="../../upscaler_gui/ui/drop/found.py" line="127"/>
         <source>A blob: link exists only inside the browser tab. Save the image, then add the file.</source>
         <translation>Ссылка blob: существует только внутри вкладки браузера. Сохраните изображение и добавьте файл.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop_found.py" line="130"/>
+        <location filename="../../upscaler_gui/ui/drop/found.py" line="130"/>
         <source>Only http and https links can be upscaled (this one is {scheme}).</source>
         <translation>Для апскейла подходят только ссылки http и https (а эта — {scheme}).</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop_found.py" line="149"/>
+        <location filename="../../upscaler_gui/ui/drop/found.py" line="149"/>
         <source>This file is on another computer ({host}). Copy it here first.</source>
         <translation>Файл находится на другом компьютере ({host}). Сначала скопируйте его сюда.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop_found.py" line="154"/>
+        <location filename="../../upscaler_gui/ui/drop/found.py" line="154"/>
         <source>This file link has no path.</source>
         <translation>В ссылке на файл нет пути.</translation>
     </message>
@@ -100,12 +100,12 @@
 <context>
     <name>DropZone</name>
     <message>
-        <location filename="../../upscaler_gui/ui/panels.py" line="32"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="31"/>
         <source>Drop images, folders or links here</source>
         <translation>Перетащите сюда изображения, папки или ссылки</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/panels.py" line="37"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="36"/>
         <source>PNG, JPEG or WEBP up to 10 MB · paste with Ctrl+V · or use Add files…</source>
         <translation>PNG, JPEG или WEBP до 10 МБ · вставка — Ctrl+V · или «Добавить файлы…»</translation>
     </message>
@@ -113,111 +113,144 @@
 <context>
     <name>FirstRunPanel</name>
     <message>
-        <location filename="../../upscaler_gui/ui/panels.py" line="74"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="73"/>
         <source>Welcome to Crisp Upscaler</source>
         <translation>Добро пожаловать в Crisp Upscaler</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/panels.py" line="81"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="80"/>
         <source>Images are upscaled by KIE AI&apos;s recraft/crisp-upscale model (about 0.5 credits each).&lt;br&gt;Paste your KIE API key to start, or try everything offline first.</source>
         <translation>Апскейл выполняет модель recraft/crisp-upscale от KIE AI (около 0,5 кредита за изображение).&lt;br&gt;Вставьте API-ключ KIE, чтобы начать, или сначала попробуйте всё офлайн.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/panels.py" line="88"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="87"/>
         <source>Get a key on kie.ai</source>
         <translation>Получить ключ на kie.ai</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/panels.py" line="104"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="103"/>
         <source>Try the offline demo</source>
         <translation>Попробовать офлайн-демо</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/panels.py" line="105"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="104"/>
         <source>A local server that behaves like KIE: no key, no network, no cost</source>
         <translation>Локальный сервер, который ведёт себя как KIE: без ключа, без сети, бесплатно</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/panels.py" line="118"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="117"/>
         <source>Paste your KIE API key</source>
         <translation>Вставьте API-ключ KIE</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/panels.py" line="120"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="119"/>
         <source>Save key</source>
         <translation>Сохранить ключ</translation>
     </message>
 </context>
 <context>
+    <name>InputIntake</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/drop/intake.py" line="65"/>
+        <source> (and {n} more)</source>
+        <translation> (и ещё {n})</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/drop/intake.py" line="69"/>
+        <source>Images (*.png *.jpg *.jpeg *.webp *.PNG *.JPG *.JPEG *.WEBP);;All files (*)</source>
+        <translation>Изображения (*.png *.jpg *.jpeg *.webp *.PNG *.JPG *.JPEG *.WEBP);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/drop/intake.py" line="70"/>
+        <source>Add images</source>
+        <translation>Добавить изображения</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/drop/intake.py" line="76"/>
+        <source>Add a folder of images</source>
+        <translation>Добавить папку с изображениями</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/drop/intake.py" line="84"/>
+        <source>Add link</source>
+        <translation>Добавить ссылку</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/drop/intake.py" line="85"/>
+        <source>Image link (http or https), one or more per line:</source>
+        <translation>Ссылки на изображения (http или https), одна или несколько в строке:</translation>
+    </message>
+</context>
+<context>
     <name>JobActions</name>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="45"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="45"/>
         <source>Retry</source>
         <translation>Повторить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="48"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="48"/>
         <source>Run failed, unknown or cancelled jobs again (new tasks are billed; paid results are not)</source>
         <translation>Повторить задания с ошибкой, неизвестные и отменённые (новая задача платная, оплаченный результат — нет)</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="51"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="51"/>
         <source>Upscale again (new task, billed)</source>
         <translation>Увеличить заново (новая платная задача)</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="52"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="52"/>
         <source>Make a new result for finished jobs: KIE bills each new task</source>
         <translation>Сделать новый результат для завершённых заданий: KIE берёт плату за каждую новую задачу</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="53"/>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="131"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="53"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="131"/>
         <source>Cancel</source>
         <translation>Отменить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="55"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="55"/>
         <source>Remove from list</source>
         <translation>Убрать из списка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="59"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="59"/>
         <source>Open result</source>
         <translation>Открыть результат</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="60"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="60"/>
         <source>Show in folder</source>
         <translation>Показать в папке</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="61"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="61"/>
         <source>Copy result link</source>
         <translation>Копировать ссылку на результат</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="62"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="62"/>
         <source>Copy task id</source>
         <translation>Копировать ID задачи</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="124"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="124"/>
         <source>Run jobs again?</source>
         <translation>Повторить задания?</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="125"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="125"/>
         <source>Run {count} jobs again?</source>
         <translation>Повторить задания ({count})?</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="127"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="127"/>
         <source>New KIE tasks: {billed}, about {cost:g} credits. Results KIE already made are downloaded again without a new task.</source>
         <translation>Новых задач KIE: {billed}, примерно {cost:g} кредитов. Результаты, уже сделанные KIE, скачиваются заново без новой задачи.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/job_actions.py" line="130"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="130"/>
         <source>Run again</source>
         <translation>Повторить</translation>
     </message>
@@ -225,7 +258,7 @@
 <context>
     <name>JobTable</name>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="48"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="48"/>
         <source>{seconds} s</source>
         <translation>{seconds} с</translation>
     </message>
@@ -233,92 +266,92 @@
 <context>
     <name>JobTableModel</name>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="71"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="71"/>
         <source>Image</source>
         <translation>Изображение</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="71"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="71"/>
         <source>Size</source>
         <translation>Размер</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="71"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="71"/>
         <source>State</source>
         <translation>Состояние</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="71"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="71"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="71"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="71"/>
         <source>Details</source>
         <translation>Подробности</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="119"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="119"/>
         <source>Queued</source>
         <translation>В очереди</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="120"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="120"/>
         <source>Uploading</source>
         <translation>Загрузка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="121"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="121"/>
         <source>Submitting</source>
         <translation>Отправка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="122"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="122"/>
         <source>Upscaling</source>
         <translation>Апскейл</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="123"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="123"/>
         <source>Downloading</source>
         <translation>Скачивание</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="124"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="124"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="125"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="125"/>
         <source>Failed</source>
         <translation>Ошибка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="126"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="126"/>
         <source>Skipped</source>
         <translation>Пропущено</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="127"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="127"/>
         <source>Paused</source>
         <translation>На паузе</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="128"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="128"/>
         <source>Cancelled</source>
         <translation>Отменено</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="129"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="129"/>
         <source>Unknown</source>
         <translation>Неизвестно</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="135"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="135"/>
         <source>{error} KIE may have billed it; Retry creates a new, billed task.</source>
         <translation>{error} Возможно, KIE уже списал кредиты; «Повторить» создаст новую платную задачу.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue_model.py" line="141"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="141"/>
         <source>Saved as {name}</source>
         <translation>Сохранено как {name}</translation>
     </message>
@@ -326,14 +359,58 @@
 <context>
     <name>KeyTest</name>
     <message>
-        <location filename="../../upscaler_gui/ui/key_test.py" line="37"/>
+        <location filename="../../upscaler_gui/ui/settings/key_check.py" line="37"/>
         <source>There is no key to test: paste one first.</source>
         <translation>Нечего проверять: сначала вставьте ключ.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/key_test.py" line="43"/>
+        <location filename="../../upscaler_gui/ui/settings/key_check.py" line="43"/>
         <source>Key works: {balance} credits</source>
         <translation>Ключ работает. Кредитов на счёте: {balance}</translation>
+    </message>
+</context>
+<context>
+    <name>MainToolbar</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="18"/>
+        <source>Main</source>
+        <translation>Основная панель</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="22"/>
+        <source>Add files…</source>
+        <translation>Добавить файлы…</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="23"/>
+        <source>Add folder…</source>
+        <translation>Добавить папку…</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="24"/>
+        <source>Add link…</source>
+        <translation>Добавить ссылку…</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="26"/>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="41"/>
+        <source>Pause</source>
+        <translation>Пауза</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="27"/>
+        <source>Clear finished</source>
+        <translation>Убрать завершённые</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="31"/>
+        <source>Settings…</source>
+        <translation>Настройки…</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="41"/>
+        <source>Resume</source>
+        <translation>Продолжить</translation>
     </message>
 </context>
 <context>
@@ -344,498 +421,408 @@
         <translation>Непредвиденная ошибка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="55"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="51"/>
         <source>Crisp Upscaler</source>
         <translation>Crisp Upscaler</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="85"/>
-        <source>Add files…</source>
-        <translation>Добавить файлы…</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="87"/>
-        <source>Add folder…</source>
-        <translation>Добавить папку…</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="88"/>
-        <source>Add link…</source>
-        <translation>Добавить ссылку…</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="89"/>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="166"/>
-        <source>Pause</source>
-        <translation>Пауза</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="90"/>
-        <source>Clear finished</source>
-        <translation>Убрать завершённые</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="92"/>
-        <source>Settings…</source>
-        <translation>Настройки…</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="94"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="78"/>
         <source>Paste</source>
         <translation>Вставить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="166"/>
-        <source>Resume</source>
-        <translation>Продолжить</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="170"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="201"/>
         <source>Batch finished: {done} done, {failed} failed</source>
         <translation>Пакет обработан. Готово: {done}, с ошибками: {failed}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="188"/>
-        <source>(none chosen)</source>
-        <translation>(не выбрана)</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/main_window.py" line="285"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="269"/>
         <source>Still watching from the tray</source>
         <translation>Слежение за папкой продолжается в трее</translation>
     </message>
+</context>
+<context>
+    <name>OutputFolderRow</name>
     <message>
-        <location filename="../../upscaler_gui/ui/window_compare.py" line="32"/>
-        <source>Select an image to compare before and after</source>
-        <translation>Выберите изображение, чтобы сравнить до и после</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window_compare.py" line="56"/>
-        <source>No result: {reason}</source>
-        <translation>Нет результата: {reason}</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window_compare.py" line="57"/>
-        <source>Result not ready yet</source>
-        <translation>Результат ещё не готов</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window_folders.py" line="33"/>
-        <source>Results go to:</source>
-        <translation>Папка результатов:</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window_folders.py" line="36"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="44"/>
         <source>Change…</source>
         <translation>Изменить…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window_folders.py" line="38"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="46"/>
         <source>Open folder</source>
         <translation>Открыть папку</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window_folders.py" line="48"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="50"/>
+        <source>Results go to:</source>
+        <translation>Папка результатов:</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="61"/>
         <source>Choose the output folder</source>
         <translation>Выберите папку результатов</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window_folders.py" line="74"/>
-        <source>Watch a folder:</source>
-        <translation>Следить за папкой:</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window_folders.py" line="76"/>
-        <source>Images saved or copied into this folder are upscaled once each</source>
-        <translation>Каждое изображение, сохранённое или скопированное в эту папку, проходит апскейл один раз</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window_folders.py" line="80"/>
-        <source>Choose…</source>
-        <translation>Выбрать…</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window_folders.py" line="102"/>
-        <source>Choose a folder to watch</source>
-        <translation>Выберите папку для слежения</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window_inputs.py" line="61"/>
-        <source> (and {n} more)</source>
-        <translation> (и ещё {n})</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window_inputs.py" line="66"/>
-        <source>Images (*.png *.jpg *.jpeg *.webp *.PNG *.JPG *.JPEG *.WEBP);;All files (*)</source>
-        <translation>Изображения (*.png *.jpg *.jpeg *.webp *.PNG *.JPG *.JPEG *.WEBP);;Все файлы (*)</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window_inputs.py" line="69"/>
-        <source>Add images</source>
-        <translation>Добавить изображения</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window_inputs.py" line="76"/>
-        <source>Add a folder of images</source>
-        <translation>Добавить папку с изображениями</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window_inputs.py" line="85"/>
-        <source>Add link</source>
-        <translation>Добавить ссылку</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window_inputs.py" line="86"/>
-        <source>Image link (http or https), one or more per line:</source>
-        <translation>Ссылки на изображения (http или https), одна или несколько в строке:</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window_layout.py" line="34"/>
-        <source>Main</source>
-        <translation>Основная панель</translation>
     </message>
 </context>
 <context>
     <name>QuitConfirmation</name>
     <message>
-        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="39"/>
+        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="39"/>
         <source>Quit Crisp Upscaler?</source>
         <translation>Выйти из Crisp Upscaler?</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="40"/>
+        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="40"/>
         <source>{count} images are not finished yet.</source>
         <translation>Не завершено изображений: {count}.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="53"/>
+        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="53"/>
         <source>Tasks already sent to KIE ({sent}) keep running there and are billed; their results are downloaded at the next start.</source>
         <translation>Задачи, уже отправленные в KIE ({sent}), продолжают выполняться там и оплачиваются; их результаты скачаются при следующем запуске.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="59"/>
+        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="59"/>
         <source>Images not sent yet ({waiting}) wait for the next start.</source>
         <translation>Ещё не отправленные изображения ({waiting}) ждут следующего запуска.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="61"/>
+        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="61"/>
         <source>Nothing more is sent after you quit.</source>
         <translation>После выхода ничего больше не отправляется.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="42"/>
+        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="42"/>
         <source>Quit</source>
         <translation>Выйти</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/quit_confirm.py" line="43"/>
+        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="43"/>
         <source>Keep working</source>
         <translation>Продолжить работу</translation>
     </message>
 </context>
 <context>
-    <name>Settings</name>
+    <name>SelectedJobCompare</name>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_flow.py" line="57"/>
-        <source>The language changes at the next start.</source>
-        <translation>Язык сменится при следующем запуске.</translation>
+        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="34"/>
+        <source>Select an image to compare before and after</source>
+        <translation>Выберите изображение, чтобы сравнить до и после</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_flow.py" line="89"/>
-        <source>The key is used for this session only.</source>
-        <translation>Ключ будет использоваться только в этом сеансе.</translation>
+        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="59"/>
+        <source>No result: {reason}</source>
+        <translation>Нет результата: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="62"/>
+        <source>Result not ready yet</source>
+        <translation>Результат ещё не готов</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_dialog.py" line="58"/>
+        <location filename="../../upscaler_gui/ui/settings/dialog.py" line="58"/>
         <source>Settings</source>
         <extracomment>(Settings, new_key): new_key is None when the key was left alone, &quot;&quot; when the user removed it. the typed key, or &quot;&quot; for the key in effect (saved or KIE_API_KEY); answer: show_key_test_result.</extracomment>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_groups.py" line="25"/>
+        <location filename="../../upscaler_gui/ui/settings/groups.py" line="25"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_groups.py" line="29"/>
+        <location filename="../../upscaler_gui/ui/settings/groups.py" line="29"/>
         <source>images uploaded or downloaded at once</source>
         <translation>число параллельных загрузок и скачиваний</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_groups.py" line="31"/>
+        <location filename="../../upscaler_gui/ui/settings/groups.py" line="31"/>
         <source>&amp;Concurrency:</source>
         <translation>О&amp;дновременно:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_groups.py" line="37"/>
+        <location filename="../../upscaler_gui/ui/settings/groups.py" line="37"/>
         <source> credits</source>
         <translation> кредита</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_groups.py" line="38"/>
+        <location filename="../../upscaler_gui/ui/settings/groups.py" line="38"/>
         <source>used to estimate the cost of what is queued</source>
         <translation>для оценки стоимости очереди</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_groups.py" line="39"/>
+        <location filename="../../upscaler_gui/ui/settings/groups.py" line="39"/>
         <source>Cost &amp;per image:</source>
         <translation>&amp;Цена за изображение:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_groups.py" line="40"/>
+        <location filename="../../upscaler_gui/ui/settings/groups.py" line="40"/>
         <source>&amp;Start new images at once</source>
         <translation>&amp;Сразу запускать новые изображения</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_groups.py" line="56"/>
+        <location filename="../../upscaler_gui/ui/settings/groups.py" line="56"/>
         <source>Appearance</source>
         <translation>Внешний вид</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_groups.py" line="59"/>
+        <location filename="../../upscaler_gui/ui/settings/groups.py" line="59"/>
         <source>System</source>
         <translation>Как в системе</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_groups.py" line="61"/>
+        <location filename="../../upscaler_gui/ui/settings/groups.py" line="61"/>
         <source>takes effect after a restart</source>
         <translation>вступит в силу после перезапуска</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_groups.py" line="62"/>
+        <location filename="../../upscaler_gui/ui/settings/groups.py" line="62"/>
         <source>&amp;Language:</source>
         <translation>&amp;Язык:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_groups.py" line="65"/>
+        <location filename="../../upscaler_gui/ui/settings/groups.py" line="65"/>
         <source>The theme follows the system&apos;s light or dark mode.</source>
         <translation>Светлая или тёмная тема — как в системе.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_key_row.py" line="48"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="48"/>
         <source>KIE account</source>
         <translation>Аккаунт KIE</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_key_row.py" line="69"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="69"/>
         <source>Set by KIE_API_KEY</source>
         <translation>Задан через KIE_API_KEY</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_key_row.py" line="72"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="72"/>
         <source>•••••••• (saved)</source>
         <translation>•••••••• (сохранён)</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_key_row.py" line="74"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="74"/>
         <source>Paste your KIE API key</source>
         <translation>Вставьте API-ключ KIE</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_key_row.py" line="77"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="77"/>
         <source>Test key asks KIE for your credit balance; it costs nothing.</source>
         <translation>«Проверить ключ» запрашивает у KIE баланс кредитов; это бесплатно.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_key_row.py" line="102"/>
-        <location filename="../../upscaler_gui/ui/settings_key_row.py" line="163"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="102"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="163"/>
         <source>S&amp;how</source>
         <translation>Пока&amp;зать</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_key_row.py" line="105"/>
-        <location filename="../../upscaler_gui/ui/settings_key_row.py" line="181"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="105"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="181"/>
         <source>&amp;Test key</source>
         <translation>&amp;Проверить ключ</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_key_row.py" line="109"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="109"/>
         <source>API &amp;key:</source>
         <translation>API-&amp;ключ:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_key_row.py" line="115"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="115"/>
         <source>Using KIE_API_KEY from the environment; it wins over the saved key.</source>
         <translation>Используется KIE_API_KEY из переменных окружения; он имеет приоритет над сохранённым ключом.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_key_row.py" line="125"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="125"/>
         <source>Get a key on kie.ai</source>
         <translation>Получить ключ на kie.ai</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_key_row.py" line="130"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="130"/>
         <source>&amp;Remove saved key</source>
         <translation>&amp;Удалить сохранённый ключ</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_key_row.py" line="163"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="163"/>
         <source>&amp;Hide</source>
         <translation>Скры&amp;ть</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_key_row.py" line="170"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="170"/>
         <source>The saved key will be removed when you press OK.</source>
         <translation>Сохранённый ключ будет удалён, когда вы нажмёте «OK».</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_key_row.py" line="174"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="174"/>
         <source>Testing…</source>
         <translation>Проверка…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_key_row.py" line="176"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="176"/>
         <source>Asking KIE…</source>
         <translation>Запрос к KIE…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_results.py" line="59"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="59"/>
         <source>Results</source>
         <translation>Результаты</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_results.py" line="100"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="100"/>
         <source>Ch&amp;oose…</source>
         <translation>В&amp;ыбрать…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_results.py" line="103"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="103"/>
         <source>Output &amp;folder:</source>
         <translation>Папка &amp;результатов:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_results.py" line="108"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="108"/>
         <source>&amp;Naming:</source>
         <translation>Шаблон &amp;имени:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_results.py" line="119"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="119"/>
         <source>Rename</source>
         <translation>Переименовать</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_results.py" line="120"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="120"/>
         <source>Skip</source>
         <translation>Пропустить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_results.py" line="121"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="121"/>
         <source>Overwrite</source>
         <translation>Перезаписать</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_results.py" line="127"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="127"/>
         <source>If the file e&amp;xists:</source>
         <translation>Если файл уже &amp;есть:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_results.py" line="133"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="133"/>
         <source>Keep result&apos;s format</source>
         <translation>Как у результата</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_results.py" line="143"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="143"/>
         <source>&amp;Quality:</source>
         <translation>Ка&amp;чество:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_results.py" line="147"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="147"/>
         <source>For&amp;mat:</source>
         <translation>&amp;Формат:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_results.py" line="153"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="153"/>
         <source>Copy &amp;EXIF and colour profile from the original</source>
         <translation>Копировать &amp;EXIF и цветовой профиль из оригинала</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_results.py" line="162"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="162"/>
         <source>Choose the output folder</source>
         <translation>Выберите папку результатов</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_results.py" line="172"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="172"/>
         <source>Example: {name}</source>
         <translation>Пример: {name}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_results.py" line="178"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="178"/>
         <source>Not valid: {problem}</source>
         <translation>Ошибка: {problem}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_results.py" line="191"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="191"/>
         <source>If that name exists: leave the existing file and don&apos;t save the result</source>
         <translation>Если такое имя уже есть: оставить существующий файл и не сохранять результат</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_results.py" line="195"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="195"/>
         <source>If that name exists: replace the existing file</source>
         <translation>Если такое имя уже есть: заменить существующий файл</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_results.py" line="197"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="197"/>
         <source>If that name exists: keep it and save as {other}</source>
         <translation>Если такое имя уже есть: оставить существующий файл и сохранить результат как {other}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings_results.py" line="204"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="204"/>
         <source>Fields: {fields}</source>
         <translation>Поля: {fields}</translation>
     </message>
 </context>
 <context>
+    <name>SettingsFlow</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="72"/>
+        <source>The language changes at the next start.</source>
+        <translation>Язык сменится при следующем запуске.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="109"/>
+        <source>The key is used for this session only.</source>
+        <translation>Ключ будет использоваться только в этом сеансе.</translation>
+    </message>
+</context>
+<context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../upscaler_gui/ui/status.py" line="34"/>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="34"/>
         <source>queued</source>
         <translation>в очереди</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/status.py" line="35"/>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="35"/>
         <source>running</source>
         <translation>в работе</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/status.py" line="36"/>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="36"/>
         <source>done</source>
         <translation>готово</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/status.py" line="37"/>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="37"/>
         <source>failed</source>
         <translation>с ошибкой</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/status.py" line="40"/>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="40"/>
         <source>Queue empty</source>
         <translation>Очередь пуста</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/status.py" line="44"/>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="44"/>
         <source>Queued: ~{cost:g} credits</source>
         <translation>Кредитов на очередь: ~{cost:g}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/status.py" line="50"/>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="50"/>
         <source>Credits: {n:g}</source>
         <translation>Кредитов: {n:g}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/status.py" line="56"/>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="56"/>
         <source>KIE</source>
         <translation>KIE</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/status.py" line="56"/>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="56"/>
         <source>Offline demo</source>
         <translation>Офлайн-демо</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/status.py" line="56"/>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="56"/>
         <source>No key</source>
         <translation>Нет ключа</translation>
     </message>
@@ -843,29 +830,29 @@
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../upscaler_gui/ui/tray.py" line="20"/>
-        <location filename="../../upscaler_gui/ui/tray.py" line="47"/>
-        <location filename="../../upscaler_gui/ui/tray.py" line="58"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="20"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="47"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="58"/>
         <source>Crisp Upscaler</source>
         <translation>Crisp Upscaler</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/tray.py" line="22"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="22"/>
         <source>Show window</source>
         <translation>Показать окно</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/tray.py" line="24"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="24"/>
         <source>Quit</source>
         <translation>Выйти</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/tray.py" line="26"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="26"/>
         <source>Stop watching</source>
         <translation>Остановить слежение</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/tray.py" line="58"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="58"/>
         <source>Crisp Upscaler: watching a folder</source>
         <translation>Crisp Upscaler: слежение за папкой</translation>
     </message>
@@ -873,14 +860,42 @@
 <context>
     <name>WatchController</name>
     <message>
-        <location filename="../../upscaler_gui/ui/watching.py" line="61"/>
+        <location filename="../../upscaler_gui/ui/bridge/watching.py" line="60"/>
         <source>Watching {folder}</source>
         <translation>Слежение за папкой {folder}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/watching.py" line="67"/>
+        <location filename="../../upscaler_gui/ui/bridge/watching.py" line="66"/>
         <source>Stopped watching</source>
         <translation>Слежение остановлено</translation>
+    </message>
+</context>
+<context>
+    <name>WatchFolderRow</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="88"/>
+        <source>Watch a folder:</source>
+        <translation>Следить за папкой:</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="89"/>
+        <source>Images saved or copied into this folder are upscaled once each</source>
+        <translation>Каждое изображение, сохранённое или скопированное в эту папку, проходит апскейл один раз</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="92"/>
+        <source>Choose…</source>
+        <translation>Выбрать…</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="103"/>
+        <source>(none chosen)</source>
+        <translation>(не выбрана)</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="118"/>
+        <source>Choose a folder to watch</source>
+        <translation>Выберите папку для слежения</translation>
     </message>
 </context>
 </TS>

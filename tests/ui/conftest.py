@@ -32,8 +32,8 @@ def _session_qloop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
 @pytest.fixture
 def qloop(_session_qloop: asyncio.AbstractEventLoop) -> Iterator[asyncio.AbstractEventLoop]:
     """The session's qasync loop, current for this test: asyncio and Qt events run together; the cyclic
-    GC runs on the Qt thread only, as in the app (ui/gc_guard.py)."""
-    from upscaler_gui.ui.gc_guard import MainThreadCollector
+    GC runs on the Qt thread only, as in the app (ui/shell/gc_guard.py)."""
+    from upscaler_gui.ui.shell.gc_guard import MainThreadCollector
 
     collector = MainThreadCollector()
     collector.start()

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.imagefactory import write_image
-from upscaler_gui.ui import image_loading
-from upscaler_gui.ui.compare import MAX_ZOOM, MIN_ZOOM, CompareView
-from upscaler_gui.ui.image_loading import load_pair, original_size, read_image
+from upscaler_gui.ui.compare import loading
+from upscaler_gui.ui.compare.loading import load_pair, original_size, read_image
+from upscaler_gui.ui.compare.view import MAX_ZOOM, MIN_ZOOM, CompareView
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
@@ -507,7 +507,7 @@ async def test_load_pair_reads_both_off_the_calling_thread(
         threads.append(threading.current_thread())
         return read_image(path, max_pixels)
 
-    monkeypatch.setattr(image_loading, "read_image", recording_read)
+    monkeypatch.setattr(loading, "read_image", recording_read)
     source = write_image(tmp_path / "in.png", size=(40, 30))
     before, after = await load_pair(str(source), str(tmp_path / "not-there.png"))
     assert before is not None

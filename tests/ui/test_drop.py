@@ -12,11 +12,12 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.imagefactory import image_bytes, write_image
-from upscaler_gui.ui.drop import (
+from upscaler_gui.ui.drop.intake import InputIntake, accept_copy
+from upscaler_gui.ui.drop.mime import (
     MAX_DATA_URI_CHARS,
     DropPayload,
     accepts,
@@ -348,11 +349,12 @@ def test_save_pasted_image_refuses_a_null_image(tmp_path: Path) -> None:
         save_pasted_image(QImage(), tmp_path)
 
 
-# --- the pattern the main window uses ------------------------------------------------------------------
+# --- the intake: what the main window does with drags, drops, refusals and the link dialog ---------------
 
 
 class DropTarget(QWidget):
-    """How a window takes drops: accepts() on enter (format names only, fast), parse_mime() on drop.
+    """Takes drops as the main window does: accept_copy() on enter (format names only, fast), the intake
+    on drop (parsed at once: the QMimeData belongs to the drag and is gone once the handler returns).
 
     Always a copy: accepting a proposed MoveAction (Shift held, or a source's default) would tell a
     file manager that the file moved, and some delete the user's original.
@@ -361,20 +363,17 @@ class DropTarget(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setAcceptDrops(True)
-        self.payloads: list[DropPayload] = []
+        self.intake = InputIntake(self)
+        self.given: list[list[str]] = []
+        self.refused: list[str] = []
+        self.intake.inputs_given.connect(lambda inputs, _images: self.given.append(inputs))
+        self.intake.refused.connect(self.refused.append)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
-        if accepts(event.mimeData()) and event.possibleActions() & Qt.DropAction.CopyAction:
-            event.setDropAction(Qt.DropAction.CopyAction)
-            event.accept()
-        else:
-            event.ignore()
+        accept_copy(event)
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        # Parse now: the QMimeData belongs to the drag and is gone once this handler returns.
-        self.payloads.append(parse_mime(event.mimeData()))
-        event.setDropAction(Qt.DropAction.CopyAction)
-        event.accept()
+        self.intake.take_drop(event)
 
 
 ANY_ACTION = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction | Qt.DropAction.LinkAction
@@ -407,7 +406,7 @@ def test_a_real_drop_event_reaches_parse_mime(qtbot: QtBot, tmp_path: Path) -> N
     dropped = drop(target, mime)
 
     assert dropped.isAccepted()
-    assert [p.inputs for p in target.payloads] == [[str(photo), IMG]]
+    assert target.given == [[str(photo), IMG]]
 
 
 def test_a_drag_of_our_own_rows_is_not_accepted(qtbot: QtBot) -> None:
@@ -427,3 +426,28 @@ def test_a_shift_drop_is_still_a_copy(qtbot: QtBot, tmp_path: Path) -> None:
     assert entered.dropAction() == Qt.DropAction.CopyAction
     dropped = drop(target, mime, shift)
     assert dropped.isAccepted() and dropped.dropAction() == Qt.DropAction.CopyAction
+
+
+def test_many_refusals_make_one_status_line(qtbot: QtBot, tmp_path: Path) -> None:
+    target = DropTarget()
+    qtbot.addWidget(target)
+    gif = tmp_path / "anim.gif"
+    mime = make_mime(urls=[QUrl("ftp://example.com/a.png"), QUrl("blob:https://example.com/1")])
+    assert drag_enter(target, mime).isAccepted()  # links: something usable may be inside
+    assert drop(target, mime).isAccepted()
+    assert target.given == [] and len(target.refused) == 1  # one line, never a storm of dialogs
+    assert target.refused[0].startswith("ftp://example.com/a.png: ")
+    assert target.refused[0].endswith(" (and 1 more)")
+    target.intake.take([str(gif)])  # the command line's inputs: checked later, by the engine
+    assert target.given == [[str(gif)]]
+
+
+def test_the_link_dialog_gives_one_input_per_link(qtbot: QtBot) -> None:
+    target = DropTarget()
+    qtbot.addWidget(target)
+    target.intake.ask_link()  # returns at once: open(), not exec()
+    dialog = target.findChild(QInputDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.setTextValue(f"{IMG}\n  https://example.com/b.png  ")
+    dialog.accept()
+    assert target.given == [[IMG, "https://example.com/b.png"]]

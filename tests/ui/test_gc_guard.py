@@ -9,7 +9,7 @@ from typing import ClassVar
 import pytest
 from pytestqt.qtbot import QtBot
 
-from upscaler_gui.ui.gc_guard import MainThreadCollector, generation_due
+from upscaler_gui.ui.shell.gc_guard import MainThreadCollector, generation_due
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,4 @@
-"""The Settings dialog (ui/settings_dialog.py) and its off-thread helpers (ui/key_test.py).
-
-`key_test` is imported as a module: a bare `test_key` in this file would be collected by pytest.
-"""
+"""The Settings dialog (ui/settings/dialog.py) and its off-thread helpers (ui/settings/key_check.py)."""
 
 from __future__ import annotations
 
@@ -23,9 +20,9 @@ from pytestqt.qtbot import QtBot
 from upscaler_gui.core import settings as settings_store
 from upscaler_gui.core.settings import Settings
 from upscaler_gui.sim import SimConfig, SimServer
-from upscaler_gui.ui import key_test
-from upscaler_gui.ui.panels import KEY_PAGE
-from upscaler_gui.ui.settings_dialog import SettingsDialog, error_color
+from upscaler_gui.ui.settings import key_check
+from upscaler_gui.ui.settings.dialog import SettingsDialog, error_color
+from upscaler_gui.ui.settings.key_check import KEY_PAGE
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 CUSTOM = Settings(
@@ -474,26 +471,26 @@ def test_tab_order_follows_the_form(qtbot: QtBot) -> None:
 
 def test_test_key_with_the_right_key_gives_the_balance() -> None:
     with SimServer(SimConfig(api_key="right-key", credits=123.5)) as sim:
-        ok, text = asyncio.run(key_test.test_key("right-key", api_base=sim.base_url))
+        ok, text = asyncio.run(key_check.check_key("right-key", api_base=sim.base_url))
     assert (ok, text) == (True, "Key works: 123.5 credits")
 
 
 def test_test_key_with_a_wrong_key_says_it_was_refused() -> None:
     with SimServer(SimConfig(api_key="right-key")) as sim:
-        ok, text = asyncio.run(key_test.test_key("wrong-key", api_base=sim.base_url))
+        ok, text = asyncio.run(key_check.check_key("wrong-key", api_base=sim.base_url))
     assert ok is False
     assert "KIE refused the API key" in text
     assert "wrong-key" not in text
 
 
 def test_test_key_never_raises_for_an_unusable_address_or_an_empty_key() -> None:
-    ok, text = asyncio.run(key_test.test_key("some-key", api_base="ftp://example.invalid"))
+    ok, text = asyncio.run(key_check.check_key("some-key", api_base="ftp://example.invalid"))
     assert ok is False and "not an http(s) URL" in text
-    assert asyncio.run(key_test.test_key("  ", api_base=None))[0] is False
+    assert asyncio.run(key_check.check_key("  ", api_base=None))[0] is False
 
 
 def test_format_credits() -> None:
-    assert [key_test.format_credits(v) for v in (123.5, 1000.0, 0.25, 1e7)] == [
+    assert [key_check.format_credits(v) for v in (123.5, 1000.0, 0.25, 1e7)] == [
         "123.5",
         "1000",
         "0.25",
@@ -531,15 +528,15 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 
 
 def test_save_key_off_thread_stores_it_in_the_keyring(memory_keyring: MemoryKeyring) -> None:
-    assert asyncio.run(key_test.has_saved_key_off_thread()) is False
-    asyncio.run(key_test.save_key_off_thread("stored-key-1"))
+    assert asyncio.run(key_check.has_saved_key_off_thread()) is False
+    asyncio.run(key_check.save_key_off_thread("stored-key-1"))
     assert memory_keyring.passwords == {
         (settings_store.KEYRING_SERVICE, settings_store.KEYRING_USER): "stored-key-1"
     }
     assert settings_store.api_key() == "stored-key-1"
-    assert asyncio.run(key_test.has_saved_key_off_thread()) is True
-    assert asyncio.run(key_test.key_in_effect_off_thread()) == "stored-key-1"
-    asyncio.run(key_test.save_key_off_thread(""))  # the dialog's "removed"
+    assert asyncio.run(key_check.has_saved_key_off_thread()) is True
+    assert asyncio.run(key_check.key_in_effect_off_thread()) == "stored-key-1"
+    asyncio.run(key_check.save_key_off_thread(""))  # the dialog's "removed"
     assert memory_keyring.passwords == {}
     assert settings_store.api_key() is None
 
@@ -547,9 +544,9 @@ def test_save_key_off_thread_stores_it_in_the_keyring(memory_keyring: MemoryKeyr
 def test_env_key_wins_over_the_saved_one(
     memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    asyncio.run(key_test.save_key_off_thread("stored-key-1"))
+    asyncio.run(key_check.save_key_off_thread("stored-key-1"))
     monkeypatch.setenv("KIE_API_KEY", "env-key-2")
-    assert asyncio.run(key_test.key_in_effect_off_thread()) == "env-key-2"
+    assert asyncio.run(key_check.key_in_effect_off_thread()) == "env-key-2"
 
 
 # --- round trip through the settings file ----------------------------------------------------------------
@@ -567,7 +564,7 @@ def test_what_the_dialog_saves_round_trips_through_the_settings_file(
     produced, new_key = saved.calls[0]
     settings_store.save(produced)
     assert new_key is not None
-    asyncio.run(key_test.save_key_off_thread(new_key))
+    asyncio.run(key_check.save_key_off_thread(new_key))
     restored = settings_store.load()
     assert restored == produced
     assert settings_store.api_key() == "round-trip-key"

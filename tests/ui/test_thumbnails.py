@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.imagefactory import write_image
-from upscaler_gui.ui import thumbnails
-from upscaler_gui.ui.thumbnails import ThumbnailCache
+from upscaler_gui.ui.queue import thumbnails
+from upscaler_gui.ui.queue.thumbnails import ThumbnailCache
 
 WAIT_MS = 5000
 

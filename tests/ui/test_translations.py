@@ -28,11 +28,11 @@ from tests.ui.window_helpers import SCREENSHOTS, drop, file_mime, run, until, wi
 from upscaler_gui.core import i18n as core_i18n
 from upscaler_gui.core.jobs import JobState
 from upscaler_gui.core.settings import Settings
-from upscaler_gui.ui import i18n as ui_i18n
-from upscaler_gui.ui.main_window import PAGE_DROP, PAGE_FIRST_RUN
-from upscaler_gui.ui.queue_model import elapsed_text
-from upscaler_gui.ui.resources import translations_dir
-from upscaler_gui.ui.settings_dialog import SettingsDialog
+from upscaler_gui.ui.queue.model import elapsed_text
+from upscaler_gui.ui.settings.dialog import SettingsDialog
+from upscaler_gui.ui.shell import i18n as ui_i18n
+from upscaler_gui.ui.shell.resources import translations_dir
+from upscaler_gui.ui.window.pages import PAGE_DROP, PAGE_FIRST_RUN
 
 UI = Path(upscaler_gui.ui.__file__).parent
 TS = translations_dir() / "upscaler_ru.ts"
@@ -90,7 +90,7 @@ def ui_texts() -> tuple[set[tuple[str, str]], list[str]]:
     """(every (context, text) the window translates, the calls lupdate could not read)."""
     found: set[tuple[str, str]] = set()
     unreadable: list[str] = []
-    for path in sorted(UI.glob("*.py")):
+    for path in sorted(UI.rglob("*.py")):
         collector = _Collector(path)
         collector.visit(ast.parse(path.read_text("utf-8"), str(path)))
         found |= collector.found
@@ -182,13 +182,13 @@ def test_the_qm_translates_window_texts_under_their_contexts() -> None:
     translator = QTranslator()
     assert translator.load("upscaler_ru", str(translations_dir()))
     samples = {
-        ("MainWindow", "Add files…"): "Добавить файлы…",
-        ("MainWindow", "Results go to:"): "Папка результатов:",
+        ("MainToolbar", "Add files…"): "Добавить файлы…",
+        ("OutputFolderRow", "Results go to:"): "Папка результатов:",
         ("SettingsDialog", "Output &folder:"): "Папка &результатов:",
         ("JobTableModel", "Done"): "Готово",
         ("Drop", "This file link has no path."): "В ссылке на файл нет пути.",
         ("KeyTest", "Key works: {balance} credits"): "Ключ работает. Кредитов на счёте: {balance}",
-        ("Settings", "The language changes at the next start."): "Язык сменится при следующем запуске.",
+        ("SettingsFlow", "The language changes at the next start."): "Язык сменится при следующем запуске.",
     }
     for (context, source), russian in samples.items():
         assert translator.translate(context, source) == russian
@@ -212,7 +212,7 @@ def russian_ui(qapp: QApplication) -> Iterator[None]:
             QCoreApplication.removeTranslator(translator)
             ui_i18n._installed.remove(translator)
         core_i18n.set_language("")
-        assert QCoreApplication.translate("MainWindow", "Add files…") == "Add files…"
+        assert QCoreApplication.translate("MainToolbar", "Add files…") == "Add files…"
 
 
 @pytest.mark.usefixtures("russian_ui")
@@ -221,9 +221,9 @@ def test_a_russian_window_first_run_and_drop_zone(tmp_path: Path, qloop) -> None
         async with window_env(tmp_path) as env:
             window = env.window
             assert window.pages.currentIndex() == PAGE_FIRST_RUN
-            toolbar = [action.text() for action in (window.add_files_action, window.settings_action)]
+            toolbar = [action.text() for action in (window.toolbar.add_files, window.toolbar.open_settings)]
             assert toolbar == ["Добавить файлы…", "Настройки…"]
-            assert window.start_action.text() == "Пауза"
+            assert window.toolbar.start_pause.text() == "Пауза"
             labels = [label.text() for label in window.first_run.findChildren(QLabel)]
             assert "Добро пожаловать в Crisp Upscaler" in labels
             assert window.first_run.save_button.text() == "Сохранить ключ"

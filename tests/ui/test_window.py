@@ -17,8 +17,8 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage
 from tests.imagefactory import image_bytes, write_image
 from tests.ui.window_helpers import KEY, drop, file_mime, run, until, window_env
 from upscaler_gui.core.jobs import JobState
-from upscaler_gui.ui.controller import Connection
-from upscaler_gui.ui.main_window import PAGE_DROP, PAGE_FIRST_RUN, PAGE_QUEUE
+from upscaler_gui.ui.bridge.controller import Connection
+from upscaler_gui.ui.window.pages import PAGE_DROP, PAGE_FIRST_RUN, PAGE_QUEUE
 
 
 def _decoded_size(path: str | None) -> tuple[int, int]:
@@ -310,7 +310,6 @@ def test_settings_and_window_state_are_saved_and_restored(tmp_path: Path, qloop)
     from keyring.backend import KeyringBackend
 
     from upscaler_gui.core import settings as settings_store
-    from upscaler_gui.ui import settings_flow
 
     class MemoryKeyring(KeyringBackend):
         priority = 1  # type: ignore[assignment]
@@ -334,7 +333,7 @@ def test_settings_and_window_state_are_saved_and_restored(tmp_path: Path, qloop)
             window.settings.api_base = window.settings.upload_base = env.sim.base_url
             window.first_run.key_entered.emit(KEY)  # the first-run panel: tested, saved, used
             await until(lambda: env.controller.connection is not None, what="connected with the new key")
-            await until(lambda: window.has_saved_key, what="the key saved")
+            await until(lambda: window.settings_flow.has_saved_key, what="the key saved")
             assert settings_store.api_key() == KEY
             assert KEY not in settings_store.settings_path().read_text()
             new = settings_store.Settings(
@@ -345,11 +344,11 @@ def test_settings_and_window_state_are_saved_and_restored(tmp_path: Path, qloop)
                     "on_conflict": "skip",
                 }
             )
-            await settings_flow.apply_settings(window, new, None)
+            await window.settings_flow.apply(new, None)
             assert env.controller.engine is not None and env.controller.engine.options.concurrency == 3
             window.splitter.setSizes([900, 280])
             window.view.setColumnWidth(0, 333)
-            window.save_state()
+            window.saved_geometry.save()
         saved = settings_store.load()
         assert (saved.concurrency, saved.template, saved.on_conflict) == (3, "{n}-{stem}.{ext}", "skip")
         async with window_env(tmp_path) as again:
@@ -370,7 +369,7 @@ def test_a_refused_first_run_key_is_not_saved_and_says_why(tmp_path: Path, qloop
             env.window.first_run.key_entered.emit("not-the-right-key")
             await until(lambda: not env.window.first_run.problem.isHidden(), what="the problem shown")
             assert "refused" in env.window.first_run.problem.text()
-            assert env.controller.connection is None and not env.window.has_saved_key
+            assert env.controller.connection is None and not env.window.settings_flow.has_saved_key
 
     run(qloop, scenario())
 
@@ -384,7 +383,7 @@ def test_watching_a_folder_beside_drops_and_again_after_a_restart(tmp_path: Path
             env.window.settings.watch_settle_s = 0.3
             await env.connect()
             await env.controller.start_watching(str(watched))
-            assert env.window.watch_box.isChecked() and env.controller.watch.watching
+            assert env.window.watch_row.watch_box.isChecked() and env.controller.watch.watching
             write_image(watched / "arrived.png", size=(30, 20))
             assert drop(env.window, file_mime(write_image(tmp_path / "dropped.png", size=(20, 20))))
             await env.all_finished(2)
@@ -396,7 +395,7 @@ def test_watching_a_folder_beside_drops_and_again_after_a_restart(tmp_path: Path
             write_image(watched / "later.png", size=(24, 20))
             await env.all_finished(3)
             assert (env.out / "later_crisp.png").exists()
-            env.window.toggle_watching()  # the user turns it off
+            env.window.watch_row.watch_box.click()  # the user turns it off
             await until(lambda: not env.controller.watch.watching, what="stopped")
             assert not env.window.settings.watch_enabled
 

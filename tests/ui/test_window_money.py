@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from tests.imagefactory import write_image
 from tests.ui.window_helpers import drop, file_mime, run, until, window_env
 from upscaler_gui.core.jobs import JobState
-from upscaler_gui.ui.job_actions import CONFIRM_OVER
+from upscaler_gui.ui.queue.job_actions import CONFIRM_OVER
 
 
 def _question() -> QMessageBox | None:

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QApplication
 from upscaler_gui.core import settings as settings_store
 from upscaler_gui.core.jobs import Job, JobState
 from upscaler_gui.sim import SimConfig, SimServer
-from upscaler_gui.ui.controller import Connection, EngineController
-from upscaler_gui.ui.main_window import MainWindow
+from upscaler_gui.ui.bridge.controller import Connection, EngineController
+from upscaler_gui.ui.window.main_window import MainWindow
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 KEY = "ui-test-key-123"

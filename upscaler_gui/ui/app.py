@@ -29,9 +29,9 @@ def run_app(args: argparse.Namespace) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from upscaler_gui.ui.gc_guard import MainThreadCollector
-    from upscaler_gui.ui.i18n import install_translations
-    from upscaler_gui.ui.resources import app_icon
+    from upscaler_gui.ui.shell.gc_guard import MainThreadCollector
+    from upscaler_gui.ui.shell.i18n import install_translations
+    from upscaler_gui.ui.shell.resources import app_icon
 
     log.setup(logging.DEBUG if args.verbose else logging.INFO, log_file=paths.log_file(), stream=args.verbose)
     existing = QApplication.instance()
@@ -55,9 +55,9 @@ def run_app(args: argparse.Namespace) -> int:
 async def main(args: argparse.Namespace, settings: settings_store.Settings) -> int:
     from PySide6.QtCore import QTimer
 
-    from upscaler_gui.ui.controller import Connection, EngineController
-    from upscaler_gui.ui.main_window import MainWindow
-    from upscaler_gui.ui.tray import Tray
+    from upscaler_gui.ui.bridge.controller import Connection, EngineController
+    from upscaler_gui.ui.shell.tray import Tray
+    from upscaler_gui.ui.window.main_window import MainWindow
 
     controller = EngineController(settings)
     window = MainWindow(controller, settings)
@@ -72,7 +72,7 @@ async def main(args: argparse.Namespace, settings: settings_store.Settings) -> i
     window.close_requested.connect(closed.set)  # the window stopped creates itself
     tray.quit_requested.connect(quit_now)
     _close_on_signals(quit_now)
-    tray.stop_watching.triggered.connect(window.toggle_watching)
+    tray.stop_watching.triggered.connect(window.watch_row.toggle)
     if starts_in_tray(args, settings, tray.available):
         log.ui.info("started in the tray, watching %s", settings.watch_dir)
     else:
@@ -81,7 +81,7 @@ async def main(args: argparse.Namespace, settings: settings_store.Settings) -> i
     if getattr(args, "quit_after", None) is not None:  # --quit-after: the packaging smoke test's clean exit
         QTimer.singleShot(round(args.quit_after * 1000), window.close)
     if args.inputs:
-        window.add_inputs(args.inputs)
+        window.intake.take(args.inputs)
     window.keeper.spawn(_connect(window, controller, args, Connection), "Connecting")
     await closed.wait()
     await shutdown(window, controller, tray)
@@ -109,7 +109,7 @@ async def _connect(window: Any, controller: Any, args: argparse.Namespace, conne
         await controller.start_demo()
         return
     key = await asyncio.to_thread(settings_store.api_key)
-    window.has_saved_key = bool(key)
+    window.settings_flow.has_saved_key = bool(key)
     if key:
         api_base = args.api_base or window.settings.api_base or None
         upload_base = args.upload_base or window.settings.upload_base or None

@@ -1,0 +1,36 @@
+"""Installing translations: Qt's own (dialog buttons) and ours, compiled into resources/i18n/*.qm."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from upscaler_gui.core import i18n, log
+from upscaler_gui.ui.shell.resources import translations_dir
+
+_installed: list[QTranslator] = []  # kept alive: a translator deleted by the GC stops translating
+
+
+def language_for(setting: str) -> str:
+    """'en' or 'ru' from the setting ('' follows the system)."""
+    if setting in i18n.SUPPORTED:
+        return setting
+    return "ru" if QLocale.system().name().startswith("ru") else i18n.system_language()
+
+
+def install_translations(app: QApplication, setting: str) -> str:
+    lang = language_for(setting)
+    i18n.set_language(lang)
+    if lang == "en":
+        return lang
+    for name, folder in (
+        (f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+        (f"upscaler_{lang}", str(translations_dir())),
+    ):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            _installed.append(translator)
+        else:
+            log.ui.info("no translation %s in %s", name, folder)
+    return lang

@@ -1,0 +1,41 @@
+"""The main window's toolbar: Add, then start/pause and clear, then (at the far end) Settings.
+
+Its actions carry their shortcuts; the window connects each one's `triggered`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QSizePolicy, QToolBar, QWidget
+
+
+class MainToolbar(QToolBar):
+    """Text only, not movable."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Main"))
+        self.setObjectName("main-toolbar")
+        self.setMovable(False)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.add_files = self._action(self.tr("Add files…"), QKeySequence.StandardKey.Open)
+        self.add_folder = self._action(self.tr("Add folder…"))
+        self.add_link = self._action(self.tr("Add link…"), QKeySequence("Ctrl+L"))
+        self.addSeparator()
+        self.start_pause = self._action(self.tr("Pause"), QKeySequence("Ctrl+P"))
+        self.clear_finished = self._action(self.tr("Clear finished"))
+        spacer = QWidget(self)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.addWidget(spacer)
+        self.open_settings = self._action(self.tr("Settings…"), QKeySequence.StandardKey.Preferences)
+
+    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        self.addAction(action)
+        return action
+
+    def show_paused(self, paused: bool) -> None:
+        self.start_pause.setText(self.tr("Resume") if paused else self.tr("Pause"))
