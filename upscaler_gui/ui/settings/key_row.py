@@ -15,7 +15,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from upscaler_gui.core.constants import ENV_API_KEY
-from upscaler_gui.ui.settings.form import add_field, new_group, note, row, set_tone
+from upscaler_gui.ui.settings.form import add_field, named, new_group, note, row, set_tone
 from upscaler_gui.ui.settings.key_check import KEY_PAGE
 
 translate = QCoreApplication.translate  # literal contexts below: lupdate reads them
@@ -96,13 +96,13 @@ class KeyRow:
     # --- building --------------------------------------------------------------------------------------
 
     def _build(self, box: QGroupBox) -> None:
-        self.key_edit = QLineEdit(box)
+        self.key_edit = named(QLineEdit(box), "api-key")
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_edit.textEdited.connect(self._key_edited)
-        self.show_key_button = QPushButton(translate("SettingsDialog", "S&how"), box)
+        self.show_key_button = named(QPushButton(translate("SettingsDialog", "S&how"), box), "show-key")
         self.show_key_button.setCheckable(True)
         self.show_key_button.toggled.connect(self._toggle_key_visible)
-        self.test_button = QPushButton(translate("SettingsDialog", "&Test key"), box)
+        self.test_button = named(QPushButton(translate("SettingsDialog", "&Test key"), box), "test-key")
         self.test_button.clicked.connect(self._start_test)
         add_field(
             self.form,
@@ -117,17 +117,18 @@ class KeyRow:
             )
             self.form.addRow("", note(env_note, box, wrap=True))
         self.form.addRow("", self._links_row(box))
-        self.key_status = QLabel(box)
+        self.key_status = named(QLabel(box), "key-status")
         self.key_status.setWordWrap(True)  # KIE's refusals can be two sentences
         self.form.addRow("", self.key_status)
 
     def _links_row(self, box: QGroupBox) -> QHBoxLayout:
         link_text = translate("SettingsDialog", "Get a key on kie.ai")  # lupdate reads no f-string
-        self.key_link = QLabel(f'<a href="{KEY_PAGE}">{link_text}</a>', box)
+        self.key_link = named(QLabel(f'<a href="{KEY_PAGE}">{link_text}</a>', box), "key-link")
         self.key_link.setOpenExternalLinks(False)  # opened by us, and only on a click
         self.key_link.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)  # Tab reaches it
         self.key_link.linkActivated.connect(_open_link)
-        self.forget_button = QPushButton(translate("SettingsDialog", "&Remove saved key"), box)
+        forget_text = translate("SettingsDialog", "&Remove saved key")
+        self.forget_button = named(QPushButton(forget_text, box), "remove-saved-key")
         self.forget_button.clicked.connect(self._forget_saved_key)
         self.forget_button.setVisible(self._has_saved_key and not self._env_key)
         links = row(self.key_link, stretch=True)
