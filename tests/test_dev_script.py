@@ -42,6 +42,6 @@ def test_libraries_that_are_there_are_never_reported_missing(tmp_path: Path) -> 
 
 
 def test_a_missing_library_is_reported(tmp_path: Path) -> None:
-    assert verdicts(tmp_path, [lib for lib in QT_LIBS if lib != "libxcb-cursor.so.0"], runs=2) == [
-        "missing"
-    ] * 2
+    assert (
+        verdicts(tmp_path, [lib for lib in QT_LIBS if lib != "libxcb-cursor.so.0"], runs=2) == ["missing"] * 2
+    )

@@ -41,6 +41,8 @@ from tests.core.cli_helpers import (
 )
 from tests.imagefactory import image_bytes, write_image
 
+pytestmark = pytest.mark.integration  # the command line in a subprocess against the sim
+
 TEMPLATE = "{n}-{width}x{height}-{task_id}-{date}.{ext}"
 USER_FILE = b"the user's own file, not a result"
 

@@ -11,6 +11,8 @@ from tests.imagefactory import image_bytes, noisy_png, write_image
 from upscaler_gui import __version__
 from upscaler_gui.sim import SimConfig, SimServer
 
+pytestmark = pytest.mark.integration  # the command line in a subprocess against the sim
+
 
 def test_version(tmp_path: Path) -> None:
     result = run_cli("--version", cwd=tmp_path)

@@ -11,6 +11,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from tests.core.cli_helpers import (
     EXIT_OK,
     Batch,
@@ -22,6 +24,8 @@ from tests.core.cli_helpers import (
 )
 from tests.imagefactory import write_image
 from upscaler_gui.sim.journal import read_tasks
+
+pytestmark = pytest.mark.integration  # the command line in a subprocess against the sim
 
 DEMO_STATE = Path("data", "demo", "server")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from tests.core.cli_helpers import decoded, run_cli
 from tests.core.engine_helpers import (
     assert_all_created_once,
@@ -50,6 +52,7 @@ async def test_a_refused_input_given_again_is_the_same_row(tmp_path: Path) -> No
         assert len(rows) == 1
 
 
+@pytest.mark.integration  # a long run against the sim
 def test_a_demo_run_never_lends_its_jobs_to_a_real_run(tmp_path: Path) -> None:
     write_image(tmp_path / "a.png", size=(40, 30))
     data = ["--data-dir", str(tmp_path / "data")]

@@ -9,8 +9,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.core.cli_helpers import decoded, run_cli
 from tests.core.watch_helpers import put_image
+
+pytestmark = pytest.mark.integration  # the command line in a subprocess against the sim
 
 START_LIMIT_S = 30.0
 STOP_LIMIT_S = 5.0

@@ -237,6 +237,7 @@ def test_a_russian_window_first_run_and_drop_zone(tmp_path: Path, qloop) -> None
     run(qloop, scenario())
 
 
+@pytest.mark.integration  # the window driven against the sim
 @pytest.mark.usefixtures("russian_ui")
 def test_a_russian_queue_with_core_reasons(tmp_path: Path, qloop) -> None:
     async def scenario() -> None:

@@ -6,11 +6,15 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from tests.imagefactory import write_image
 from tests.ui.window_helpers import drop, file_mime, run, until, window_env
 from upscaler_gui.core.jobs import JobState
 from upscaler_gui.sim.demo import demo_state_dir
 from upscaler_gui.sim.journal import read_tasks
+
+pytestmark = pytest.mark.integration  # the window driven against the demo server, across a restart
 
 
 def test_quitting_the_demo_mid_batch_then_starting_it_again_finishes_every_job(tmp_path: Path, qloop) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.imagefactory import write_image
 from tests.ui.window_helpers import drop, file_mime, run, until, window_env
 from upscaler_gui.core.jobs import JobState
 from upscaler_gui.ui.queue.job_actions import CONFIRM_OVER
+
+pytestmark = pytest.mark.integration  # the window driven against the sim
 
 
 def _question() -> QMessageBox | None:
