@@ -416,27 +416,32 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../upscaler_gui/ui/app.py" line="137"/>
+        <location filename="../../upscaler_gui/ui/app.py" line="138"/>
         <source>Unexpected error</source>
         <translation>Непредвиденная ошибка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="51"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="52"/>
         <source>Crisp Upscaler</source>
         <translation>Crisp Upscaler</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="78"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="79"/>
         <source>Paste</source>
         <translation>Вставить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="201"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="203"/>
         <source>Batch finished: {done} done, {failed} failed</source>
         <translation>Пакет обработан. Готово: {done}, с ошибками: {failed}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="269"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="214"/>
+        <source>The job store cannot be used</source>
+        <translation>Хранилище заданий недоступно</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="277"/>
         <source>Still watching from the tray</source>
         <translation>Слежение за папкой продолжается в трее</translation>
     </message>
@@ -764,12 +769,12 @@
 <context>
     <name>SettingsFlow</name>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/flow.py" line="72"/>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="73"/>
         <source>The language changes at the next start.</source>
         <translation>Язык сменится при следующем запуске.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/flow.py" line="109"/>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="110"/>
         <source>The key is used for this session only.</source>
         <translation>Ключ будет использоваться только в этом сеансе.</translation>
     </message>

@@ -15,7 +15,7 @@ from tests.ui.window_helpers import run
 from upscaler_gui.core import settings as settings_store
 from upscaler_gui.core.settings import Settings
 from upscaler_gui.ui.bridge.controller import EngineController
-from upscaler_gui.ui.bridge.tasks import TaskKeeper
+from upscaler_gui.ui.bridge.tasks import WindowTasks
 from upscaler_gui.ui.settings.flow import SettingsFlow
 
 
@@ -23,7 +23,7 @@ def _flow(qtbot: QtBot, settings: Settings) -> tuple[SettingsFlow, EngineControl
     window = QWidget()
     qtbot.addWidget(window)
     controller = EngineController(settings, window)
-    return SettingsFlow(settings, controller, TaskKeeper(lambda _text: None), window), controller
+    return SettingsFlow(settings, controller, WindowTasks(lambda _text: None), window), controller
 
 
 def test_saved_settings_say_what_changed_and_that_the_language_waits(

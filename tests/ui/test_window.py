@@ -16,8 +16,8 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage
 
 from tests.imagefactory import image_bytes, write_image
 from tests.ui.window_helpers import KEY, drop, file_mime, run, until, window_env
+from upscaler_gui.core.connection import Connection
 from upscaler_gui.core.jobs import JobState
-from upscaler_gui.ui.bridge.controller import Connection
 from upscaler_gui.ui.window.pages import PAGE_DROP, PAGE_FIRST_RUN, PAGE_QUEUE
 
 pytestmark = pytest.mark.integration  # the window driven against the sim

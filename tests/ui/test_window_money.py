@@ -3,6 +3,8 @@ says it is billed, a retry of many jobs asks with the cost, and Quit asks while 
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from tests.imagefactory import write_image
 from tests.ui.window_helpers import drop, file_mime, run, until, window_env
 from upscaler_gui.core.jobs import JobState
+from upscaler_gui.core.store_errors import store_error
 from upscaler_gui.ui.queue.job_actions import CONFIRM_OVER
 
 pytestmark = pytest.mark.integration  # the window driven against the sim
@@ -118,3 +121,37 @@ def test_quit_with_jobs_in_flight_asks_and_sends_nothing_after(tmp_path: Path, q
             assert env.sim.stats.creates == creates  # nothing left after Quit
 
     run(qloop, scenario())
+
+
+@pytest.mark.allow_warning_logs  # the lost taskIds are logged as errors on purpose
+def test_a_store_that_fails_says_each_lost_task_id_in_a_box_that_stays(tmp_path: Path, qloop) -> None:
+    async def scenario() -> None:
+        files = [write_image(tmp_path / f"in{i}.png", size=(20 + i, 20)) for i in range(2)]
+        async with window_env(tmp_path) as env:
+            await env.connect()
+            engine = env.controller.engine
+            assert engine is not None
+            real_save = engine.db.store.save
+
+            def full(job, *, durable=False):  # type: ignore[no-untyped-def]
+                if job.task_id:
+                    raise store_error(sqlite3.OperationalError("database or disk is full"), Path("jobs.db"))
+                return real_save(job, durable=durable)
+
+            engine.db.store.save = full  # type: ignore[method-assign]
+            assert drop(env.window, file_mime(*files))
+            await until(lambda: len(_boxes()) == 2, what="a box per task id the store could not keep")
+            await until(lambda: env.window.controller.paused is not None, what="the stopped queue")
+            await asyncio.sleep(0.3)
+            boxes = _boxes()
+            assert len(boxes) == 2  # each sentence once
+            task_ids = {job.task_id for job in env.controller.engine.jobs()}  # type: ignore[union-attr]
+            for box in boxes:
+                assert "is full" in box.text() and any(str(t) in box.text() for t in task_ids)
+                box.accept()
+
+    run(qloop, scenario())
+
+
+def _boxes() -> list[QMessageBox]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]

@@ -16,9 +16,10 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from upscaler_gui.core import settings as settings_store
+from upscaler_gui.core.connection import Connection
 from upscaler_gui.core.jobs import Job, JobState
 from upscaler_gui.sim import SimConfig, SimServer
-from upscaler_gui.ui.bridge.controller import Connection, EngineController
+from upscaler_gui.ui.bridge.controller import EngineController
 from upscaler_gui.ui.window.main_window import MainWindow
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"

@@ -15,21 +15,29 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from upscaler_gui.core import log
 from upscaler_gui.sim.fetch import FetchError, LocalResolver, fetch
 from upscaler_gui.sim.imaging import FORMATS, PERMANENT_FAIL_CODE, ImageCheckError, upscale
 from upscaler_gui.sim.storage import Storage, write_atomic
 
-if TYPE_CHECKING:
-    from upscaler_gui.sim.journal import Journal
-
 _WORKERS = min(8, os.cpu_count() or 4)  # Pillow releases the GIL while resizing and encoding
 _QUEUING_AT = 0.1  # share of the task's time spent waiting, then queuing until _GENERATING_AT
 _GENERATING_AT = 0.3
 
 FailCode = str | int
+
+
+class TaskJournal(Protocol):
+    """Where a persistent sim keeps its tasks (sim/journal.py's Journal): named here, not imported, so
+    the journal can import the Task it stores."""
+
+    def insert_task(self, task: Task) -> bool: ...
+
+    def save_task(self, task: Task) -> None: ...
+
+    def task(self, task_id: str) -> Task | None: ...
 
 
 @dataclass
@@ -89,7 +97,7 @@ class TaskBook:
     sim created on that state dir is read from there when asked for (`get`).
     """
 
-    def __init__(self, storage: Storage, journal: Journal | None = None) -> None:
+    def __init__(self, storage: Storage, journal: TaskJournal | None = None) -> None:
         self._storage = storage
         self._journal = journal
         self._lock = threading.Lock()

@@ -55,7 +55,8 @@ def run_app(args: argparse.Namespace) -> int:
 async def main(args: argparse.Namespace, settings: settings_store.Settings) -> int:
     from PySide6.QtCore import QTimer
 
-    from upscaler_gui.ui.bridge.controller import Connection, EngineController
+    from upscaler_gui.core.connection import Connection
+    from upscaler_gui.ui.bridge.controller import EngineController
     from upscaler_gui.ui.shell.tray import Tray
     from upscaler_gui.ui.window.main_window import MainWindow
 

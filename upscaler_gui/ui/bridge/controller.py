@@ -10,21 +10,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from upscaler_gui.core import log, paths
+from upscaler_gui.core.connection import Connection
 from upscaler_gui.core.engine import Admission, Engine, EngineEvents, EngineOptions, PauseReason, QueueSummary
-from upscaler_gui.core.engine.session import open_engine
 from upscaler_gui.core.errors import UpscalerError
 from upscaler_gui.core.jobs import Job
 from upscaler_gui.core.redact import register_secret
 from upscaler_gui.core.settings import Settings
 from upscaler_gui.core.sources import Item, expand
-from upscaler_gui.core.store import demo_store_path
+from upscaler_gui.core.tasks import TaskKeeper
 from upscaler_gui.ui.bridge.output import output_options
 from upscaler_gui.ui.bridge.watching import WatchController
 
@@ -32,14 +31,6 @@ if TYPE_CHECKING:
     from upscaler_gui.sim import SimServer
 
 OWNER = "gui"
-
-
-@dataclass(frozen=True)
-class Connection:
-    api_key: str
-    api_base: str | None = None
-    upload_base: str | None = None
-    demo: bool = False
 
 
 class EngineController(QObject):
@@ -50,6 +41,7 @@ class EngineController(QObject):
     queue_drained = Signal(object)  # QueueSummary
     credits_changed = Signal(float)
     connection_changed = Signal(str)  # "kie", "demo", or "" (none yet)
+    store_failed = Signal(str)  # the job store cannot be written: one sentence, the queue is stopped
 
     def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +52,7 @@ class EngineController(QObject):
         self._sim: SimServer | None = None
         self._pending: list[Item] = []
         self._lock = asyncio.Lock()
+        self._keeper = TaskKeeper("window engine", logger=log.ui)  # work the engine's events start
         self.watch = WatchController(settings, self)
 
     # --- connection ------------------------------------------------------------------------------------
@@ -80,15 +73,7 @@ class EngineController(QObject):
                 cost_per_image=self.settings.cost_per_image,
             )
             self.engine = await stack.enter_async_context(
-                open_engine(
-                    api_key=connection.api_key,
-                    api_base=connection.api_base,
-                    upload_base=connection.upload_base,
-                    options=options,
-                    events=events,
-                    resume=True,
-                    store_path=demo_store_path() if connection.demo else None,
-                )
+                connection.open_engine(options, events=events, resume=True)
             )
             self._stack, self.connection = stack, connection
             if not self.settings.auto_start:
@@ -116,7 +101,7 @@ class EngineController(QObject):
         """The offline demo: a local KIE-compatible server in this process, kept in the data dir so the
         next start finishes its jobs. One per window: started again, the running one is reused, so the
         links it gave out keep working."""
-        from upscaler_gui.sim.demo import DEMO_KEY, start_demo_server
+        from upscaler_gui.sim.demo import demo_connection, start_demo_server
 
         if self._sim is None:
             sim = await asyncio.to_thread(start_demo_server, 1.5)
@@ -124,8 +109,7 @@ class EngineController(QObject):
                 self._sim = sim
             else:  # a second click started one meanwhile
                 sim.stop()
-        base = self._sim.base_url
-        await self.connect_kie(Connection(DEMO_KEY, base, base, demo=True))
+        await self.connect_kie(demo_connection(self._sim))
 
     def _stop_sim(self) -> None:
         sim, self._sim = self._sim, None
@@ -145,10 +129,12 @@ class EngineController(QObject):
         events.queue_did_resume.connect(self.queue_resumed.emit)
         events.queue_did_drain.connect(self._drained)
         events.credits_did_change.connect(self.credits_changed.emit)
+        events.store_did_fail.connect(lambda _job, exc: self.store_failed.emit(exc.user_text()))
 
     def _drained(self, summary: QueueSummary) -> None:
         self.queue_drained.emit(summary)
-        asyncio.ensure_future(self.refresh_credits())  # noqa: RUF006 - result goes out as a signal
+        if not self._keeper.closed:
+            self._keeper.spawn(self.refresh_credits(), "refreshing the credit balance")
 
     # --- adding -------------------------------------------------------------------------------------
 
@@ -226,6 +212,7 @@ class EngineController(QObject):
     async def close(self) -> None:
         """Quit: in-flight jobs stop where they are and continue at the next start."""
         self.stop_creates()
+        await self._keeper.close()
         async with self._lock:
             await self.watch.suspend()
             await self._close_engine()

@@ -9,11 +9,11 @@ from upscaler_gui.core.settings import Settings, default_output_dir
 
 
 def output_options(settings: Settings) -> OutputOptions:
-    folder = str(Path(settings.output_dir or default_output_dir()).expanduser().resolve())
-    return OutputOptions(
-        folder=folder,
+    """The settings' result options, checked like the command line's (`InputError` says what is wrong)."""
+    return OutputOptions.checked(
+        settings.output_dir or default_output_dir(),
         template=settings.template,
-        on_conflict=settings.on_conflict,  # type: ignore[arg-type]
+        on_conflict=settings.on_conflict,
         output_format=settings.output_format,
         quality=settings.quality,
         keep_metadata=settings.keep_metadata,

@@ -1,49 +1,37 @@
-"""Coroutines started from Qt slots, each tracked: no fire-and-forget, errors reported, closed on quit.
+"""The window's background work, on core's TaskKeeper: each task owned, its error shown, closed on quit.
 
-Slots start work with `keeper.spawn(coro)` instead of `asyncio.ensure_future`, so that an exception is
-logged and shown (never lost in "Task exception was never retrieved") and quitting can wait for or
-cancel what runs.
+Slots start coroutines with `keeper.spawn(coro, what)`, never `asyncio.ensure_future`: an exception is
+logged and shown in the status bar (never lost in "Task exception was never retrieved"), and quitting
+cancels what runs. A click or an engine event that arrives while the window is quitting starts nothing.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from upscaler_gui.core import log
 from upscaler_gui.core.errors import UpscalerError
+from upscaler_gui.core.tasks import TaskKeeper
 
 
-class TaskKeeper:
-    def __init__(self, on_error: Callable[[str], None]) -> None:
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self._on_error = on_error
+class WindowTasks:
+    def __init__(self, show_error: Callable[[str], None]) -> None:
+        self._show_error = show_error
+        self._keeper = TaskKeeper("window", on_error=self._report, logger=log.ui)
 
-    def spawn(self, coro: Coroutine[Any, Any, Any], what: str = "") -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(lambda t: self._done(t, what))
-        return task
-
-    def _done(self, task: asyncio.Task[Any], what: str) -> None:
-        self._tasks.discard(task)
-        if task.cancelled():
+    def spawn(self, coro: Coroutine[Any, Any, Any], what: str) -> None:
+        if self._keeper.closed:  # quitting: nothing new starts
+            coro.close()
+            log.ui.debug("quitting: %s not started", what)
             return
-        exc = task.exception()
-        if exc is None:
-            return
-        if isinstance(exc, UpscalerError):
-            log.ui.info("%s: %s", what or "action", exc.user_text())
-            self._on_error(exc.user_text())
-        else:
-            log.ui.error("%s failed", what or "action", exc_info=exc)
-            self._on_error(f"{what or 'Action'} failed: {exc}")
+        self._keeper.spawn(coro, what)
+
+    def _report(self, what: str, exc: BaseException) -> None:
+        self._show_error(exc.user_text() if isinstance(exc, UpscalerError) else f"{what} failed: {exc}")
 
     async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._keeper.close()
 
     def __len__(self) -> int:
-        return len(self._tasks)
+        return len(self._keeper)

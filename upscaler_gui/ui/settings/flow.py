@@ -14,10 +14,11 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from upscaler_gui.core import settings as settings_store
+from upscaler_gui.core.connection import Connection
 from upscaler_gui.core.errors import UpscalerError
 from upscaler_gui.core.settings import Settings
-from upscaler_gui.ui.bridge.controller import Connection, EngineController
-from upscaler_gui.ui.bridge.tasks import TaskKeeper
+from upscaler_gui.ui.bridge.controller import EngineController
+from upscaler_gui.ui.bridge.tasks import WindowTasks
 from upscaler_gui.ui.settings import key_check
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ class SettingsFlow(QObject):
     settings_changed = Signal(object)  # list[str]: the names of the settings that changed (saved)
 
     def __init__(
-        self, settings: Settings, controller: EngineController, keeper: TaskKeeper, window: QWidget
+        self, settings: Settings, controller: EngineController, keeper: WindowTasks, window: QWidget
     ) -> None:
         super().__init__(window)
         self._settings, self._controller, self._keeper, self._window = settings, controller, keeper, window

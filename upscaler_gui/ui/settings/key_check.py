@@ -1,7 +1,7 @@
 """The KIE key: where to get one, and testing, reading and saving it away from the Qt thread.
 
 The Settings dialog never does any of this (it must not block the window): it asks through signals, the
-settings flow awaits these coroutines (started with the window's TaskKeeper) and hands the answers back.
+settings flow awaits these coroutines (started with the window's WindowTasks) and hands the answers back.
 
 Keyring calls run in a worker thread because they may block for seconds: a locked wallet asks for its
 password, a D-Bus secret service may be slow to start or time out.

@@ -20,7 +20,7 @@ from upscaler_gui.core.engine import PauseReason, QueueSummary
 from upscaler_gui.core.jobs import FINISHED, Job, JobState
 from upscaler_gui.core.settings import Settings
 from upscaler_gui.ui.bridge.controller import EngineController
-from upscaler_gui.ui.bridge.tasks import TaskKeeper
+from upscaler_gui.ui.bridge.tasks import WindowTasks
 from upscaler_gui.ui.drop.intake import InputIntake, accept_copy
 from upscaler_gui.ui.queue.model import JobTableModel
 from upscaler_gui.ui.queue.thumbnails import ThumbnailCache
@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.controller, self.settings = controller, settings
         self.tray_available = False  # set by the tray: closing then hides to it while watching
+        self._store_errors: set[str] = set()  # store failures said already (each once)
         self.setWindowTitle(self.tr("Crisp Upscaler"))
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
@@ -63,7 +64,7 @@ class MainWindow(QMainWindow):
     # --- building and wiring ---------------------------------------------------------------------------
 
     def _build_parts(self) -> None:
-        self.keeper = TaskKeeper(self.show_error)
+        self.keeper = WindowTasks(self.show_error)
         self.quit_confirmation = QuitConfirmation(self, self.quit_now)
         self.settings_flow = SettingsFlow(self.settings, self.controller, self.keeper, self)
         self.intake = InputIntake(self)
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
         c.queue_drained.connect(self._drained)
         c.credits_changed.connect(self.status.show_credits)
         c.connection_changed.connect(self._connection_changed)
+        c.store_failed.connect(self._store_failed)
         c.watch.changed.connect(self._watch_changed)
 
     # --- engine events ---------------------------------------------------------------------------------
@@ -204,6 +206,12 @@ class MainWindow(QMainWindow):
         self._refresh_soon.stop()
         self.refresh()  # the batch's last changes shown (counts, a full dock bar) before it is put away
         self._batch.drained()
+
+    def _store_failed(self, text: str) -> None:
+        """Said once per sentence, in a box that stays until read (a taskId it could not keep is in it)."""
+        if text not in self._store_errors:
+            self._store_errors.add(text)
+            self.show_error_dialog(self.tr("The job store cannot be used"), text)
 
     def _connection_changed(self, kind: str) -> None:
         self.status.show_connection(kind)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from upscaler_gui.core.jobs import Job, JobState
-from upscaler_gui.ui.bridge.tasks import TaskKeeper
+from upscaler_gui.ui.bridge.tasks import WindowTasks
 from upscaler_gui.ui.compare.loading import load_pair
 from upscaler_gui.ui.compare.view import CompareView
 from upscaler_gui.ui.queue.model import JobTableModel
@@ -22,7 +22,7 @@ class SelectedJobCompare:
     """Shows the selected job in `compare`: one job selected, its pair; none or several, a hint."""
 
     def __init__(
-        self, view: QueueView, compare: CompareView, model: JobTableModel, keeper: TaskKeeper
+        self, view: QueueView, compare: CompareView, model: JobTableModel, keeper: WindowTasks
     ) -> None:
         self._view, self._compare, self._model, self._keeper = view, compare, model, keeper
 
