@@ -103,3 +103,17 @@ def test_no_qt_module_the_app_imports_is_left_out_of_the_bundle() -> None:
         imported |= set(re.findall(r"\bPySide6\.(Qt\w+)", source.read_text(encoding="utf-8")))
     assert {"QtCore", "QtGui", "QtWidgets"} <= imported
     assert not {f"PySide6.{name}" for name in imported} & set(prune.EXCLUDED_MODULES)
+
+
+def test_the_project_licence_names_its_holder_and_year_and_pyproject_uses_spdx() -> None:
+    """setuptools >= 77 deprecates `license = {text = ...}`: an SPDX string and license-files instead."""
+    import tomllib
+
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License") and re.search(
+        r"Copyright \(c\) 20\d\d Crisp Upscaler developers", text
+    )
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert meta["project"]["license"] == project.LICENSE == "MIT"
+    assert meta["project"]["license-files"] == ["LICENSE"]
+    assert "setuptools>=77" in meta["build-system"]["requires"]
