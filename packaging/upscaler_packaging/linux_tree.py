@@ -12,7 +12,7 @@ from upscaler_packaging import project
 
 PREFIX = Path("opt") / project.NAME  # the one-folder build, as it is
 BIN_LINK_TARGET = f"/{PREFIX}/{project.NAME}"  # /usr/bin/upscaler-gui points here (absolute, per Policy 10.5)
-DESKTOP_FILE = project.RESOURCES / f"{project.NAME}.desktop"
+DESKTOP_FILE = project.RESOURCES / f"{project.APP_ID}.desktop"
 METAINFO_FILE = project.RESOURCES / f"{project.APP_ID}.metainfo.xml"
 RELEASES_MARKER = "<!-- @RELEASES@ -->"
 
@@ -61,12 +61,12 @@ def stage(bundle: Path, root: Path) -> None:
     usr_bin.mkdir(parents=True)
     (usr_bin / project.NAME).symlink_to(BIN_LINK_TARGET)
     share = root / "usr" / "share"
-    _install(DESKTOP_FILE, share / "applications" / f"{project.NAME}.desktop")
+    _install(DESKTOP_FILE, share / "applications" / f"{project.APP_ID}.desktop")
     for size, png in icon_sizes():
-        _install(png, share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{project.NAME}.png")
+        _install(png, share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{project.APP_ID}.png")
     svg = project.ICONS / f"{project.NAME}.svg"
     if svg.is_file():
-        _install(svg, share / "icons" / "hicolor" / "scalable" / "apps" / f"{project.NAME}.svg")
+        _install(svg, share / "icons" / "hicolor" / "scalable" / "apps" / f"{project.APP_ID}.svg")
     metainfo_path = share / "metainfo" / f"{project.APP_ID}.metainfo.xml"
     metainfo_path.parent.mkdir(parents=True)
     metainfo_path.write_text(metainfo(), encoding="utf-8")

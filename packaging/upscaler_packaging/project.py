@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # The executable, Debian package and desktop file id (the app calls setDesktopFileName with it).
 NAME = "upscaler-gui"
-APP_ID = "io.github.crispupscaler.UpscalerGui"  # AppStream component id (reverse DNS)
+APP_ID = "io.github.crispupscaler.upscaler_gui"  # AppStream id, desktop file and icon name (reverse DNS)
 DISPLAY_NAME = "Crisp Upscaler"
 SUMMARY = "Make images sharper and larger with KIE AI's Crisp Upscale"
 MAINTAINER = "Crisp Upscaler developers <upscaler-gui@users.noreply.github.com>"

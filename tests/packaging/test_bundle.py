@@ -108,20 +108,21 @@ def test_the_deb_installs_the_program_menu_entry_icons_and_metainfo(
 
     desktop = configparser.ConfigParser(interpolation=None)
     desktop.optionxform = str  # type: ignore[assignment,method-assign]
-    desktop.read(deb_root / "usr" / "share" / "applications" / "upscaler-gui.desktop", encoding="utf-8")
+    desktop.read(deb_root / "usr" / "share" / "applications" / f"{APP_ID}.desktop", encoding="utf-8")
     entry = desktop["Desktop Entry"]
-    assert entry["Exec"] == "upscaler-gui %F" and entry["Icon"] == "upscaler-gui"
+    assert entry["Exec"] == "upscaler-gui %F" and entry["Icon"] == APP_ID
+    assert desktop["Desktop Action demo"]["Exec"] == "upscaler-gui --demo"
     assert set(entry["MimeType"].strip(";").split(";")) == {"image/png", "image/jpeg", "image/webp"}
 
     hicolor = deb_root / "usr" / "share" / "icons" / "hicolor"
     for size in (16, 24, 32, 48, 64, 128, 256, 512):
-        with Image.open(hicolor / f"{size}x{size}" / "apps" / "upscaler-gui.png") as icon:
+        with Image.open(hicolor / f"{size}x{size}" / "apps" / f"{APP_ID}.png") as icon:
             assert icon.size == (size, size)
-    assert (hicolor / "scalable" / "apps" / "upscaler-gui.svg").is_file()
+    assert (hicolor / "scalable" / "apps" / f"{APP_ID}.svg").is_file()
 
     metainfo = ET.parse(deb_root / "usr" / "share" / "metainfo" / f"{APP_ID}.metainfo.xml").getroot()
     assert metainfo.findtext("id") == APP_ID
-    assert metainfo.findtext("launchable") == "upscaler-gui.desktop"
+    assert metainfo.findtext("launchable") == f"{APP_ID}.desktop"
     newest = metainfo.find("releases/release")
     assert newest is not None and newest.get("version") == __version__
     assert newest.findall("description/ul/li")
@@ -153,7 +154,7 @@ def test_the_deb_control_has_the_version_and_system_depends(packages: build.Arti
 
 @pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="desktop-file-utils not installed")
 def test_the_desktop_file_validates(deb_root: Path) -> None:
-    desktop = deb_root / "usr" / "share" / "applications" / "upscaler-gui.desktop"
+    desktop = deb_root / "usr" / "share" / "applications" / f"{APP_ID}.desktop"
     result = subprocess.run(
         ["desktop-file-validate", str(desktop)], capture_output=True, text=True, check=False
     )

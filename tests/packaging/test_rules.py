@@ -89,7 +89,7 @@ def test_reachability_drops_what_only_dropped_parts_needed() -> None:
 
 
 def test_the_desktop_entry_and_metainfo_sources_exist() -> None:
-    assert (ROOT / "resources" / "upscaler-gui.desktop").is_file()
+    assert linux_tree.DESKTOP_FILE.is_file()
     assert (
         linux_tree.METAINFO_FILE.is_file()
         and linux_tree.RELEASES_MARKER in linux_tree.METAINFO_FILE.read_text()
@@ -117,3 +117,17 @@ def test_the_project_licence_names_its_holder_and_year_and_pyproject_uses_spdx()
     assert meta["project"]["license"] == project.LICENSE == "MIT"
     assert meta["project"]["license-files"] == ["LICENSE"]
     assert "setuptools>=77" in meta["build-system"]["requires"]
+
+
+def test_the_app_id_is_lowercase_reverse_dns_and_the_app_names_its_desktop_file_by_it() -> None:
+    """Wayland and the docks match a window to its menu entry by this name (setDesktopFileName)."""
+    from upscaler_gui.ui.shell import taskbar
+
+    assert re.fullmatch(r"[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*){2,}", project.APP_ID)
+    assert linux_tree.DESKTOP_FILE.name == f"{project.APP_ID}.desktop" == taskbar.DESKTOP_ID
+    app_source = (ROOT / "upscaler_gui" / "ui" / "app.py").read_text(encoding="utf-8")
+    assert f'setDesktopFileName("{project.APP_ID}")' in app_source
+    root = ET.parse(linux_tree.METAINFO_FILE).getroot()
+    assert (
+        root.findtext("id") == project.APP_ID and root.findtext("launchable") == f"{project.APP_ID}.desktop"
+    )
