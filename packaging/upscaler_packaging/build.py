@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from upscaler_packaging import deb, elf, project, prune, rpm, symver
+from upscaler_packaging import deb, elf, project, prune, rpm, runpath, symver
 
 SPEC = Path(__file__).resolve().parents[1] / "upscaler-gui.spec"
 NEEDED_TOOLS = {"objdump": "binutils", "strip": "binutils"}
@@ -41,6 +41,7 @@ class Artifacts:
 
 
 def check_tools() -> None:
+    runpath.patchelf()
     missing = sorted({pkg for tool, pkg in NEEDED_TOOLS.items() if shutil.which(tool) is None})
     if missing:
         raise SystemExit(f"package: PyInstaller needs objdump and strip: apt-get install {' '.join(missing)}")
@@ -125,11 +126,15 @@ def build_all(dist: Path, work: Path, *, quiet: bool = True) -> Artifacts:
     dist.mkdir(parents=True, exist_ok=True)
     bundle = run_pyinstaller(dist, work, quiet=quiet)
     lowered = lower_glibc_needs(bundle)
+    cleaned = runpath.clean(bundle)
     art = Artifacts(bundle=bundle, tarball=make_tarball(bundle, dist), pruned=pruned_summary(work))
     art.glibc = elf.glibc_report(bundle)
     art.notes += [
         f"{x.file.name}: {', '.join(x.symbols)} now asks for {x.now} (was {x.was})" for x in lowered
     ]
+    dropped = sorted({entry for done in cleaned for entry in done.removed})
+    if cleaned:
+        art.notes.append(f"RUNPATH {':'.join(dropped)} removed from {len(cleaned)} files")
     if shutil.which("dpkg-deb"):
         art.deb, art.relations = deb.build_deb(bundle, dist, work)
     else:

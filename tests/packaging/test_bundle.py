@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from upscaler_packaging import build, project
+from upscaler_packaging import build, elf, project
 
 from tests.imagefactory import write_image
 from tests.packaging.conftest import Unpacked, app_env
@@ -92,6 +92,21 @@ def test_nothing_in_the_bundle_needs_a_glibc_newer_than_2_34(packages: build.Art
     assert packages.glibc is not None
     assert packages.glibc.highest == (2, 34), packages.glibc.above  # read real symbols, none above
     assert packages.glibc.above == []
+
+
+def test_no_file_in_the_bundle_searches_the_build_machines_folders(packages: build.Artifacts) -> None:
+    """pyenv's Python links libpython and its modules with RUNPATH=/root/.pyenv/...: on a user's machine
+    that folder is missing or holds another Python. Only $ORIGIN (inside the bundle) may remain."""
+    outside = {}
+    for path in elf.elf_files(packages.bundle):
+        dynamic = subprocess.run(["objdump", "-p", str(path)], capture_output=True, text=True, check=True)
+        for line in dynamic.stdout.splitlines():
+            if line.split()[:1] in (["RUNPATH"], ["RPATH"]):
+                entries = [e for e in line.split()[1].split(":") if e and not e.startswith("$ORIGIN")]
+                if entries:
+                    outside[str(path.relative_to(packages.bundle))] = entries
+    assert outside == {}
+    assert any("RUNPATH" in note for note in packages.notes)  # the build did remove some
 
 
 def test_the_deb_installs_the_program_menu_entry_icons_and_metainfo(
