@@ -6,7 +6,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from upscaler_packaging import linux_tree, project, prune
+import pytest
+from upscaler_packaging import licences, linux_tree, project, prune
 
 from tests.packaging.conftest import ROOT
 from upscaler_gui import __version__
@@ -131,3 +132,37 @@ def test_the_app_id_is_lowercase_reverse_dns_and_the_app_names_its_desktop_file_
     assert (
         root.findtext("id") == project.APP_ID and root.findtext("launchable") == f"{project.APP_ID}.desktop"
     )
+
+
+def test_a_bundled_file_of_unknown_origin_stops_the_build(tmp_path: Path) -> None:
+    """No distribution, Python or Debian package owns it: better no build than an unattributed file."""
+    stray = tmp_path / "libmystery.so.1"
+    stray.write_bytes(b"\x7fELF not from any package")
+    with pytest.raises(RuntimeError, match=r"no origin known for libmystery\.so\.1"):
+        licences.gather([("libmystery.so.1", str(stray), "BINARY")])
+
+
+def test_a_project_file_and_an_installed_distributions_file_are_attributed() -> None:
+    import httpx
+
+    found = licences.gather(
+        [
+            ("PYZ:httpx", httpx.__file__, "PYMODULE"),
+            ("upscaler_gui/core/locale/ru.json", str(ROOT / "upscaler_gui/core/locale/ru.json"), "DATA"),
+        ]
+    )
+    by_key = {c.key: c for c in found}
+    assert by_key["httpx"].licence == "BSD-3-Clause" and "Encode OSS" in by_key["httpx"].copyright
+    assert by_key["upscaler-gui"].files == {"upscaler_gui/core/locale/ru.json"}
+    assert found[0].key == "upscaler-gui"  # the project's own paragraph comes first
+
+
+def test_the_projects_own_installed_distribution_is_the_project() -> None:
+    """The editable install lists the project's files as its own: their paragraph is the project's."""
+    from importlib import metadata
+
+    dist = metadata.distribution("upscaler-gui")
+    cli = next(f for f in dist.files or () if str(f) == "upscaler_gui/cli.py")
+    (component,) = licences.gather([("PYZ:upscaler_gui.cli", str(dist.locate_file(cli)), "PYMODULE")])
+    assert component.key == "upscaler-gui" and component.texts[0][0] == "LICENSE"
+    assert component.copyright == "2026 Crisp Upscaler developers"
