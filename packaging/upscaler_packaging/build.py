@@ -64,7 +64,9 @@ def run_pyinstaller(dist: Path, work: Path, *, pruned: bool = True, quiet: bool 
     ]
     if not pruned:
         command += ["--", "--no-prune"]
-    subprocess.run(command, check=True, cwd=project.ROOT)
+    # A fixed hash seed: PyInstaller writes base_library.zip in set order, which differed between runs.
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    subprocess.run(command, check=True, cwd=project.ROOT, env=env)
     return dist / project.NAME
 
 
