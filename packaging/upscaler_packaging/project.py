@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # The executable, Debian package and desktop file id (the app calls setDesktopFileName with it).
 NAME = "upscaler-gui"
 APP_ID = "io.github.crispupscaler.upscaler_gui"  # AppStream id, desktop file and icon name (reverse DNS)
+# Apple's bundle ids allow letters, digits, '-' and '.' only: the same id with '-' for '_'.
+MACOS_BUNDLE_ID = APP_ID.replace("_", "-")
 DISPLAY_NAME = "Crisp Upscaler"
 SUMMARY = "Make images sharper and larger with KIE AI's Crisp Upscale"
 HOMEPAGE = "https://github.com/crispupscaler/upscaler-gui"

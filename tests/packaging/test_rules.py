@@ -125,6 +125,7 @@ def test_the_app_id_is_lowercase_reverse_dns_and_the_app_names_its_desktop_file_
     from upscaler_gui.ui.shell import taskbar
 
     assert re.fullmatch(r"[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*){2,}", project.APP_ID)
+    assert re.fullmatch(r"[A-Za-z0-9.-]+", project.MACOS_BUNDLE_ID)  # CFBundleIdentifier's alphabet
     assert linux_tree.DESKTOP_FILE.name == f"{project.APP_ID}.desktop" == taskbar.DESKTOP_ID
     app_source = (ROOT / "upscaler_gui" / "ui" / "app.py").read_text(encoding="utf-8")
     assert f'setDesktopFileName("{project.APP_ID}")' in app_source
