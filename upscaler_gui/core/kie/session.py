@@ -8,8 +8,8 @@ from __future__ import annotations
 import ipaddress
 import os
 import ssl
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from urllib.parse import urlsplit
 
 import httpx
@@ -58,7 +58,7 @@ def make_http_client(
         max_keepalive_connections=_MAX_KEEPALIVE,
         keepalive_expiry=_KEEPALIVE_EXPIRY_S,
     )
-    try:
+    with environment_errors():
         return httpx.AsyncClient(
             base_url=base_url or "",
             timeout=timeout,
@@ -66,6 +66,13 @@ def make_http_client(
             follow_redirects=base_url is None if follow_redirects is None else follow_redirects,
             headers={"User-Agent": USER_AGENT},
         )
+
+
+@contextmanager
+def environment_errors() -> Iterator[None]:
+    """Around whatever makes httpx read SSL_CERT_FILE and the proxy variables (a client, an SSL context)."""
+    try:
+        yield
     except (OSError, ValueError, ImportError, httpx.InvalidURL) as exc:  # ssl.SSLError is an OSError
         raise environment_error(exc) from exc
 
