@@ -38,7 +38,7 @@ def run_app(args: argparse.Namespace) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *args.qt_args])
     app.setApplicationName("Crisp Upscaler")
     app.setOrganizationName("Crisp Upscaler")
-    app.setDesktopFileName("upscaler-gui")
+    app.setDesktopFileName("io.github.crispupscaler.upscaler_gui")  # the menu entry: packaging/README.md
     app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)
     settings = settings_store.load()
