@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from upscaler_gui.core import redact
+from upscaler_gui.core import redact, settings
 
 
 @pytest.fixture(autouse=True)
@@ -31,8 +31,10 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
 @pytest.fixture(autouse=True)
 def clean_secrets() -> Iterator[None]:
     redact.forget_secrets()
+    settings.forget_session_key()
     yield
     redact.forget_secrets()
+    settings.forget_session_key()
 
 
 @pytest.fixture(autouse=True)

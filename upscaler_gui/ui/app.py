@@ -105,16 +105,16 @@ def starts_in_tray(args: argparse.Namespace, settings: settings_store.Settings, 
 
 
 async def _connect(window: Any, controller: Any, args: argparse.Namespace, connection_type: Any) -> None:
-    """The key is read off the Qt thread (a keyring may block); no key and no --demo: first-run panel."""
+    """The key is read off the Qt thread (a keyring may block), and where it comes from is said when it is
+    not the keyring; no key and no --demo: first-run panel."""
     if args.demo:
         await controller.start_demo()
         return
-    key = await asyncio.to_thread(settings_store.api_key)
-    window.settings_flow.has_saved_key = bool(key)
-    if key:
+    found = await window.settings_flow.load_key()
+    if found:
         api_base = args.api_base or window.settings.api_base or None
         upload_base = args.upload_base or window.settings.upload_base or None
-        await controller.connect_kie(connection_type(key, api_base, upload_base))
+        await controller.connect_kie(connection_type(found.key, api_base, upload_base))
 
 
 async def shutdown(window: Any, controller: Any, tray: Any) -> None:
