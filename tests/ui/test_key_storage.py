@@ -59,7 +59,8 @@ class Flow:
     def __init__(self, qtbot: QtBot, sim: SimServer | None = None) -> None:
         self.window = QWidget()
         qtbot.addWidget(self.window)
-        self.settings = Settings(api_base=sim.base_url if sim else "", upload_base=sim.base_url if sim else "")
+        base = sim.base_url if sim else ""
+        self.settings = Settings(api_base=base, upload_base=base)
         self.controller = EngineController(self.settings, self.window)
         self.said: list[str] = []
         self.keeper = WindowTasks(self.said.append)
@@ -179,22 +180,22 @@ def test_a_key_typed_in_settings_is_kept_the_same_way(
     assert key_file.read_key_file() == KEY and env.flow.key_source is KeySource.FILE
 
 
-@pytest.mark.parametrize(
-    ("source", "said"),
-    [
-        (KeySource.FILE, "Using the API key saved in {path} (there is no system keyring)."),
-        (KeySource.ENVIRONMENT, "Using the API key from KIE_API_KEY."),
-        (KeySource.KEYRING, None),
-    ],
-)
+ANNOUNCED = {
+    KeySource.FILE: "Using the API key saved in {path} (there is no system keyring).",
+    KeySource.ENVIRONMENT: "Using the API key from KIE_API_KEY.",
+    KeySource.KEYRING: None,  # what a user expects: nothing to say
+}
+
+
+@pytest.mark.parametrize("source", list(ANNOUNCED))
 def test_the_next_start_says_where_the_key_comes_from(
     qtbot: QtBot,
     qloop: qasync.QEventLoop,
     use_keyring: Callable[[str], None],
     monkeypatch: pytest.MonkeyPatch,
     source: KeySource,
-    said: str | None,
 ) -> None:
+    said = ANNOUNCED[source]
     use_keyring("tests.core.keyring_backends.JsonFileKeyring")
     monkeypatch.setenv("TEST_KEYRING_FILE", str(key_file.key_file_path().parent / "keyring.json"))
     if source is KeySource.FILE:
