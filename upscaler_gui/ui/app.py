@@ -88,7 +88,7 @@ async def main(
     controller = EngineController(settings)
     window = MainWindow(controller, settings)
     install_error_handlers(window)
-    tray = Tray(window)
+    tray = Tray(window, spawn=window.keeper.spawn)  # no tray (GNOME): the desktop's notifications
     closed = asyncio.Event()
 
     def quit_now() -> None:
