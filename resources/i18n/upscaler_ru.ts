@@ -631,89 +631,99 @@ Or keep it for this session only: nothing is written, and you enter it again at 
         <translation>Задан через KIE_API_KEY</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="75"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="76"/>
+        <source>•••••••• (this session)</source>
+        <translation>•••••••• (этот сеанс)</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="78"/>
         <source>•••••••• (saved)</source>
         <translation>•••••••• (сохранён)</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="77"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="80"/>
         <source>Paste your KIE API key</source>
         <translation>Вставьте API-ключ KIE</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="80"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="83"/>
         <source>Test key asks KIE for your credit balance; it costs nothing.</source>
         <translation>«Проверить ключ» запрашивает у KIE баланс кредитов; это бесплатно.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="105"/>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="185"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="108"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="192"/>
         <source>S&amp;how</source>
         <translation>Пока&amp;зать</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="108"/>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="203"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="111"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="210"/>
         <source>&amp;Test key</source>
         <translation>&amp;Проверить ключ</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="112"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="115"/>
         <source>API &amp;key:</source>
         <translation>API-&amp;ключ:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="142"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="136"/>
+        <source>&amp;Forget the key</source>
+        <translation>За&amp;быть ключ</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="150"/>
         <source>Using KIE_API_KEY from the environment; it wins over the saved key.</source>
         <translation>Используется KIE_API_KEY из переменных окружения; он имеет приоритет над сохранённым ключом.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="126"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="156"/>
+        <source>The key is saved in a file only you can read (no system keyring):</source>
+        <translation>Ключ сохранён в файле, доступном только вам (нет хранилища паролей):</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="130"/>
         <source>Get a key on kie.ai</source>
         <translation>Получить ключ на kie.ai</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="131"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="138"/>
         <source>&amp;Remove saved key</source>
         <translation>&amp;Удалить сохранённый ключ</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="146"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="154"/>
         <source>The key is saved in the system keyring.</source>
         <translation>Ключ сохранён в системном хранилище паролей.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="148"/>
-        <source>The key is saved in {path}, readable only by you (there is no system keyring).</source>
-        <translation>Ключ сохранён в {path}, его можете читать только вы (системного хранилища паролей нет).</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="154"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="161"/>
         <source>The key is kept for this session only: it is not saved anywhere.</source>
         <translation>Ключ хранится только на этот сеанс: он нигде не сохранён.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="157"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="164"/>
         <source>No key is saved yet.</source>
         <translation>Ключ ещё не сохранён.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="185"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="192"/>
         <source>&amp;Hide</source>
         <translation>Скры&amp;ть</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="192"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="199"/>
         <source>The saved key will be removed when you press OK.</source>
         <translation>Сохранённый ключ будет удалён, когда вы нажмёте «OK».</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="196"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="203"/>
         <source>Testing…</source>
         <translation>Проверка…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="198"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="205"/>
         <source>Asking KIE…</source>
         <translation>Запрос к KIE…</translation>
     </message>

@@ -218,7 +218,7 @@ def test_the_next_start_says_where_the_key_comes_from(
     ("source", "shown"),
     [
         (KeySource.KEYRING, "The key is saved in the system keyring."),
-        (KeySource.FILE, "The key is saved in {path}, readable only by you (there is no system keyring)."),
+        (KeySource.FILE, "The key is saved in a file only you can read (no system keyring):\n{path}"),
         (KeySource.ENVIRONMENT, "Using KIE_API_KEY from the environment; it wins over the saved key."),
         (KeySource.SESSION, "The key is kept for this session only: it is not saved anywhere."),
         (None, "No key is saved yet."),
@@ -233,3 +233,11 @@ def test_the_settings_dialog_says_where_the_key_comes_from(
     saved = source in (KeySource.KEYRING, KeySource.FILE, KeySource.SESSION)
     assert user.remove_key_button.isVisibleTo(user.dialog) is saved
     assert user.key_field.isReadOnly() is (source is KeySource.ENVIRONMENT)
+
+
+def test_a_key_kept_for_this_session_is_not_called_saved(qtbot: QtBot) -> None:
+    user = SettingsDialogDriver.open(qtbot, source=KeySource.SESSION)
+    assert user.key_field.placeholderText() == "•••••••• (this session)"
+    assert user.remove_key_button.text() == "&Forget the key"
+    user.press_remove_key()
+    assert user.dialog.new_key() == ""  # OK forgets it: the flow removes it everywhere

@@ -72,7 +72,10 @@ class KeyRow:
             self.key_edit.setPlaceholderText(translate("SettingsDialog", "Set by KIE_API_KEY"))
             self.show_key_button.setEnabled(False)
         elif self._has_saved_key and not self._forget_key:
-            self.key_edit.setPlaceholderText(translate("SettingsDialog", "•••••••• (saved)"))
+            if self._source is KeySource.SESSION:
+                self.key_edit.setPlaceholderText(translate("SettingsDialog", "•••••••• (this session)"))
+            else:
+                self.key_edit.setPlaceholderText(translate("SettingsDialog", "•••••••• (saved)"))
         else:
             self.key_edit.setPlaceholderText(translate("SettingsDialog", "Paste your KIE API key"))
         self._update_buttons()
@@ -114,7 +117,8 @@ class KeyRow:
             self.show_key_button,
             self.test_button,
         )
-        self.source_note = named(note(self._source_text(), box, wrap=True), "key-source")
+        # Not wrapped: a wrapped label keeps the height it needs at the dialog's narrowest width.
+        self.source_note = named(note(self._source_text(), box), "key-source")
         self.source_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # the path
         self.form.addRow("", self.source_note)
         self.form.addRow("", self._links_row(box))
@@ -128,7 +132,11 @@ class KeyRow:
         self.key_link.setOpenExternalLinks(False)  # opened by us, and only on a click
         self.key_link.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)  # Tab reaches it
         self.key_link.linkActivated.connect(_open_link)
-        forget_text = translate("SettingsDialog", "&Remove saved key")
+        forget_text = (
+            translate("SettingsDialog", "&Forget the key")
+            if self._source is KeySource.SESSION
+            else translate("SettingsDialog", "&Remove saved key")
+        )
         self.forget_button = named(QPushButton(forget_text, box), "remove-saved-key")
         self.forget_button.clicked.connect(self._forget_saved_key)
         self.forget_button.setVisible(self._has_saved_key and not self._env_key)
@@ -146,10 +154,9 @@ class KeyRow:
             return translate("SettingsDialog", "The key is saved in the system keyring.")
         if self._source is KeySource.FILE:
             text = translate(
-                "SettingsDialog",
-                "The key is saved in {path}, readable only by you (there is no system keyring).",
+                "SettingsDialog", "The key is saved in a file only you can read (no system keyring):"
             )
-            return text.format(path=key_file_path())
+            return f"{text}\n{key_file_path()}"  # the path on a line of its own: never wrapped mid-name
         if self._source is KeySource.SESSION:
             return translate(
                 "SettingsDialog", "The key is kept for this session only: it is not saved anywhere."
