@@ -30,6 +30,9 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[d
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "_xdg_cache"))
     for name in ("KIE_API_KEY", "KIE_API_BASE", "KIE_UPLOAD_BASE"):
         monkeypatch.delenv(name, raising=False)
+    # No session bus: no dock progress or notification reaches the desktop of whoever runs the tests
+    # (tests/ui/test_notifications.py starts a bus of its own).
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/upscaler-gui-tests-bus")
     # The null keyring: nothing read from or written to the machine's credential store.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
     yield dirs
