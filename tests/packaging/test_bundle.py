@@ -45,7 +45,7 @@ def test_bundled_upscale_demo_makes_a_2x_result(unpacked: Unpacked, tmp_path: Pa
     source = write_image(tmp_path / "in" / "photo.jpg", "JPEG", size=(120, 80))
     result = run(unpacked.exe, "upscale", "--demo", str(source), "--out", str(tmp_path / "out"), tmp=tmp_path)
     assert result.returncode == 0, result.stderr
-    (made,) = (tmp_path / "out").iterdir()
+    (made,) = (tmp_path / "out" / "demo").iterdir()  # the demo's results in their own folder
     assert made.name.startswith("photo_crisp.")
     with Image.open(made) as image:
         image.load()
