@@ -41,7 +41,12 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--template",
         default="{stem}_crisp.{ext}",
-        help="result names; fields {stem} {ext} {n} {date} {time} {task_id} {width} {height}",
+        help="result names; fields {stem} {ext} {n} {date} {time} {task_id} {width} {height} {relpath}",
+    )
+    group.add_argument(
+        "--keep-tree",
+        action="store_true",
+        help="put each result of a folder in the same subfolder of --out as its image (the {relpath} field)",
     )
     group.add_argument(
         "--on-conflict",
@@ -63,6 +68,18 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="copy the source's EXIF and colour profile into the result (default: yes)",
+    )
+    inputs = parser.add_argument_group("inputs")
+    inputs.add_argument(
+        "--no-fit",
+        dest="fit",
+        action="store_false",
+        help="refuse a PNG/JPEG/WEBP over KIE's 10 MB instead of re-encoding it to fit",
+    )
+    inputs.add_argument(
+        "--fit-pixels",
+        action="store_true",
+        help="scale an image over 16 megapixels or 4096 px a side down to those limits before upload",
     )
     group.add_argument(
         "--concurrency",

@@ -41,6 +41,7 @@ def json_line(given: str, job: Job, status: str, error: str | None) -> str:
             "output": readable(output) if output else None,
             "task_id": job.task_id,
             "error": readable(error) if error else error,
+            "notes": [readable(note) for note in job.warnings],
         },
         ensure_ascii=False,
     )
@@ -103,7 +104,8 @@ class BatchReporter:
             print(json_line(line.given, job, status, error or None), file=self.out, flush=True)
         self._clear_bar()
         if status == "done":
-            text = f"done     {line.given} -> {job.output_path}"
+            notes = f" ({' '.join(job.warnings)})" if job.warnings else ""
+            text = f"done     {line.given} -> {job.output_path}{notes}"
         else:
             text = f"{status:<8} {line.given}: {error or ''}".rstrip(": ")
         print(readable(text), file=self.err)

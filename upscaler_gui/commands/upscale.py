@@ -58,6 +58,9 @@ def output_options(args: argparse.Namespace) -> OutputOptions:
         output_format=args.format,
         quality=args.quality,
         keep_metadata=args.keep_metadata,
+        fit_bytes=args.fit,
+        fit_pixels=args.fit_pixels,
+        keep_tree=args.keep_tree,
     )
 
 

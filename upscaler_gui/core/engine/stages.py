@@ -16,8 +16,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from upscaler_gui.core import images, log
+from upscaler_gui.core import log
 from upscaler_gui.core.constants import UPLOAD_REUSE_SECONDS
+from upscaler_gui.core.engine.convert_input import (
+    PREPARED,
+    discard_prepared,
+    metadata_source,
+    prepare_input,
+    upload_key,
+)
 from upscaler_gui.core.engine.create import CreateStage
 from upscaler_gui.core.engine.dbthread import AsyncJobStore, JobWriter
 from upscaler_gui.core.engine.polling import (
@@ -51,6 +58,7 @@ def finisher(job: Job) -> Callable[[Path], ResultImage]:
     """The check, conversion and metadata step for this job's result (run in a worker thread)."""
     options = job.options
     source = Path(job.source_path) if job.source_path else None
+    source = metadata_source(job) or source
     finish_options = FinishOptions(options.output_format, options.quality, options.keep_metadata)
     return partial(finish_result, source=source, options=finish_options)
 
@@ -59,7 +67,7 @@ def keep_earlier_copy(saved: SavedResult) -> SavedResult:
     """The same result under an earlier numbered name, saved by a run that died before it could record
     it: that copy is kept and the new one removed, so a result is never saved twice (x_crisp-1.png)."""
     assert saved.path is not None
-    for candidate in numbered(saved.path.parent / saved.name):
+    for candidate in numbered(saved.path.parent / Path(saved.name).name):
         if candidate == saved.path:
             break
         if candidate.is_file() and filecmp.cmp(candidate, saved.path, shallow=False):
@@ -105,7 +113,7 @@ class Pipeline:
             replace(
                 job.at(JobState.SKIPPED),
                 error=tr("skipped: {name} already exists in the output folder").format(name=Path(taken).name),
-                extra={**job.extra, "name_taken_by": taken},
+                extra={**discard_prepared(job), "name_taken_by": taken},
                 finished_at=time.time(),
             )
         )
@@ -115,7 +123,9 @@ class Pipeline:
         options = job.options
         if options.on_conflict != "skip":
             return None
-        name = predicted_name(options.template, job.input_stem, options.output_format, ext, job.id)
+        name = predicted_name(
+            options.template, job.input_stem, options.output_format, ext, job.id, relpath=options.relpath
+        )
         path = Path(options.folder) / name if name else None
         return str(path) if path is not None and path.exists() else None
 
@@ -125,23 +135,24 @@ class Pipeline:
             taken = self._name_taken(job, None)
             return await (self._skipped(job, taken) if taken else self.update(job.at(JobState.SUBMITTING)))
         job = await self.update(job.at(JobState.UPLOADING))
-        path = Path(job.source_path or "")
-        info = await asyncio.to_thread(images.check_file, path)
+        prepared = await asyncio.to_thread(prepare_input, job)
+        info, path = prepared.info, prepared.path
         if taken := self._name_taken(job, info.extension):
             return await self._skipped(job, taken)
+        extra = {**_without(job.extra, PREPARED), **({PREPARED: str(path)} if prepared.made else {})}
         job = await self.update(
             replace(
                 job,
                 in_width=info.width,
                 in_height=info.height,
                 in_bytes=info.size_bytes,
-                warnings=info.warnings,
+                warnings=prepared.notes,
+                extra=extra,
             )
         )
         host = self.client.upload_host
-        reused = await self.db.run(
-            self.db.store.recent_upload, job.content_hash or "", host, UPLOAD_REUSE_SECONDS
-        )
+        # A copy made for upload is its own bytes: an upload of the input as it is is not it.
+        reused = await self.db.run(self.db.store.recent_upload, upload_key(job), host, UPLOAD_REUSE_SECONDS)
         if reused is not None:
             log.jobs.info(
                 "job %d: reusing an upload of the same bytes from %.1f h ago",
@@ -153,13 +164,13 @@ class Pipeline:
             name = f"{stem_of(job.input_stem)}.{info.extension}"
             uploaded = await self.client.upload_file(path, file_name=name)
             url, uploaded_at = uploaded.download_url, time.time()
-            await self.db.run(self.db.store.remember_upload, job.content_hash or "", host, url, uploaded_at)
+            await self.db.run(self.db.store.remember_upload, upload_key(job), host, url, uploaded_at)
         return await self.update(
             replace(job.at(JobState.SUBMITTING), upload_url=url, uploaded_at=uploaded_at)
         )
 
     async def forget_upload(self, job: Job) -> None:
-        await self.db.run(self.db.store.forget_upload, job.content_hash or "", self.client.upload_host)
+        await self.db.run(self.db.store.forget_upload, upload_key(job), self.client.upload_host)
 
     # --- wait for the result ------------------------------------------------------------------------------
 
@@ -257,6 +268,7 @@ class Pipeline:
                 out_height=saved.image.height,
                 out_bytes=saved.path.stat().st_size,
                 warnings=(*job.warnings, *saved.image.notes),  # a conversion not made, say
+                extra=discard_prepared(job),
             )
         )
 
@@ -282,7 +294,9 @@ class Pipeline:
 
     async def _save(self, job: Job, url: str, finish: Callable[[Path], ResultImage]) -> SavedResult:
         options = job.options
-        fields = NameFields(stem=job.input_stem, ext="png", n=job.id, task_id=job.task_id or "")
+        fields = NameFields(
+            stem=job.input_stem, ext="png", n=job.id, task_id=job.task_id or "", relpath=options.relpath
+        )
         return await save_result(
             self.client.download_to,
             url,
