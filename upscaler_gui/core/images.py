@@ -121,9 +121,7 @@ def check_format(head: bytes) -> str:
     found = sniff_format(head)
     if found is None:
         raise ImageError(
-            tr(
-                "This is {what}, not an image we can upscale (PNG, JPEG, WEBP, HEIC, AVIF, TIFF, BMP, GIF)."
-            ).format(what=describe_other(head)),
+            tr("This is {what}, not a PNG, JPEG or WEBP image.").format(what=describe_other(head)),
             hint=tr("Convert it to PNG or JPEG first."),
         )
     return found

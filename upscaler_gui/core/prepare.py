@@ -86,7 +86,12 @@ def prepare_file(path: Path, *, into: Path, key: str, options: PrepareOptions) -
         return Prepared(path, images.check_file(path))  # says why it cannot be read
     found = images.sniff_format(head)
     if found is None and input_formats.sniff_convertible(head) is None:
-        images.check_format(head)  # refuses, naming what it is
+        raise ImageError(
+            tr(
+                "This is {what}, not an image we can upscale (PNG, JPEG, WEBP, HEIC, AVIF, TIFF, BMP, GIF)."
+            ).format(what=images.describe_other(head)),
+            hint=tr("Convert it to PNG or JPEG first."),
+        )
     if found is not None and not (options.fit_bytes and size > constants.MAX_IMAGE_BYTES):
         info = images.check_file(path)  # over 10 MB without fitting: refused there, as before
         if not (options.fit_pixels and over_pixel_limits(info.width, info.height)):
@@ -123,7 +128,7 @@ def _pixel_hint(width: int, height: int) -> tuple[str, ...]:
     """What to do about an image over upstream's limits, when it is sent as it is."""
     if not over_pixel_limits(width, height):
         return ()
-    return (tr("Scale it down to KIE's limits with --fit-pixels (or the setting) before sending."),)
+    return (tr("To send it within them: --fit-pixels, or “Scale down to KIE's pixel limits” in Settings."),)
 
 
 def _remake(source: _Input, options: PrepareOptions) -> Prepared:
@@ -247,7 +252,10 @@ def _write_fitting(
         tr("Even as a JPEG of quality {q} this image is over KIE's 10 MB limit.").format(
             q=constants.FIT_JPEG_QUALITIES[-1]
         ),
-        hint=tr("Scale it down (--fit-pixels, or the setting) and add it again."),
+        hint=tr(
+            "Scale it down (--fit-pixels, or “Scale down to KIE's pixel limits” in Settings)"
+            " and add it again."
+        ),
     )
 
 
