@@ -728,97 +728,112 @@ Or keep it for this session only: nothing is written, and you enter it again at 
         <translation>Запрос к KIE…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="59"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="60"/>
         <source>Results</source>
         <translation>Результаты</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="100"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="107"/>
         <source>Ch&amp;oose…</source>
         <translation>В&amp;ыбрать…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="103"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="110"/>
         <source>Output &amp;folder:</source>
         <translation>Папка &amp;результатов:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="108"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="115"/>
         <source>&amp;Naming:</source>
         <translation>Шаблон &amp;имени:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="119"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="126"/>
         <source>Rename</source>
         <translation>Переименовать</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="120"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="127"/>
         <source>Skip</source>
         <translation>Пропустить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="121"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="128"/>
         <source>Overwrite</source>
         <translation>Перезаписать</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="127"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="134"/>
         <source>If the file e&amp;xists:</source>
         <translation>Если файл уже &amp;есть:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="133"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="140"/>
         <source>Keep result&apos;s format</source>
         <translation>Как у результата</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="143"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="150"/>
         <source>&amp;Quality:</source>
         <translation>Ка&amp;чество:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="147"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="154"/>
         <source>For&amp;mat:</source>
         <translation>&amp;Формат:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="152"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="159"/>
         <source>Copy &amp;EXIF and colour profile from the original</source>
         <translation>Копировать &amp;EXIF и цветовой профиль из оригинала</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="161"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="166"/>
+        <source>Put results in the s&amp;ubfolders of a dropped folder</source>
+        <translation>Раскладывать результаты по подп&amp;апкам перетащенной папки</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="169"/>
+        <source>Re-encode ima&amp;ges over KIE&apos;s 10 MB to fit</source>
+        <translation>Перекодировать изображения больше 10 МБ под &amp;лимит KIE</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="171"/>
+        <source>Scale &amp;down to KIE&apos;s pixel limits (16 MP, 4096 px a side)</source>
+        <translation>Уме&amp;ньшать до ограничений KIE по пикселям (16 Мп, 4096 px по стороне)</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="181"/>
         <source>Choose the output folder</source>
         <translation>Выберите папку результатов</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="171"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="191"/>
         <source>Example: {name}</source>
         <translation>Пример: {name}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="177"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="197"/>
         <source>Not valid: {problem}</source>
         <translation>Ошибка: {problem}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="190"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="211"/>
         <source>If that name exists: leave the existing file and don&apos;t save the result</source>
         <translation>Если такое имя уже есть: оставить существующий файл и не сохранять результат</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="194"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="215"/>
         <source>If that name exists: replace the existing file</source>
         <translation>Если такое имя уже есть: заменить существующий файл</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="196"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="217"/>
         <source>If that name exists: keep it and save as {other}</source>
         <translation>Если такое имя уже есть: оставить существующий файл и сохранить результат как {other}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="203"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="224"/>
         <source>Fields: {fields}</source>
         <translation>Поля: {fields}</translation>
     </message>

@@ -121,6 +121,18 @@ def test_editing_then_ok_emits_the_new_settings_and_closes(qtbot: QtBot) -> None
     assert not user.dialog.isVisible()
 
 
+def test_the_input_and_tree_choices_are_saved_and_the_example_shows_the_subfolder(qtbot: QtBot) -> None:
+    user, saved = open_dialog(qtbot)
+    assert user.fit_check.isChecked() and not user.fit_pixels_check.isChecked()  # as upscale's defaults
+    assert user.example.text() == "Example: photo_crisp.png"
+    user.set_keep_tree(True)
+    assert user.example.text() == "Example: trip/day 1/photo_crisp.png"
+    user.set_fit(False)
+    user.set_fit_pixels(True)
+    user.press_save()
+    assert saved.calls == [(replace(Settings(), keep_tree=True, fit_to_limit=False, fit_pixels=True), None)]
+
+
 def test_spin_boxes_keep_to_their_ranges(qtbot: QtBot) -> None:
     user, _ = open_dialog(qtbot)
     user.set_concurrency(500)
@@ -433,6 +445,9 @@ def test_tab_order_follows_the_form(qtbot: QtBot) -> None:
         user.format_combo,
         user.quality_spin,
         user.metadata_check,
+        user.keep_tree_check,
+        user.fit_check,
+        user.fit_pixels_check,
         user.concurrency_spin,
         user.cost_spin,
         user.auto_start_check,

@@ -104,7 +104,7 @@ class BatchReporter:
             print(json_line(line.given, job, status, error or None), file=self.out, flush=True)
         self._clear_bar()
         if status == "done":
-            notes = f" ({' '.join(job.warnings)})" if job.warnings else ""
+            notes = f" ({' '.join(job.input_notes)})" if job.input_notes else ""
             text = f"done     {line.given} -> {job.output_path}{notes}"
         else:
             text = f"{status:<8} {line.given}: {error or ''}".rstrip(": ")

@@ -22,6 +22,7 @@ from upscaler_gui.core.output import CONFLICT_POLICIES, DEFAULT_TEMPLATE, Confli
 from upscaler_gui.core.redact import has_link_secrets, hide_link_secrets
 
 InputKind = Literal["file", "url", "data"]
+INPUT_NOTES = "input_notes"  # Job.extra: what was done to the input before upload (converted from HEIC...)
 
 
 class JobState(StrEnum):
@@ -157,6 +158,13 @@ class Job:
     @property
     def finished(self) -> bool:
         return self.state in FINISHED
+
+    @property
+    def input_notes(self) -> tuple[str, ...]:
+        """What was done to the input before upload (converted from HEIC, re-encoded to fit): shown with
+        the job also once it is done, when its other warnings no longer matter."""
+        notes = self.extra.get(INPUT_NOTES)
+        return tuple(str(note) for note in notes) if isinstance(notes, list) else ()
 
     @property
     def display_name(self) -> str:

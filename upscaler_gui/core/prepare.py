@@ -39,8 +39,15 @@ class PrepareOptions:
 class Prepared:
     path: Path  # what to upload: the input itself, or the copy made for it
     info: images.ImageInfo  # what that file is
-    notes: tuple[str, ...] = ()  # what the row says: what was done, then the pixel warnings
+    done: tuple[
+        str, ...
+    ] = ()  # what was done to it (converted from HEIC...): said on the row, also once done
+    warnings: tuple[str, ...] = ()  # over the pixel limits, and what to do about it
     made: bool = False  # a copy in the data dir (removed once the job is done)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return (*self.done, *self.warnings)
 
 
 @dataclass(frozen=True)
@@ -95,7 +102,7 @@ def prepare_file(path: Path, *, into: Path, key: str, options: PrepareOptions) -
     if found is not None and not (options.fit_bytes and size > constants.MAX_IMAGE_BYTES):
         info = images.check_file(path)  # over 10 MB without fitting: refused there, as before
         if not (options.fit_pixels and over_pixel_limits(info.width, info.height)):
-            return Prepared(path, info, (*info.warnings, *_pixel_hint(info.width, info.height)))
+            return Prepared(path, info, warnings=(*info.warnings, *_pixel_hint(info.width, info.height)))
     if size == 0:
         images.check_size(size)  # refuses: empty
     fmt = found or input_formats.sniff_convertible(head) or ""
@@ -181,9 +188,9 @@ def _remade(image: Image.Image, source: _Input, options: PrepareOptions) -> Prep
     found = images.pixel_warnings(image.width, image.height)
     made = images.ImageInfo(target, written.stat().st_size, image.width, image.height, found)
     notes.insert(0, _what_was_done(source, made, quality))
-    notes += [*found, *_pixel_hint(image.width, image.height)]
     log.inputs.info("%s: %s", written.name, notes[0])
-    return Prepared(written, made, tuple(notes), made=True)
+    warnings = (*found, *_pixel_hint(image.width, image.height))
+    return Prepared(written, made, tuple(notes), warnings, made=True)
 
 
 def _what_was_done(source: _Input, made: images.ImageInfo, quality: int | None) -> str:

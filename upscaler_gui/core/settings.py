@@ -35,6 +35,9 @@ class Settings:
     output_format: str = "keep"  # keep | png | jpeg | webp
     quality: int = 92
     keep_metadata: bool = True
+    fit_to_limit: bool = True  # re-encode a PNG/JPEG/WEBP over 10 MB to fit (upscale --no-fit: off)
+    fit_pixels: bool = False  # scale an image over 16 MP or 4096 px a side down (upscale --fit-pixels)
+    keep_tree: bool = False  # a dropped folder's subfolders mirrored in the output (upscale --keep-tree)
     concurrency: int = 10
     cost_per_image: float = DEFAULT_COST_PER_IMAGE
     language: str = ""  # "" follows the system; en | ru

@@ -41,7 +41,7 @@ from upscaler_gui.core.errors import (
 )
 from upscaler_gui.core.finish import FinishOptions, finish_result
 from upscaler_gui.core.i18n import tr
-from upscaler_gui.core.jobs import Job, JobState
+from upscaler_gui.core.jobs import INPUT_NOTES, Job, JobState
 from upscaler_gui.core.kie import KieClient, TaskRecord
 from upscaler_gui.core.output import NameFields, numbered, predicted_name, stem_of
 from upscaler_gui.core.results import ResultImage, SavedResult, save_result
@@ -139,7 +139,9 @@ class Pipeline:
         info, path = prepared.info, prepared.path
         if taken := self._name_taken(job, info.extension):
             return await self._skipped(job, taken)
-        extra = {**_without(job.extra, PREPARED), **({PREPARED: str(path)} if prepared.made else {})}
+        extra = {**_without(job.extra, PREPARED), INPUT_NOTES: list(prepared.done)}
+        if prepared.made:
+            extra[PREPARED] = str(path)
         job = await self.update(
             replace(
                 job,
