@@ -27,7 +27,6 @@ from tests.imagefactory import image_bytes, write_image
 from tests.ui.settings_driver import SettingsDialogDriver
 from tests.ui.window_helpers import SCREENSHOTS, drop, file_mime, run, until, window_env
 from upscaler_gui.core import i18n as core_i18n
-from upscaler_gui.core.jobs import JobState
 from upscaler_gui.core.settings import Settings
 from upscaler_gui.ui.queue.model import elapsed_text
 from upscaler_gui.ui.shell import i18n as ui_i18n
