@@ -126,9 +126,10 @@ def tree_template(template: str) -> str:
 
 
 def safe_folders(relpath: str) -> list[str]:
-    """The parts of a relative folder path, each a safe name; empty, '.' and '..' parts dropped."""
+    """The parts of a relative folder path, each a safe name; parts of only dots and spaces ('', '.',
+    '..') dropped."""
     parts = relpath.replace("\\", "/").split("/")
-    return [safe_stem(part) for part in parts if part.strip() not in ("", ".", "..")]
+    return [safe_stem(part) for part in parts if part.strip(". ")]
 
 
 # Fields whose value is only known once the result exists (or that change by the minute).
