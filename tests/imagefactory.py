@@ -109,7 +109,7 @@ def write_heic(
     return path
 
 
-def write_animated_gif(path: Path, size: tuple[int, int] = (40, 30), frames: int = 3) -> Path:
+def write_animated_gif(path: Path, size: tuple[int, int] = (64, 48), frames: int = 3) -> Path:
     colours = [RED, BLUE, (0, 200, 0)]
     images = [Image.new("RGB", size, colours[i % 3]) for i in range(frames)]
     path.parent.mkdir(parents=True, exist_ok=True)
