@@ -13,17 +13,14 @@ stopped at once rather than finished.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from PIL import Image, ImageOps
 
-from upscaler_gui.core import constants, convert, images, input_formats, log, metadata
+from upscaler_gui.core import constants, convert, fit_size, images, input_formats, log, metadata
 from upscaler_gui.core.errors import ImageError
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.localfiles import open_regular
@@ -59,29 +56,6 @@ class _Input:
     shown: str  # the name users know (HEIC)
     size: int
     dest: Path
-
-
-class _TooLargeError(Exception):
-    """An encode passed MAX_IMAGE_BYTES: stopped there."""
-
-
-class _Capped:
-    """A writable stream that refuses to grow past MAX_IMAGE_BYTES."""
-
-    def __init__(self, stream: BinaryIO) -> None:
-        self.stream, self.written = stream, 0
-
-    def write(self, data: bytes) -> int:
-        self.written += len(data)
-        if self.written > constants.MAX_IMAGE_BYTES:
-            raise _TooLargeError
-        return self.stream.write(data)
-
-    def fileno(self) -> int:  # Pillow would write to the descriptor itself, past `write`
-        raise io.UnsupportedOperation("capped stream")
-
-    def __getattr__(self, name: str) -> object:  # seek, tell, flush... as the file has them
-        return getattr(self.stream, name)
 
 
 def prepare_file(path: Path, *, into: Path, key: str, options: PrepareOptions) -> Prepared:
@@ -184,7 +158,7 @@ def _remade(image: Image.Image, source: _Input, options: PrepareOptions) -> Prep
                     w=before[0], h=before[1], nw=image.width, nh=image.height
                 )
             )
-        target, quality, written = _write_fitting(image, source, carried)
+        target, quality, written = fit_size.write_fitting(image, source.fmt, source.dest, carried)
     found = images.pixel_warnings(image.width, image.height)
     made = images.ImageInfo(target, written.stat().st_size, image.width, image.height, found)
     notes.insert(0, _what_was_done(source, made, quality))
@@ -238,54 +212,3 @@ def _tiff_tags_as_exif(image: Image.Image) -> bytes | None:
         if found := tags.get_ifd(ifd):
             exif[ifd] = dict(found)
     return metadata.tiff_data(exif.tobytes()) if len(exif) else None
-
-
-def _write_fitting(
-    image: Image.Image, source: _Input, carried: metadata.ResultMetadata
-) -> tuple[str, int | None, Path]:
-    """PNG if it fits (not for a JPEG: it never would), else JPEG at falling qualities: (format, quality
-    or None for PNG, the file)."""
-    source.dest.parent.mkdir(parents=True, exist_ok=True)
-    tries: list[tuple[str, int | None]] = [] if source.fmt == "JPEG" else [("PNG", None)]
-    tries += [("JPEG", q) for q in constants.FIT_JPEG_QUALITIES]
-    pixels: dict[str, Image.Image] = {}
-    for target, quality in tries:
-        pixels.setdefault(target, convert.for_format(image, target))
-        icc = carried.icc if carried.icc and metadata.icc_matches(carried.icc, pixels[target].mode) else None
-        path = source.dest.with_name(f"{source.dest.name}.{images.EXTENSIONS[target]}")
-        if _encode_capped(pixels[target], path, quality, metadata.ResultMetadata(carried.exif, icc)):
-            return target, quality, path
-    raise ImageError(
-        tr("Even as a JPEG of quality {q} this image is over KIE's 10 MB limit.").format(
-            q=constants.FIT_JPEG_QUALITIES[-1]
-        ),
-        hint=tr(
-            "Scale it down (--fit-pixels, or “Scale down to KIE's pixel limits” in Settings)"
-            " and add it again."
-        ),
-    )
-
-
-def _encode_capped(
-    image: Image.Image, path: Path, quality: int | None, meta: metadata.ResultMetadata
-) -> bool:
-    """Write `path` (PNG without a quality, else JPEG) atomically; False, leaving nothing, past 10 MB."""
-    fmt, exif = ("PNG" if quality is None else "JPEG"), meta.exif
-    options: dict[str, object] = {"icc_profile": meta.icc}
-    if exif and (fmt != "JPEG" or len(metadata.EXIF_HEADER + exif) <= metadata.MAX_JPEG_SEGMENT):
-        options["exif"] = metadata.EXIF_HEADER + exif
-    if fmt == "PNG":
-        options["compress_level"] = constants.FIT_PNG_COMPRESS_LEVEL
-    else:
-        options.update(quality=quality, optimize=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        with temp.open("wb") as stream:
-            image.save(_Capped(stream), fmt, **options)  # type: ignore[arg-type]
-        os.replace(temp, path)
-        return True
-    except _TooLargeError:
-        return False
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
