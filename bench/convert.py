@@ -42,8 +42,10 @@ input_formats.register_heif()  # the codec loaded in the baseline too: its size 
 started, outcome = time.perf_counter(), "nothing done"
 if how != "baseline":
     made = prepare_file(path, into=out, key=how, options=PrepareOptions(fit_pixels=how == "fit-pixels"))
-    outcome = f"{made.info.format} {made.info.width}x{made.info.height}, {made.info.size_bytes / 1048576:.1f} MB"
-    outcome += f" ({made.done[0].split(': ')[-1].rstrip('.')})" if "quality" in made.done[0] else ""
+    info = made.info
+    outcome = f"{info.format} {info.width}x{info.height}, {info.size_bytes / 1048576:.1f} MB"
+    if "quality" in made.done[0]:
+        outcome += " q" + made.done[0].split("quality ")[1].split(")")[0]
 print(json.dumps({"hwm_kib": hwm(), "s": time.perf_counter() - started, "outcome": outcome}))
 """
 
