@@ -4,6 +4,7 @@ what was done, a bad file fails alone, and a folder's tree is kept when asked.""
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 from PIL import Image
@@ -126,3 +127,14 @@ async def test_keep_tree_mirrors_a_folders_subfolders(tmp_path: Path) -> None:
     saved = sorted(str(Path(job.output_path or "").relative_to(out)) for job in jobs)
     assert saved == ["2026/home_crisp.jpg", "2026/trip/beach_crisp.png", "top_crisp.png"]
     assert {job.options.relpath for job in jobs} == {"", "2026", "2026/trip"}  # kept with each job
+
+
+async def test_a_heic_in_a_data_uri_is_converted_too(tmp_path: Path) -> None:
+    data = write_heic(tmp_path / "x.heic", marked()).read_bytes()
+    uri = "data:image/heic;base64," + base64.b64encode(data).decode()
+    with running_sim(tmp_path / "sim") as sim:
+        async with engine_on(sim, tmp_path / "jobs.db") as engine:
+            await engine.add(items(uri), options_for(tmp_path / "out"))
+            (job,) = await settle(engine)
+    assert job.state == JobState.DONE and job.input_notes == ("Converted from HEIC to PNG before upload.",)
+    assert opened(job.output_path or "").size == (128, 96)
