@@ -138,3 +138,19 @@ async def test_a_heic_in_a_data_uri_is_converted_too(tmp_path: Path) -> None:
             (job,) = await settle(engine)
     assert job.state == JobState.DONE and job.input_notes == ("Converted from HEIC to PNG before upload.",)
     assert opened(job.output_path or "").size == (128, 96)
+
+
+async def test_a_converted_input_whose_name_is_taken_is_skipped_unpaid_and_leaves_no_copy(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    write_image(out / "x_crisp.png", "PNG", (10, 10))  # the user's file, under the name it would take
+    write_heic(tmp_path / "in" / "x.heic", marked())
+    with running_sim(tmp_path / "sim") as sim:
+        async with engine_on(sim, tmp_path / "jobs.db") as engine:
+            await engine.add(items(tmp_path / "in" / "x.heic"), options_for(out, on_conflict="skip"))
+            (job,) = await settle(engine)
+        assert sim.stats.creates == 0
+    assert job.state == JobState.SKIPPED and job.creates == 0
+    assert opened(out / "x_crisp.png").size == (10, 10)
+    assert not list((paths.data_dir() / "prepared").glob("*.*"))

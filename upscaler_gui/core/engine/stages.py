@@ -57,8 +57,8 @@ def _without(extra: dict[str, Any], key: str) -> dict[str, Any]:
 def finisher(job: Job) -> Callable[[Path], ResultImage]:
     """The check, conversion and metadata step for this job's result (run in a worker thread)."""
     options = job.options
-    source = Path(job.source_path) if job.source_path else None
-    source = metadata_source(job) or source
+    # The copy made for upload, while there is one: the input's metadata with its Orientation made true.
+    source = metadata_source(job) or (Path(job.source_path) if job.source_path else None)
     finish_options = FinishOptions(options.output_format, options.quality, options.keep_metadata)
     return partial(finish_result, source=source, options=finish_options)
 
@@ -137,11 +137,11 @@ class Pipeline:
         job = await self.update(job.at(JobState.UPLOADING))
         prepared = await asyncio.to_thread(prepare_input, job)
         info, path = prepared.info, prepared.path
-        if taken := self._name_taken(job, info.extension):
-            return await self._skipped(job, taken)
         extra = {**_without(job.extra, PREPARED), INPUT_NOTES: list(prepared.done)}
         if prepared.made:
             extra[PREPARED] = str(path)
+        if taken := self._name_taken(job, info.extension):
+            return await self._skipped(replace(job, extra=extra), taken)  # the copy made is removed
         job = await self.update(
             replace(
                 job,
