@@ -42,9 +42,9 @@ CONVERTED_FORMATS: Final = ("HEIF", "AVIF", "TIFF", "BMP", "GIF")
 # JPEG at the first of these qualities that fits (95 is visually lossless for photos; 70 is where
 # compression artefacts start to show, so below it the input is refused rather than spoilt).
 FIT_JPEG_QUALITIES: Final = (95, 90, 85, 80, 75, 70)
-# choice: zlib level for a lossless re-encode; 9 gains ~5% over Pillow's default 6 at twice the time,
-# and a PNG over 10 MB needs every byte it can get.
-FIT_PNG_COMPRESS_LEVEL: Final = 9
+# choice: zlib level for a lossless re-encode: Pillow's default. Level 9 took 18 s for a 16 MP photo
+# (bench/convert.py) for a few percent less, and what still does not fit goes as JPEG anyway.
+FIT_PNG_COMPRESS_LEVEL: Final = 6
 # KIE doc: uploads are deleted after 24 h (the quickstart; older pages say 3 days). Reused only while
 # well under that, so that a create sent now, or after a pause, still finds the file.
 UPLOAD_REUSE_SECONDS: Final = 12 * 3600
