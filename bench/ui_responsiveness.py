@@ -570,7 +570,8 @@ class Session:
 async def open_window(out: Path, url: str) -> AsyncIterator[Session]:
     """The window and its controller connected to the sim, closed as `app.shutdown` closes them."""
     from upscaler_gui.core import settings as settings_store
-    from upscaler_gui.ui.bridge.controller import Connection, EngineController
+    from upscaler_gui.core.connection import Connection
+    from upscaler_gui.ui.bridge.controller import EngineController
     from upscaler_gui.ui.window.main_window import MainWindow
 
     settings = settings_store.load()
@@ -594,13 +595,13 @@ async def open_window(out: Path, url: str) -> AsyncIterator[Session]:
 def raise_engine_limits() -> None:
     """The window's engine told the raised limits, as for an account that was allowed them.
 
-    The controller opens its engine with `open_engine(...)` and no limits (KIE's defaults); this wraps
-    that one name in the controller's module. Nothing else of the app changes."""
+    The window's connection opens its engine with `core.engine.open_engine(...)` and no limits (KIE's
+    defaults); this wraps that one name in its package. Nothing else of the app changes."""
+    from upscaler_gui.core import engine
     from upscaler_gui.core.engine.pacer import Limit
-    from upscaler_gui.ui.bridge import controller
 
-    controller.open_engine = functools.partial(
-        controller.open_engine,
+    engine.open_engine = functools.partial(
+        engine.open_engine,
         create_limit=Limit(int(RAISED["create"]), RAISED["create_window_s"]),
         record_limit=Limit(int(RAISED["record"]), RAISED["record_window_s"]),
     )
