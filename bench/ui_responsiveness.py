@@ -9,7 +9,7 @@ servers: all its threads run at nice 19, so it only gets the CPU time the app le
    2 as in the demo). A 5 ms precise QTimer on the Qt thread samples the event-loop lag (actual interval
    - 5 ms) from the drop until every job has finished. First with raised limits (the sim and the
    window's engine allow 200 creates per 10 s and 100 recordInfo per s, so the batch flows at full
-   speed; the engine is told through the one `open_engine` name in the controller's module), then with
+   speed; the engine is told through the one `open_engine` name in `core.engine`), then with
    KIE's default limits and a drop of the folder instead.
 2. memory: 1,000 small images of varied sizes dropped as one folder; the view is paged through from the
    first row to the last so that every thumbnail is asked for; VmRSS and VmHWM once all are loaded. The
