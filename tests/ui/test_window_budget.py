@@ -67,14 +67,22 @@ def test_a_costly_batch_asks_first_with_its_count_cost_and_balance(tmp_path: Pat
     run(qloop, scenario())
 
 
-def test_a_cheap_batch_is_added_at_once(tmp_path: Path, qloop) -> None:
+def test_a_cheap_batch_is_added_at_once_and_warned_about_when_the_balance_is_short(
+    tmp_path: Path, qloop
+) -> None:
     async def scenario() -> None:
-        files = _images(tmp_path, 2)
-        async with window_env(tmp_path) as env:  # 1 credit, under the default 20
+        files = _images(tmp_path, 3)
+        async with window_env(tmp_path, credits=1.0) as env:  # 1.5 credits, under the default 20
             await env.connect()
+            await until(lambda: env.controller.balance == 1.0, what="the balance read at the start")
+            said: list[str] = []
+            env.window.status.messageChanged.connect(said.append)
             assert drop(env.window, file_mime(*files))
-            await env.all_finished(2)
-            assert _question() is None and env.sim.stats.creates == 2
+            await until(lambda: any("may not cover" in text for text in said), what="the warning")
+            assert "The balance (1 credits) may not cover these images (~1.5)." in said
+            assert _question() is None
+            await until(lambda: env.sim.stats.creates == 2, what="what the credits pay for")
+            assert len(env.jobs()) == 3  # all added; the third waits for credits
 
     run(qloop, scenario())
 
