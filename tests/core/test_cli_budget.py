@@ -167,6 +167,12 @@ def test_history_totals_are_the_sims_creates_times_the_price(tmp_path: Path) -> 
     assert _history(tmp_path, "--since", "2999-01-01")["total"] == {"jobs": 0, "tasks": 0, "credits": 0}
 
 
+def test_history_of_a_data_dir_never_used_is_empty_and_makes_nothing(tmp_path: Path) -> None:
+    assert _history(tmp_path)["total"] == {"jobs": 0, "tasks": 0, "credits": 0}
+    assert _run(tmp_path, "history", "--data-dir", "data").stdout == "No billed tasks yet.\n"
+    assert not (tmp_path / "data" / "jobs.sqlite3").exists()  # no job store made
+
+
 def test_history_as_csv_and_text(tmp_path: Path) -> None:
     make_images(tmp_path / "in", 2)
     with _sim() as sim:

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from upscaler_gui.commands.exit_codes import EXIT_OK, EXIT_USAGE
@@ -19,7 +20,8 @@ from upscaler_gui.core import settings
 from upscaler_gui.core.constants import ENV_DATA_DIR
 from upscaler_gui.core.errors import InputError
 from upscaler_gui.core.history import History, history, parse_since
-from upscaler_gui.core.store import JobStore, demo_store_path
+from upscaler_gui.core.jobs import Job
+from upscaler_gui.core.store import JobStore, default_path, demo_store_path
 
 CSV_FIELDS = ("when", "source", "output", "task_id", "state", "tasks", "credits")
 
@@ -32,11 +34,8 @@ def run_history(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.data_dir:
         os.environ[ENV_DATA_DIR] = os.path.abspath(args.data_dir)
-    store = JobStore(demo_store_path() if args.demo else None)
-    try:
-        jobs = store.all()
-    finally:
-        store.close()
+    path = demo_store_path() if args.demo else default_path()
+    jobs = _stored_jobs(path) if path.is_file() else []  # no store yet: nothing spent, nothing made
     record = history(jobs, settings.load().cost_per_image, since)
     if args.json:
         print(json.dumps(as_json(record), ensure_ascii=False))
@@ -46,6 +45,14 @@ def run_history(args: argparse.Namespace) -> int:
     else:
         write_text(record, sys.stdout)
     return EXIT_OK
+
+
+def _stored_jobs(path: Path) -> list[Job]:
+    store = JobStore(path)
+    try:
+        return store.all()
+    finally:
+        store.close()
 
 
 def as_json(record: History) -> dict[str, object]:
