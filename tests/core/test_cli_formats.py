@@ -101,3 +101,20 @@ def test_no_fit_refuses_fit_pixels_scales_and_keep_tree_mirrors(tmp_path: Path) 
         "2026/trip/beach_crisp.png",
         "wide_crisp.png",
     ]
+
+
+def test_a_dry_run_says_what_would_be_converted_and_where_it_would_go(tmp_path: Path) -> None:
+    write_heic(tmp_path / "photos" / "2026" / "trip" / "beach.heic", marked())
+    (tmp_path / "photos" / "notes.heic").write_bytes(b"\x00\x00\x00\x18ftypheic" + bytes(20))
+    with SimProcess() as sim:
+        dry = run_upscale(
+            sim.base_url, "photos", "--out", "out", "--keep-tree", "--dry-run", cwd=tmp_path, json_lines=False
+        )
+    out = tmp_path / "out"
+    result = out / "2026" / "trip" / "beach_crisp.png"
+    assert (
+        f"create   photos/2026/trip/beach.heic: upload, create, 0.5 credits -> {result}"
+        " (Converted from HEIC to PNG before upload.)"
+    ) in dry.stdout.splitlines(), dry.explain()
+    assert "refused  photos/notes.heic: The HEIC image is truncated or damaged" in dry.stdout
+    assert not out.exists()

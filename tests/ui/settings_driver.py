@@ -154,6 +154,18 @@ class SettingsDialogDriver:
         return self.control(QCheckBox, "auto-start")
 
     @property
+    def batch_budget_spin(self) -> QDoubleSpinBox:
+        return self.control(QDoubleSpinBox, "batch-budget")
+
+    @property
+    def daily_budget_spin(self) -> QDoubleSpinBox:
+        return self.control(QDoubleSpinBox, "daily-budget")
+
+    @property
+    def confirm_over_spin(self) -> QDoubleSpinBox:
+        return self.control(QDoubleSpinBox, "confirm-over")
+
+    @property
     def language_combo(self) -> QComboBox:
         return self.control(QComboBox, "language")
 

@@ -451,6 +451,9 @@ def test_tab_order_follows_the_form(qtbot: QtBot) -> None:
         user.concurrency_spin,
         user.cost_spin,
         user.auto_start_check,
+        user.batch_budget_spin,
+        user.daily_budget_spin,
+        user.confirm_over_spin,
         user.language_combo,
     ]
     chain = tab_chain(user.dialog, user.key_field)
@@ -588,3 +591,16 @@ def test_template_error_is_recoloured_when_the_palette_turns_dark(qtbot: QtBot) 
     user.dialog.setPalette(dark)
     assert text_color(user.example) == error_color(dark).name()
     assert text_color(user.key_status) == error_color(dark).name()
+
+
+def test_the_budgets_are_shown_and_saved(qtbot: QtBot) -> None:
+    user, saved = open_dialog(qtbot)
+    assert user.batch_budget_spin.text() == "no limit" and user.daily_budget_spin.text() == "no limit"
+    assert user.confirm_over_spin.value() == 20.0
+    user.batch_budget_spin.setValue(5)
+    user.daily_budget_spin.setValue(12.5)
+    user.confirm_over_spin.setValue(0)
+    assert user.confirm_over_spin.text() == "always ask"
+    user.ok_button.click()
+    ((settings, _key),) = saved.calls
+    assert (settings.batch_credits, settings.daily_credits, settings.confirm_over_credits) == (5.0, 12.5, 0.0)

@@ -97,6 +97,7 @@ POLL_UNKNOWN_STATE_ANSWERS: Final = 5
 
 # --- credits ----------------------------------------------------------------------------------------
 DEFAULT_COST_PER_IMAGE: Final = 0.5  # KIE doc: price seen in autumn 2026; a setting, it has changed before
+DEFAULT_CONFIRM_OVER_CREDITS: Final = 20.0  # choice (issue 12): the window asks before a batch costing more
 
 # --- one window per job store (ui/shell/one_window.py) ------------------------------------------------
 # choice: a starting window answers a second launch well within this (it shows itself in ~0.3 s); one that

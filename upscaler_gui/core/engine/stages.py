@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from upscaler_gui.core import log
-from upscaler_gui.core.constants import UPLOAD_REUSE_SECONDS
+from upscaler_gui.core.constants import DEFAULT_COST_PER_IMAGE, UPLOAD_REUSE_SECONDS
+from upscaler_gui.core.engine.budget import Budget
 from upscaler_gui.core.engine.convert_input import (
     PREPARED,
     discard_prepared,
@@ -45,6 +46,7 @@ from upscaler_gui.core.jobs import INPUT_NOTES, Job, JobState
 from upscaler_gui.core.kie import KieClient, TaskRecord
 from upscaler_gui.core.output import NameFields, numbered, predicted_name, stem_of
 from upscaler_gui.core.results import ResultImage, SavedResult, save_result
+from upscaler_gui.core.spending import with_consumed
 
 Sleep = Callable[[float], Awaitable[None]]
 _UNKNOWN = "unknown_state"  # job.extra: [task id, when KIE first said an undocumented state, answers since]
@@ -96,14 +98,17 @@ class Pipeline:
         *,
         callback_url: str | None = None,
         sleep: Sleep = asyncio.sleep,
+        price: float = DEFAULT_COST_PER_IMAGE,
+        budget: Budget | None = None,
     ) -> None:
         self.client = client
+        self.price = price
         self.db = db
         self.planner = planner
         self.update = update
         self.callback_url = callback_url or None
         self.sleep = sleep
-        self.creates = CreateStage(client, update, callback_url=callback_url)
+        self.creates = CreateStage(client, update, callback_url=callback_url, price=price, budget=budget)
         self.submit = self.creates.submit
 
     # --- check and upload -----------------------------------------------------------------------------
@@ -183,6 +188,7 @@ class Pipeline:
         gets a note and is polled on at the slow rate; one in a state KIE does not document fails after
         a while (see polling). Neither is ever created again from here."""
         assert job.task_id is not None
+        task_id = job.task_id
         polls, noted = 0, False
         sent = (job.upload_url or job.source_url or "").strip() or None
         while True:
@@ -201,15 +207,13 @@ class Pipeline:
             self.planner.learn(task_duration(record, job))
             record.raise_for_failure()
             # Still "polling" until a transfer slot is free: `download` says "downloading" once it is.
-            return await self.update(
-                replace(
-                    job,
-                    result_url=record.result_urls[0],
-                    cost_time_s=record.cost_time_s,
-                    credits=record.credits_consumed,
-                    error=None if noted else job.error,
-                )
+            ended = replace(
+                job,
+                result_url=record.result_urls[0],
+                cost_time_s=record.cost_time_s,
+                error=None if noted else job.error,
             )
+            return await self.update(with_consumed(ended, task_id, record.credits_consumed, self.price))
 
     async def _note(self, job: Job, note: str, *, first: bool) -> Job:
         """Show `note` on the job (written only when it changes); the first one is logged as a warning."""
