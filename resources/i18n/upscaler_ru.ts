@@ -916,7 +916,7 @@ Or keep it for this session only: nothing is written, and you enter it again at 
     <message>
         <location filename="../../upscaler_gui/ui/settings/results.py" line="166"/>
         <source>Put results in the s&amp;ubfolders of a dropped folder</source>
-        <translation>Раскладывать результаты по подп&amp;апкам перетащенной папки</translation>
+        <translation>Раскладывать результаты по подпапка&amp;м перетащенной папки</translation>
     </message>
     <message>
         <location filename="../../upscaler_gui/ui/settings/results.py" line="169"/>
@@ -925,8 +925,8 @@ Or keep it for this session only: nothing is written, and you enter it again at 
     </message>
     <message>
         <location filename="../../upscaler_gui/ui/settings/results.py" line="171"/>
-        <source>Scale &amp;down to KIE&apos;s pixel limits (16 MP, 4096 px a side)</source>
-        <translation>Уме&amp;ньшать до ограничений KIE по пикселям (16 Мп, 4096 px по стороне)</translation>
+        <source>Scale do&amp;wn to KIE&apos;s pixel limits (16 MP, 4096 px a side)</source>
+        <translation>Умень&amp;шать до ограничений KIE по пикселям (16 Мп, 4096 px по стороне)</translation>
     </message>
     <message>
         <location filename="../../upscaler_gui/ui/settings/results.py" line="181"/>

@@ -168,7 +168,7 @@ class ResultsGroup:
         self.tree_check.toggled.connect(self.refresh_template)
         fit_text = translate("SettingsDialog", "Re-encode ima&ges over KIE's 10 MB to fit")
         self.fit_check = named(QCheckBox(fit_text, box), "fit-to-limit")
-        pixels_text = translate("SettingsDialog", "Scale &down to KIE's pixel limits (16 MP, 4096 px a side)")
+        pixels_text = translate("SettingsDialog", "Scale do&wn to KIE's pixel limits (16 MP, 4096 px a side)")
         self.fit_pixels_check = named(QCheckBox(pixels_text, box), "fit-pixels")
         for check in (self.tree_check, self.fit_check, self.fit_pixels_check):
             self.form.addRow("", check)
