@@ -224,3 +224,9 @@ def test_a_webp_within_the_limits_is_sent_as_it_is(tmp_path: Path) -> None:
     source.write_bytes(image_bytes("WEBP", (80, 60)))
     made = prepare(source, tmp_path)
     assert (made.info.format, made.info.width, made.made) == ("WEBP", 80, False)
+
+
+def test_an_empty_file_is_called_empty(tmp_path: Path) -> None:
+    (tmp_path / "empty.heic").write_bytes(b"")
+    with pytest.raises(ImageError, match=r"The file is empty \(0 bytes\)"):
+        prepare(tmp_path / "empty.heic", tmp_path)

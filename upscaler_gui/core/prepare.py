@@ -65,6 +65,8 @@ def prepare_file(path: Path, *, into: Path, key: str, options: PrepareOptions) -
             head, size = stream.read(images.HEAD_BYTES), os.fstat(stream.fileno()).st_size
     except OSError:
         return Prepared(path, images.check_file(path))  # says why it cannot be read
+    if size == 0:
+        images.check_size(size)  # refuses: empty
     found = images.sniff_format(head)
     if found is None and input_formats.sniff_convertible(head) is None:
         raise ImageError(
@@ -77,8 +79,6 @@ def prepare_file(path: Path, *, into: Path, key: str, options: PrepareOptions) -
         info = images.check_file(path)  # over 10 MB without fitting: refused there, as before
         if not (options.fit_pixels and over_pixel_limits(info.width, info.height)):
             return Prepared(path, info, warnings=(*info.warnings, *_pixel_hint(info.width, info.height)))
-    if size == 0:
-        images.check_size(size)  # refuses: empty
     fmt = found or input_formats.sniff_convertible(head) or ""
     if not input_formats.can_open(fmt):
         raise ImageError(
