@@ -96,15 +96,15 @@ async def test_temp_partial_and_non_image_files_are_ignored(
                 (folder / name).write_bytes(real)
             (folder / "notes.txt").write_text("not an image")
             (folder / "fake.png").write_text("a text file named like an image")
-            (folder / "anim.gif").write_bytes(b"GIF89a" + b"\0" * 40)
+            (folder / "favicon.ico").write_bytes(b"\x00\x00\x01\x00" + b"\0" * 40)
             put_image(folder / "good.png", 6)
             await wait_until(lambda: len(seen.finished) == 1, "good.png to be done")
             await wait_until(lambda: len(seen.ignored) == 3, "the non-images to be looked at")
         assert created_once(sim) == {sha256(distinct_image(6)): 1}
     names = {path.name: note for path, note in seen.ignored.items()}
-    assert set(names) == {"notes.txt", "fake.png", "anim.gif"}
+    assert set(names) == {"notes.txt", "fake.png", "favicon.ico"}
     assert "text file" in names["fake.png"]
-    assert "GIF" in names["anim.gif"]
+    assert "ICO" in names["favicon.ico"]
     assert any(
         "ignored   fake.png" in r.getMessage() for r in caplog.records
     )  # said aloud: looks like an image
