@@ -487,14 +487,41 @@
     </message>
 </context>
 <context>
+    <name>KeyStorage</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_storage.py" line="28"/>
+        <source>No system keyring</source>
+        <translation>Нет системного хранилища паролей</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_storage.py" line="31"/>
+        <source>Save the key in {path}, a file only you can read? It is stored there unencrypted: anyone who can read your files or your backups can spend your KIE credits with it.
+
+Or keep it for this session only: nothing is written, and you enter it again at the next start.</source>
+        <translation>Сохранить ключ в {path} — файле, который можете читать только вы? Он хранится там незашифрованным: любой, кто может прочитать ваши файлы или резервные копии, сможет тратить с ним ваши кредиты KIE.
+
+Или оставить его только на этот сеанс: ничего не записывается, и при следующем запуске ключ нужно ввести снова.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_storage.py" line="40"/>
+        <source>Save in a file</source>
+        <translation>Сохранить в файл</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_storage.py" line="44"/>
+        <source>This session only</source>
+        <translation>Только на этот сеанс</translation>
+    </message>
+</context>
+<context>
     <name>KeyTest</name>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_check.py" line="38"/>
+        <location filename="../../upscaler_gui/ui/settings/key_check.py" line="39"/>
         <source>There is no key to test: paste one first.</source>
         <translation>Нечего проверять: сначала вставьте ключ.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_check.py" line="44"/>
+        <location filename="../../upscaler_gui/ui/settings/key_check.py" line="45"/>
         <source>Key works: {balance} credits</source>
         <translation>Ключ работает. Кредитов на счёте: {balance}</translation>
     </message>
@@ -653,7 +680,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../upscaler_gui/ui/app.py" line="138"/>
+        <location filename="../../upscaler_gui/ui/app.py" line="179"/>
         <source>Unexpected error</source>
         <translation>Непредвиденная ошибка</translation>
     </message>
@@ -686,12 +713,12 @@
         <translation>Хранилище заданий недоступно</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="291"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="292"/>
         <source>Esc, F11 or a double-click: back to the queue</source>
         <translation>Esc, F11 или двойной щелчок — назад к очереди</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="319"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="320"/>
         <source>Still watching from the tray</source>
         <translation>Слежение за папкой продолжается в трее</translation>
     </message>
@@ -707,37 +734,37 @@
 <context>
     <name>OutputFolderRow</name>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="49"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="50"/>
         <source>Output folder</source>
         <translation>Папка результатов</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="50"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="51"/>
         <source>Change…</source>
         <translation>Изменить…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="50"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="51"/>
         <source>Change the output folder</source>
         <translation>Сменить папку результатов</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="52"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="53"/>
         <source>Open folder</source>
         <translation>Открыть папку</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="52"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="53"/>
         <source>Open the output folder</source>
         <translation>Открыть папку результатов</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="56"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="59"/>
         <source>Results go to:</source>
         <translation>Папка результатов:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="67"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="70"/>
         <source>Choose the output folder</source>
         <translation>Выберите папку результатов</translation>
     </message>
@@ -813,17 +840,17 @@
 <context>
     <name>SelectedJobCompare</name>
     <message>
-        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="42"/>
+        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="45"/>
         <source>Select an image to compare before and after</source>
         <translation>Выберите изображение, чтобы сравнить до и после</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="73"/>
+        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="76"/>
         <source>No result: {reason}</source>
         <translation>Нет результата: {reason}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="76"/>
+        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="79"/>
         <source>Result not ready yet</source>
         <translation>Результат ещё не готов</translation>
     </message>
@@ -831,7 +858,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/dialog.py" line="58"/>
+        <location filename="../../upscaler_gui/ui/settings/dialog.py" line="56"/>
         <source>Settings</source>
         <extracomment>(Settings, new_key): new_key is None when the key was left alone, &quot;&quot; when the user removed it. the typed key, or &quot;&quot; for the key in effect (saved or KIE_API_KEY); answer: show_key_test_result.</extracomment>
         <translation>Настройки</translation>
@@ -897,79 +924,109 @@
         <translation>Светлая или тёмная тема — как в системе.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="48"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="51"/>
         <source>KIE account</source>
         <translation>Аккаунт KIE</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="69"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="72"/>
         <source>Set by KIE_API_KEY</source>
         <translation>Задан через KIE_API_KEY</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="72"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="76"/>
+        <source>•••••••• (this session)</source>
+        <translation>•••••••• (этот сеанс)</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="78"/>
         <source>•••••••• (saved)</source>
         <translation>•••••••• (сохранён)</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="74"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="80"/>
         <source>Paste your KIE API key</source>
         <translation>Вставьте API-ключ KIE</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="77"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="83"/>
         <source>Test key asks KIE for your credit balance; it costs nothing.</source>
         <translation>«Проверить ключ» запрашивает у KIE баланс кредитов; это бесплатно.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="102"/>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="164"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="108"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="192"/>
         <source>S&amp;how</source>
         <translation>Пока&amp;зать</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="105"/>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="182"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="111"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="210"/>
         <source>&amp;Test key</source>
         <translation>&amp;Проверить ключ</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="109"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="115"/>
         <source>API &amp;key:</source>
         <translation>API-&amp;ключ:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="115"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="136"/>
+        <source>&amp;Forget the key</source>
+        <translation>За&amp;быть ключ</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="150"/>
         <source>Using KIE_API_KEY from the environment; it wins over the saved key.</source>
         <translation>Используется KIE_API_KEY из переменных окружения; он имеет приоритет над сохранённым ключом.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="125"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="130"/>
         <source>Get a key on kie.ai</source>
         <translation>Получить ключ на kie.ai</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="130"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="138"/>
         <source>&amp;Remove saved key</source>
         <translation>&amp;Удалить сохранённый ключ</translation>
     </message>
     <message>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="154"/>
+        <source>The key is saved in the system keyring.</source>
+        <translation>Ключ сохранён в системном хранилище паролей.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="156"/>
+        <source>The key is saved in a file only you can read (no system keyring):</source>
+        <translation>Ключ сохранён в файле, доступном только вам (нет хранилища паролей):</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="161"/>
+        <source>The key is kept for this session only: it is not saved anywhere.</source>
+        <translation>Ключ хранится только на этот сеанс: он нигде не сохранён.</translation>
+    </message>
+    <message>
         <location filename="../../upscaler_gui/ui/settings/key_row.py" line="164"/>
+        <source>No key is saved yet.</source>
+        <translation>Ключ ещё не сохранён.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="192"/>
         <source>&amp;Hide</source>
         <translation>Скры&amp;ть</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="171"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="199"/>
         <source>The saved key will be removed when you press OK.</source>
         <translation>Сохранённый ключ будет удалён, когда вы нажмёте «OK».</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="175"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="203"/>
         <source>Testing…</source>
         <translation>Проверка…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="177"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="205"/>
         <source>Asking KIE…</source>
         <translation>Запрос к KIE…</translation>
     </message>
@@ -1072,14 +1129,29 @@
 <context>
     <name>SettingsFlow</name>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/flow.py" line="73"/>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="82"/>
         <source>The language changes at the next start.</source>
         <translation>Язык сменится при следующем запуске.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/flow.py" line="110"/>
-        <source>The key is used for this session only.</source>
-        <translation>Ключ будет использоваться только в этом сеансе.</translation>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="125"/>
+        <source>Using the API key saved in {path} (there is no system keyring).</source>
+        <translation>Используется API-ключ, сохранённый в {path} (системного хранилища паролей нет).</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="128"/>
+        <source>Using the API key from KIE_API_KEY.</source>
+        <translation>Используется API-ключ из KIE_API_KEY.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="148"/>
+        <source>The key is saved in {path}, readable only by you.</source>
+        <translation>Ключ сохранён в {path}, его можете читать только вы.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="153"/>
+        <source>The key is used for this session only: enter it again at the next start.</source>
+        <translation>Ключ используется только в этом сеансе: при следующем запуске введите его снова.</translation>
     </message>
 </context>
 <context>
@@ -1143,29 +1215,30 @@
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../upscaler_gui/ui/shell/tray.py" line="20"/>
-        <location filename="../../upscaler_gui/ui/shell/tray.py" line="47"/>
-        <location filename="../../upscaler_gui/ui/shell/tray.py" line="58"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="40"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="68"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="71"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="81"/>
         <source>Crisp Upscaler</source>
         <translation>Crisp Upscaler</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/shell/tray.py" line="22"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="42"/>
         <source>Show window</source>
         <translation>Показать окно</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/shell/tray.py" line="24"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="44"/>
         <source>Quit</source>
         <translation>Выйти</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/shell/tray.py" line="26"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="46"/>
         <source>Stop watching</source>
         <translation>Остановить слежение</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/shell/tray.py" line="58"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="81"/>
         <source>Crisp Upscaler: watching a folder</source>
         <translation>Crisp Upscaler: слежение за папкой</translation>
     </message>
@@ -1173,12 +1246,12 @@
 <context>
     <name>WatchController</name>
     <message>
-        <location filename="../../upscaler_gui/ui/bridge/watching.py" line="60"/>
+        <location filename="../../upscaler_gui/ui/bridge/watching.py" line="61"/>
         <source>Watching {folder}</source>
         <translation>Слежение за папкой {folder}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/bridge/watching.py" line="66"/>
+        <location filename="../../upscaler_gui/ui/bridge/watching.py" line="67"/>
         <source>Stopped watching</source>
         <translation>Слежение остановлено</translation>
     </message>
@@ -1186,38 +1259,38 @@
 <context>
     <name>WatchFolderRow</name>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="94"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="97"/>
         <source>Watch a folder:</source>
         <translation>Следить за папкой:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="95"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="98"/>
         <source>Images saved or copied into this folder are upscaled once each</source>
         <translation>Каждое изображение, сохранённое или скопированное в эту папку, проходит апскейл один раз</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="96"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="99"/>
         <source>Watch a folder</source>
         <translation>Следить за папкой</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="99"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="102"/>
         <source>Watched folder</source>
         <translation>Папка под наблюдением</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="100"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="103"/>
         <source>Choose…</source>
         <translation>Выбрать…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="111"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="114"/>
         <source>(none chosen)</source>
         <translation>(не выбрана)</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="100"/>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="126"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="103"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="129"/>
         <source>Choose a folder to watch</source>
         <translation>Выберите папку для слежения</translation>
     </message>

@@ -58,7 +58,7 @@ def test_a_demo_run_never_lends_its_jobs_to_a_real_run(tmp_path: Path) -> None:
     data = ["--data-dir", str(tmp_path / "data")]
     demo = run_cli("upscale", "--demo", "a.png", "--out", "out", *data, cwd=tmp_path)
     assert demo.returncode == 0, demo.stderr
-    (tmp_path / "out" / "a_crisp.png").unlink()
+    assert decoded(tmp_path / "out" / "demo" / "a_crisp.png")[1] == (80, 60)  # the demo's, apart
     with SimServer(SimConfig(api_key="real-key-123", task_seconds=0.2)) as real:
         base = ["--api-base", real.base_url, "--upload-base", real.base_url]
         result = run_cli(
@@ -74,3 +74,4 @@ def test_a_demo_run_never_lends_its_jobs_to_a_real_run(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         assert real.stats.uploads == 1 and real.stats.creates == 1  # its own upload, not the demo's link
     assert decoded(tmp_path / "out" / "a_crisp.png")[1] == (80, 60)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a_crisp.png", "demo"]  # no a_crisp-1

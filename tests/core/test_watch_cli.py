@@ -41,7 +41,7 @@ def _start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
 
 
 def test_watch_demo_upscales_dropped_files_and_stops_on_sigterm(tmp_path: Path) -> None:
-    folder, out, done = tmp_path / "in", tmp_path / "out", tmp_path / "done"
+    folder, out, done = tmp_path / "in", tmp_path / "out" / "demo", tmp_path / "done"
     folder.mkdir()
     put_image(folder / "before.png", 9)  # there before the first watch: left alone
     proc = _start(

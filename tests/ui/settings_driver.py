@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from upscaler_gui.core.settings import Settings
-from upscaler_gui.ui.settings.dialog import SettingsDialog
+from upscaler_gui.core.settings import KeySource, Settings
+from upscaler_gui.ui.settings.dialog import SettingsDialog, env_key_is_set
 
 W = TypeVar("W", bound=QWidget)
 
@@ -42,9 +42,17 @@ class SettingsDialogDriver:
         *,
         has_saved_key: bool = False,
         env: bool | None = False,
+        source: KeySource | None = None,
     ) -> SettingsDialogDriver:
-        """A dialog opened as the window opens it; `env=None` reads KIE_API_KEY as the app does."""
-        dialog = SettingsDialog(settings or Settings(), has_saved_key=has_saved_key, env_key_active=env)
+        """A dialog opened as the window opens it, told where the key comes from: `source`, or else
+        KIE_API_KEY when `env` (`env=None`: when the environment has it, as the app reads it), else the
+        keyring when `has_saved_key`."""
+        if source is None:
+            if env or (env is None and env_key_is_set()):
+                source = KeySource.ENVIRONMENT
+            elif has_saved_key:
+                source = KeySource.KEYRING
+        dialog = SettingsDialog(settings or Settings(), key_source=source)
         qtbot.addWidget(dialog)
         dialog.open()
         return cls(qtbot, dialog)
@@ -79,6 +87,11 @@ class SettingsDialogDriver:
     @property
     def key_status(self) -> QLabel:
         return self.control(QLabel, "key-status")
+
+    @property
+    def key_source(self) -> QLabel:
+        """Where the key in effect comes from: the keyring, the key file, KIE_API_KEY or this session."""
+        return self.control(QLabel, "key-source")
 
     @property
     def folder_field(self) -> QLineEdit:

@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.settings_driver import SettingsDialogDriver
 from upscaler_gui.core import settings as settings_store
-from upscaler_gui.core.settings import Settings
+from upscaler_gui.core.settings import KeySource, Settings
 from upscaler_gui.sim import SimConfig, SimServer
 from upscaler_gui.ui.settings import key_check
 from upscaler_gui.ui.settings.dialog import SettingsDialog, error_color
@@ -358,7 +358,7 @@ def test_a_result_after_closing_is_ignored(qtbot: QtBot) -> None:
 
 
 def test_a_result_after_deletion_is_ignored(qtbot: QtBot) -> None:
-    dialog = SettingsDialog(Settings(), has_saved_key=True)  # not given to qtbot: deleted below
+    dialog = SettingsDialog(Settings(), key_source=KeySource.KEYRING)  # not given to qtbot: deleted below
     dialog.open()
     SettingsDialogDriver(qtbot, dialog).press_test_key()
     dialog.deleteLater()

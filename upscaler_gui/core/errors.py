@@ -68,6 +68,10 @@ class SettingsError(UpscalerError):
     """Settings cannot be read, written or understood."""
 
 
+class KeyringUnavailableError(SettingsError):
+    """The system keyring cannot keep the API key: the user chooses a 0600 file or this session."""
+
+
 # --- KIE --------------------------------------------------------------------------------------
 
 

@@ -45,12 +45,15 @@ class OutputFolderRow(QWidget):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._settings = settings
+        self.demo = False  # the demo runs: its results go to <folder>/demo, shown here
         self.folder_label = _folder_label(self)
         self.folder_label.setAccessibleName(self.tr("Output folder"))
         change = _button(self.tr("Change…"), self.tr("Change the output folder"), self)
         change.clicked.connect(self.choose)
         open_button = _button(self.tr("Open folder"), self.tr("Open the output folder"), self)
-        open_button.clicked.connect(lambda: desktop.open_path(ensure_output_folder(self._settings)))
+        open_button.clicked.connect(
+            lambda: desktop.open_path(ensure_output_folder(self._settings, self.demo))
+        )
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel(self.tr("Results go to:"), self))
@@ -61,7 +64,7 @@ class OutputFolderRow(QWidget):
 
     def refresh(self) -> None:
         """Show the folder in the settings (the Settings dialog may have changed it)."""
-        self.folder_label.setText(str(folder_path(self._settings)))
+        self.folder_label.setText(str(folder_path(self._settings, demo=self.demo)))
 
     def choose(self) -> None:
         title = self.tr("Choose the output folder")
@@ -76,8 +79,8 @@ class OutputFolderRow(QWidget):
         self.folder_chosen.emit(folder)
 
 
-def ensure_output_folder(settings: Settings) -> Path:
-    folder = folder_path(settings)
+def ensure_output_folder(settings: Settings, demo: bool = False) -> Path:
+    folder = folder_path(settings, demo=demo)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
