@@ -1,8 +1,8 @@
 """How two of the queue's cells are drawn: the state as a progress bar, the details over two lines.
 
 Details wrap at words onto as many lines as the row holds; a word wider than the cell (a saved file's
-name) is elided in the middle, so its end ("_crisp-1.png") stays; text beyond the last line ends in "…"
-(the whole of it is in the tooltip, and in the compare view for the selected row).
+name) is elided before its end, so the end ("_crisp-1.png") stays whole; text beyond the last line
+ends in "…" (the whole of it is in the tooltip, and in the compare view for the selected row).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from upscaler_gui.ui.queue.model import JobRole, ProgressRole
 
 Index = QModelIndex | QPersistentModelIndex
 _MARGIN = 4
+END_KEPT = 16  # characters at most kept whole at the end of an elided word ("_crisp-12.webp")
 
 
 class StateDelegate(QStyledItemDelegate):
@@ -80,7 +81,21 @@ def fitted_lines(text: str, font: QFont, width: int, most: int) -> list[str]:
     if len(lines) > most:
         rest = " ".join(lines[most - 1 :])
         return [*lines[: most - 1], metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)]
-    return [metrics.elidedText(line, Qt.TextElideMode.ElideMiddle, width) for line in lines]
+    return [elided_keeping_end(line, metrics, width) for line in lines]
+
+
+def elided_keeping_end(text: str, metrics: QFontMetrics, width: int) -> str:
+    """`text` elided to `width`, keeping whole its last part from the last "_" ("_crisp-1.png"), which
+    tells two results apart; the start is elided after what fits. Halving the text (Qt's ElideMiddle)
+    would cut into that end ("IMG_2024…risp.png")."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    cut = text.rfind("_")
+    end = text[cut:] if cut > 0 and len(text) - cut <= END_KEPT else text[-END_KEPT:]
+    room = width - metrics.horizontalAdvance(end)
+    if room < metrics.horizontalAdvance("W…"):  # not even the end fits: Qt's own middle elision
+        return metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, width)
+    return metrics.elidedText(text[: len(text) - len(end)], Qt.TextElideMode.ElideRight, room) + end
 
 
 def _line(option: QStyleOptionViewItem) -> int:
