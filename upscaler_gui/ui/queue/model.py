@@ -37,6 +37,14 @@ ProgressRole = Qt.ItemDataRole.UserRole + 1
 JobRole = Qt.ItemDataRole.UserRole + 2
 FAILED_COLOR = QColor("#d64545")  # readable on light and dark backgrounds
 Index = QModelIndex | QPersistentModelIndex
+# What a thumbnail's arrival or the clock changes: how a row looks, never the job (its state, its
+# actions). Views may skip these changes for anything but painting.
+LOOKS = [
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.DecorationRole,
+    Qt.ItemDataRole.ToolTipRole,
+    ProgressRole,
+]
 
 
 class Column(IntEnum):
@@ -188,7 +196,7 @@ class JobTableModel(QAbstractTableModel):
         for job_id in job_ids:
             row = self._rows.get(job_id)
             if row is not None:
-                self.dataChanged.emit(self.index(row, Column.NAME), self.index(row, Column.SIZE))
+                self.dataChanged.emit(self.index(row, Column.NAME), self.index(row, Column.SIZE), LOOKS)
 
     # --- changes from the engine --------------------------------------------------------------------------
 
@@ -218,7 +226,7 @@ class JobTableModel(QAbstractTableModel):
         for row, job in enumerate(self._jobs):
             if job.state in ACTIVE:
                 index = self.index(row, Column.STATE)
-                self.dataChanged.emit(index, index)
+                self.dataChanged.emit(index, index, LOOKS)
 
     def job_at(self, row: int) -> Job | None:
         return self._jobs[row] if 0 <= row < len(self._jobs) else None

@@ -51,6 +51,9 @@ class SelectedJobCompare:
         """A job changed: when it is the one shown and just finished, its result appears."""
         if job.state != JobState.DONE:
             return  # most events: no need to read the selection (every selected row) for them
+        row = self._model.row_of(job.id)
+        if row is None or not self._view.selectionModel().isRowSelected(row):
+            return  # not selected: nothing to read either (a drop selects all its new rows)
         selected = self._view.selected_jobs()
         if len(selected) == 1 and selected[0].id == job.id:
             self.show_selected()
