@@ -149,8 +149,8 @@ def test_a_links_row_has_its_file_name_thumbnail_size_and_before_after(tmp_path:
             assert isinstance(thumbnail, QImage) and thumbnail.width() == 40
             env.window.view.selectRow(0)
             compare = env.window.compare
-            await until(lambda: compare.before_label_text().startswith("Before 50 × 40"), what="the before")
-            assert compare.after_label_text().startswith("After 100 × 80")
+            await until(lambda: compare.after_label_text().startswith("After 100 × 80"), what="the after")
+            assert compare.before_label_text().startswith("Before 50 × 40")  # the link's own picture
             kept = list((tmp_path / "_cache" / "link-originals").iterdir())
             assert len(kept) == 1  # fetched once, for the thumbnail, the size and the compare view alike
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from upscaler_gui.core.jobs import Job
 from upscaler_gui.ui.queue.delegates import DetailsDelegate, StateDelegate
 from upscaler_gui.ui.queue.job_actions import JobActions
-from upscaler_gui.ui.queue.model import LOOKS, Column, JobRole, JobTableModel
+from upscaler_gui.ui.queue.model import LOOKS, Column, JobTableModel
 
 ROW_HEIGHT = 44
 THUMB_SIZE = 40
@@ -42,6 +42,7 @@ class QueueView(QTableView):
         super().__init__(parent)
         self.setModel(model)
         self._drop_hot = False
+        self._selected_rows: list[int] | None = None  # read from Qt once per selection (see selected_jobs)
         self.job_actions = JobActions(self.selected_jobs, self)
         self.addActions([a for a in self.job_actions.all if a is not None])
         self.setItemDelegateForColumn(Column.STATE, StateDelegate(self))
@@ -67,6 +68,9 @@ class QueueView(QTableView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
         self.doubleClicked.connect(lambda _index: self.job_actions.open_result.trigger())
+        self.selectionModel().selectionChanged.connect(self._forget_selection)  # first: others read it
+        for rows_moved in (model.rowsInserted, model.rowsRemoved, model.modelReset, model.layoutChanged):
+            rows_moved.connect(self._forget_selection)
         self.selectionModel().selectionChanged.connect(lambda *_: self.job_actions.update())
         model.dataChanged.connect(self._rows_changed)
 
@@ -96,9 +100,17 @@ class QueueView(QTableView):
             self.job_actions.update()
 
     def selected_jobs(self) -> list[Job]:
+        """The selected rows' jobs as they are now. The rows are read from Qt once per selection (or
+        change of rows), not on each of a batch's events: a drop selects its new rows, and reading 200
+        selected rows through Qt took ~7 ms, for every event of every selected job."""
         model = self.model()
-        rows = sorted({index.row() for index in self.selectionModel().selectedRows()})
-        return [job for row in rows if (job := model.index(row, 0).data(JobRole)) is not None]
+        assert isinstance(model, JobTableModel)
+        if self._selected_rows is None:
+            self._selected_rows = sorted({index.row() for index in self.selectionModel().selectedRows()})
+        return [job for row in self._selected_rows if (job := model.job_at(row)) is not None]
+
+    def _forget_selection(self, *_args: object) -> None:
+        self._selected_rows = None
 
     def select_rows(self, rows: list[int]) -> None:
         """Select these rows (new ones, say) and bring them into view, the first on top when they fit."""
