@@ -614,3 +614,18 @@ def test_screenshot_of_a_compare(qtbot: QtBot) -> None:
     assert shot.save(str(SCREENSHOTS / "compare.png"))
     assert view.before_label_text() == "Before 320 × 240"
     assert view.after_label_text() == "After 640 × 480"
+
+
+@pytest.mark.parametrize("size", [(0, 0), (12, 12), (40, 30)])
+def test_a_view_smaller_than_its_margins_paints_its_message_without_harm(
+    qtbot: QtBot, size: tuple[int, int]
+) -> None:
+    """Before the first layout a view can be 0 x 0 (a batch's first row shows the queue page): the
+    message has no room to wrap in, and nothing is drawn for it."""
+    view = CompareView()
+    qtbot.addWidget(view)
+    view.set_message("No result: " + "a long reason that would wrap over several lines " * 4)
+    view.resize(*size)
+    view.grab()  # paints: placeholder and status badges
+    view.set_images(quadrants(100, 80, BEFORE), None)
+    view.grab()

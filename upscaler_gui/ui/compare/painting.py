@@ -69,7 +69,7 @@ def _badge(
     area = widget.rect().adjusted(_BADGE_MARGIN, _BADGE_MARGIN, -_BADGE_MARGIN, -_BADGE_MARGIN)
     metrics = widget.fontMetrics()
     width = area.width() - 2 * _BADGE_PADDING.width()
-    if wrap:
+    if wrap and width > 0:  # wrapping at a negative width (a view not laid out yet) is left to no one
         size = metrics.boundingRect(QRect(0, 0, width, 10_000), _WRAPPED, text).size() + _BADGE_PADDING * 2
     else:
         text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
@@ -136,7 +136,9 @@ def paint_placeholder(painter: QPainter, widget: QWidget, text: str) -> None:
     painter.setFont(font)
     painter.setPen(widget.palette().color(QPalette.ColorRole.PlaceholderText))
     flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
-    painter.drawText(widget.rect().adjusted(24, 24, -24, -24), flags, text)
+    area = widget.rect().adjusted(24, 24, -24, -24)
+    if area.width() > 0 and area.height() > 0:  # a view not laid out yet is 0 x 0: no wrap width
+        painter.drawText(area, flags, text)
 
 
 def canvas_colour(palette: QPalette) -> QColor:
