@@ -42,7 +42,9 @@ def ts_files() -> list[Path]:
 
 
 def update(ts: Path) -> None:
-    command = [tool("lupdate"), *sources(), "-ts", str(ts), "-no-obsolete"]
+    # English is the source language: its catalog holds only the plural forms ("%n image(s)").
+    plurals_only = ["-pluralonly"] if ts.name == "upscaler_en.ts" else []
+    command = [tool("lupdate"), *sources(), "-ts", str(ts), "-no-obsolete", *plurals_only]
     subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
@@ -52,15 +54,22 @@ def release(ts: Path) -> None:
 
 
 def unfinished(ts: Path) -> tuple[int, int]:
-    """(entries, entries not translated yet): unfinished, or with an empty translation."""
+    """(entries, entries not translated yet): unfinished, or with an empty translation or plural form."""
     messages = ET.parse(ts).getroot().iter("message")
     total = missing = 0
     for message in messages:
         total += 1
         translation = message.find("translation")
-        if translation is None or translation.get("type") == "unfinished" or not (translation.text or ""):
+        if translation is None or translation.get("type") == "unfinished" or not translated(translation):
             missing += 1
     return total, missing
+
+
+def translated(translation: ET.Element) -> bool:
+    forms = translation.findall("numerusform")
+    if forms:
+        return all((form.text or "").strip() for form in forms)
+    return bool((translation.text or "").strip())
 
 
 def main(argv: list[str] | None = None) -> int:

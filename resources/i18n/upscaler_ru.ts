@@ -2,6 +2,90 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>AboutBox</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/about.py" line="37"/>
+        <source>Crisp Upscaler {version}</source>
+        <translation>Crisp Upscaler {version}</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/about.py" line="38"/>
+        <source>Free software under the {licence} licence.</source>
+        <translation>Свободная программа под лицензией {licence}.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/about.py" line="39"/>
+        <source>Images are upscaled by KIE AI&apos;s recraft/crisp-upscale model.</source>
+        <translation>Изображения увеличивает модель recraft/crisp-upscale от KIE AI.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/about.py" line="41"/>
+        <source>Drop or paste (Ctrl+V) images, folders or links. Delete removes, Ctrl+R retries, Enter opens the result; F11 or a double-click shows the comparison in the whole window, Esc goes back.</source>
+        <translation>Перетащите или вставьте (Ctrl+V) изображения, папки или ссылки. Delete убирает, Ctrl+R повторяет, Enter открывает результат; F11 или двойной щелчок показывает сравнение на всё окно, Esc возвращает назад.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/about.py" line="45"/>
+        <source>Log file</source>
+        <translation>Журнал</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/about.py" line="46"/>
+        <source>KIE AI</source>
+        <translation>KIE AI</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/about.py" line="53"/>
+        <source>About Crisp Upscaler</source>
+        <translation>О программе Crisp Upscaler</translation>
+    </message>
+</context>
+<context>
+    <name>BatchProgress</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/batch_progress.py" line="59"/>
+        <source>{finished} of {total}</source>
+        <translation>{finished} из {total}</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/batch_progress.py" line="65"/>
+        <source>paused</source>
+        <translation>на паузе</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/batch_progress.py" line="67"/>
+        <source>estimating…</source>
+        <translation>оценка времени…</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/batch_progress.py" line="75"/>
+        <source>a few seconds left</source>
+        <translation>осталось несколько секунд</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/batch_progress.py" line="77"/>
+        <source>less than a minute left</source>
+        <translation>осталось меньше минуты</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../upscaler_gui/ui/window/batch_progress.py" line="80"/>
+        <source>about %n min left</source>
+        <translation>
+            <numerusform>ещё примерно %Ln минута</numerusform>
+            <numerusform>ещё примерно %Ln минуты</numerusform>
+            <numerusform>ещё примерно %Ln минут</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../upscaler_gui/ui/window/batch_progress.py" line="82"/>
+        <source>about %n h left</source>
+        <translation>
+            <numerusform>ещё примерно %Ln час</numerusform>
+            <numerusform>ещё примерно %Ln часа</numerusform>
+            <numerusform>ещё примерно %Ln часов</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>BatchQuestion</name>
     <message>
         <location filename="../../upscaler_gui/ui/window/batch_question.py" line="25"/>
@@ -41,48 +125,48 @@
     <message>
         <location filename="../../upscaler_gui/ui/window/batch_question.py" line="50"/>
         <source>Cancel</source>
-        <translation>Отмена</translation>
+        <translation>Отменить</translation>
     </message>
 </context>
 <context>
     <name>CompareView</name>
     <message>
-        <location filename="../../upscaler_gui/ui/compare/view.py" line="55"/>
+        <location filename="../../upscaler_gui/ui/compare/view.py" line="57"/>
         <source>Before and after comparison</source>
         <translation>Сравнение до и после</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/compare/view.py" line="78"/>
+        <location filename="../../upscaler_gui/ui/compare/view.py" line="80"/>
         <source>Select a job to compare before and after</source>
         <translation>Выберите задание, чтобы сравнить до и после</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/compare/view.py" line="80"/>
+        <location filename="../../upscaler_gui/ui/compare/view.py" line="82"/>
         <source>Result not ready yet</source>
         <translation>Результат ещё не готов</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/compare/view.py" line="82"/>
+        <location filename="../../upscaler_gui/ui/compare/view.py" line="84"/>
         <source>Original not available</source>
         <translation>Оригинал недоступен</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/compare/view.py" line="86"/>
+        <location filename="../../upscaler_gui/ui/compare/view.py" line="88"/>
         <source>Before {width} × {height}</source>
         <translation>До {width} × {height}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/compare/view.py" line="89"/>
+        <location filename="../../upscaler_gui/ui/compare/view.py" line="91"/>
         <source>After {width} × {height}</source>
         <translation>После {width} × {height}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/compare/view.py" line="199"/>
+        <location filename="../../upscaler_gui/ui/compare/view.py" line="200"/>
         <source>{percent}%</source>
         <translation>{percent}%</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/compare/view.py" line="212"/>
+        <location filename="../../upscaler_gui/ui/compare/view.py" line="213"/>
         <source> (preview scaled)</source>
         <translation> (уменьшенное превью)</translation>
     </message>
@@ -90,17 +174,17 @@
 <context>
     <name>Drop</name>
     <message>
-        <location filename="../../upscaler_gui/ui/drop/mime.py" line="103"/>
+        <location filename="../../upscaler_gui/ui/drop/mime.py" line="123"/>
         <source>No image link or file in the pasted text.</source>
         <translation>Во вставленном тексте нет ни ссылки на изображение, ни файла.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop/mime.py" line="109"/>
+        <location filename="../../upscaler_gui/ui/drop/mime.py" line="129"/>
         <source>Drop or paste</source>
         <translation>Перетаскивание или вставка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop/mime.py" line="110"/>
+        <location filename="../../upscaler_gui/ui/drop/mime.py" line="130"/>
         <source>Nothing to add: it held no image file, folder, link or picture.</source>
         <translation>Нечего добавить: здесь нет ни файла изображения, ни папки, ни ссылки, ни картинки.</translation>
     </message>
@@ -143,12 +227,17 @@
 <context>
     <name>DropZone</name>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="31"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="26"/>
+        <source>Drop zone</source>
+        <translation>Область для перетаскивания</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="32"/>
         <source>Drop images, folders or links here</source>
         <translation>Перетащите сюда изображения, папки или ссылки</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="36"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="37"/>
         <source>PNG, JPEG or WEBP up to 10 MB · paste with Ctrl+V · or use Add files…</source>
         <translation>PNG, JPEG или WEBP до 10 МБ · вставка — Ctrl+V · или «Добавить файлы…»</translation>
     </message>
@@ -164,37 +253,42 @@
 <context>
     <name>FirstRunPanel</name>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="73"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="74"/>
         <source>Welcome to Crisp Upscaler</source>
         <translation>Добро пожаловать в Crisp Upscaler</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="80"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="81"/>
         <source>Images are upscaled by KIE AI&apos;s recraft/crisp-upscale model (about 0.5 credits each).&lt;br&gt;Paste your KIE API key to start, or try everything offline first.</source>
         <translation>Апскейл выполняет модель recraft/crisp-upscale от KIE AI (около 0,5 кредита за изображение).&lt;br&gt;Вставьте API-ключ KIE, чтобы начать, или сначала попробуйте всё офлайн.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="87"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="88"/>
         <source>Get a key on kie.ai</source>
         <translation>Получить ключ на kie.ai</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="103"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="105"/>
         <source>Try the offline demo</source>
         <translation>Попробовать офлайн-демо</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="104"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="107"/>
         <source>A local server that behaves like KIE: no key, no network, no cost</source>
         <translation>Локальный сервер, который ведёт себя как KIE: без ключа, без сети, бесплатно</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="117"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="120"/>
         <source>Paste your KIE API key</source>
         <translation>Вставьте API-ключ KIE</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="119"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="122"/>
+        <source>KIE API key</source>
+        <translation>API-ключ KIE</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="123"/>
         <source>Save key</source>
         <translation>Сохранить ключ</translation>
     </message>
@@ -275,67 +369,61 @@
 </context>
 <context>
     <name>InputIntake</name>
-    <message>
-        <location filename="../../upscaler_gui/ui/drop/intake.py" line="65"/>
-        <source> (and {n} more)</source>
-        <translation> (и ещё {n})</translation>
+    <message numerus="yes">
+        <location filename="../../upscaler_gui/ui/drop/intake.py" line="68"/>
+        <source> (and %n more)</source>
+        <translation>
+            <numerusform> (и ещё %Ln)</numerusform>
+            <numerusform> (и ещё %Ln)</numerusform>
+            <numerusform> (и ещё %Ln)</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop/intake.py" line="69"/>
+        <location filename="../../upscaler_gui/ui/drop/intake.py" line="72"/>
         <source>Images (*.png *.jpg *.jpeg *.webp *.PNG *.JPG *.JPEG *.WEBP);;All files (*)</source>
         <translation>Изображения (*.png *.jpg *.jpeg *.webp *.PNG *.JPG *.JPEG *.WEBP);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop/intake.py" line="70"/>
+        <location filename="../../upscaler_gui/ui/drop/intake.py" line="73"/>
         <source>Add images</source>
         <translation>Добавить изображения</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/drop/intake.py" line="76"/>
+        <location filename="../../upscaler_gui/ui/drop/intake.py" line="79"/>
         <source>Add a folder of images</source>
         <translation>Добавить папку с изображениями</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/drop/intake.py" line="84"/>
-        <source>Add link</source>
-        <translation>Добавить ссылку</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/drop/intake.py" line="85"/>
-        <source>Image link (http or https), one or more per line:</source>
-        <translation>Ссылки на изображения (http или https), одна или несколько в строке:</translation>
     </message>
 </context>
 <context>
     <name>JobActions</name>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="45"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="49"/>
         <source>Retry</source>
         <translation>Повторить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="48"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="52"/>
         <source>Run failed, unknown or cancelled jobs again (new tasks are billed; paid results are not)</source>
         <translation>Повторить задания с ошибкой, неизвестные и отменённые (новая задача платная, оплаченный результат — нет)</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="51"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="55"/>
         <source>Upscale again (new task, billed)</source>
         <translation>Увеличить заново (новая платная задача)</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="52"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="56"/>
         <source>Make a new result for finished jobs: KIE bills each new task</source>
         <translation>Сделать новый результат для завершённых заданий: KIE берёт плату за каждую новую задачу</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="53"/>
-        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="131"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="57"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="154"/>
         <source>Cancel</source>
         <translation>Отменить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="55"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="58"/>
         <source>Remove from list</source>
         <translation>Убрать из списка</translation>
     </message>
@@ -360,22 +448,64 @@
         <translation>Копировать ID задачи</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="124"/>
-        <source>Run jobs again?</source>
-        <translation>Повторить задания?</translation>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="120"/>
+        <source>Removing cancels them.</source>
+        <translation>Удаление отменит их.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="122"/>
+        <source>%n task(s) already sent to KIE are billed all the same.</source>
+        <translation>
+            <numerusform>%Ln задача, уже отправленная в KIE, всё равно оплачивается.</numerusform>
+            <numerusform>%Ln задачи, уже отправленные в KIE, всё равно оплачиваются.</numerusform>
+            <numerusform>%Ln задач, уже отправленных в KIE, всё равно оплачиваются.</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="125"/>
-        <source>Run {count} jobs again?</source>
-        <translation>Повторить задания ({count})?</translation>
+        <source>Remove unfinished images?</source>
+        <translation>Убрать незавершённые изображения?</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="126"/>
+        <source>%n of the selected images are not finished yet.</source>
+        <translation>
+            <numerusform>Не завершено %Ln выбранное изображение.</numerusform>
+            <numerusform>Не завершены %Ln выбранных изображения.</numerusform>
+            <numerusform>Не завершено %Ln выбранных изображений.</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="127"/>
-        <source>New KIE tasks: {billed}, about {cost:g} credits. Results KIE already made are downloaded again without a new task.</source>
-        <translation>Новых задач KIE: {billed}, примерно {cost:g} кредитов. Результаты, уже сделанные KIE, скачиваются заново без новой задачи.</translation>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="128"/>
+        <source>Remove</source>
+        <translation>Убрать</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="130"/>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="129"/>
+        <source>Keep them</source>
+        <translation>Оставить</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="147"/>
+        <source>Run jobs again?</source>
+        <translation>Повторить задания?</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="148"/>
+        <source>Run %n job(s) again?</source>
+        <translation>
+            <numerusform>Повторить %Ln задание?</numerusform>
+            <numerusform>Повторить %Ln задания?</numerusform>
+            <numerusform>Повторить %Ln заданий?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="150"/>
+        <source>New KIE tasks: {billed}, about {cost} credits. Results KIE already made are downloaded again without a new task.</source>
+        <translation>Новых задач KIE: {billed}; стоимость в кредитах: около {cost}. Результаты, уже сделанные KIE, скачиваются заново без новой задачи.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/queue/job_actions.py" line="153"/>
         <source>Run again</source>
         <translation>Повторить</translation>
     </message>
@@ -383,7 +513,7 @@
 <context>
     <name>JobTable</name>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="49"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="61"/>
         <source>{seconds} s</source>
         <translation>{seconds} с</translation>
     </message>
@@ -391,94 +521,94 @@
 <context>
     <name>JobTableModel</name>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="72"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="87"/>
         <source>Image</source>
         <translation>Изображение</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="72"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="87"/>
         <source>Size</source>
         <translation>Размер</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="72"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="87"/>
         <source>State</source>
         <translation>Состояние</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="72"/>
-        <source>Time</source>
-        <translation>Время</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="72"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="87"/>
         <source>Details</source>
         <translation>Подробности</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="120"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="153"/>
         <source>Queued</source>
         <translation>В очереди</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="121"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="154"/>
         <source>Uploading</source>
         <translation>Загрузка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="122"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="155"/>
         <source>Submitting</source>
         <translation>Отправка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="123"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="156"/>
         <source>Upscaling</source>
         <translation>Апскейл</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="124"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="157"/>
         <source>Downloading</source>
         <translation>Скачивание</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="125"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="158"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="126"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="159"/>
         <source>Failed</source>
         <translation>Ошибка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="127"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="160"/>
         <source>Skipped</source>
         <translation>Пропущено</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="128"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="161"/>
         <source>Paused</source>
         <translation>На паузе</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="129"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="162"/>
         <source>Cancelled</source>
         <translation>Отменено</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="130"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="163"/>
         <source>Unknown</source>
         <translation>Неизвестно</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="136"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="168"/>
         <source>{error} KIE may have billed it; Retry creates a new, billed task.</source>
         <translation>{error} Возможно, KIE уже списал кредиты; «Повторить» создаст новую платную задачу.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="142"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="174"/>
         <source>Saved as {name}</source>
         <translation>Сохранено как {name}</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="192"/>
+        <source>Running for {time}</source>
+        <translation>Выполняется {time}</translation>
     </message>
 </context>
 <context>
@@ -511,56 +641,163 @@ Or keep it for this session only: nothing is written, and you enter it again at 
 <context>
     <name>KeyTest</name>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_check.py" line="38"/>
+        <location filename="../../upscaler_gui/ui/settings/key_check.py" line="39"/>
         <source>There is no key to test: paste one first.</source>
         <translation>Нечего проверять: сначала вставьте ключ.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_check.py" line="44"/>
+        <location filename="../../upscaler_gui/ui/settings/key_check.py" line="45"/>
         <source>Key works: {balance} credits</source>
         <translation>Ключ работает. Кредитов на счёте: {balance}</translation>
     </message>
 </context>
 <context>
+    <name>LinkDialog</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/drop/link_dialog.py" line="21"/>
+        <source>Add link</source>
+        <translation>Добавить ссылку</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/drop/link_dialog.py" line="23"/>
+        <source>Image links (http or https); Shift+Enter starts a new line:</source>
+        <translation>Ссылки на изображения (http или https); новая строка — Shift+Enter:</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/drop/link_dialog.py" line="27"/>
+        <source>Image links</source>
+        <translation>Ссылки на изображения</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/drop/link_dialog.py" line="35"/>
+        <location filename="../../upscaler_gui/ui/drop/link_dialog.py" line="36"/>
+        <source>Add</source>
+        <translation>Добавить</translation>
+    </message>
+</context>
+<context>
+    <name>MainMenus</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="28"/>
+        <source>&amp;Paste</source>
+        <translation>&amp;Вставить</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="29"/>
+        <source>Select &amp;all</source>
+        <translation>Выделить в&amp;сё</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="30"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Выход</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="32"/>
+        <source>Compare in &amp;full window</source>
+        <translation>Сравнение на всё &amp;окно</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="34"/>
+        <source>&amp;Back to the queue</source>
+        <translation>&amp;Назад к очереди</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="36"/>
+        <source>&amp;Help and about…</source>
+        <translation>&amp;Справка и о программе…</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="40"/>
+        <source>Menu bar</source>
+        <translation>Строка меню</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="42"/>
+        <source>&amp;File</source>
+        <translation>&amp;Файл</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="44"/>
+        <source>&amp;Edit</source>
+        <translation>&amp;Правка</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="53"/>
+        <source>&amp;View</source>
+        <translation>&amp;Вид</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="57"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Справка</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="61"/>
+        <source>&amp;Fit the picture</source>
+        <translation>&amp;Вписать картинку</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="62"/>
+        <source>&amp;Actual size (100%)</source>
+        <translation>&amp;Реальный размер (100 %)</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="63"/>
+        <source>Zoom &amp;in</source>
+        <translation>&amp;Увеличить</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="64"/>
+        <source>Zoom &amp;out</source>
+        <translation>У&amp;меньшить</translation>
+    </message>
+</context>
+<context>
     <name>MainToolbar</name>
     <message>
-        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="18"/>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="19"/>
         <source>Main</source>
         <translation>Основная панель</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="22"/>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="21"/>
+        <source>Main toolbar</source>
+        <translation>Главная панель инструментов</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="24"/>
         <source>Add files…</source>
         <translation>Добавить файлы…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="23"/>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="25"/>
         <source>Add folder…</source>
         <translation>Добавить папку…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="24"/>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="26"/>
         <source>Add link…</source>
         <translation>Добавить ссылку…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="26"/>
-        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="41"/>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="28"/>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="52"/>
         <source>Pause</source>
         <translation>Пауза</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="27"/>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="29"/>
         <source>Clear finished</source>
         <translation>Убрать завершённые</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="31"/>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="33"/>
         <source>Settings…</source>
         <translation>Настройки…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="41"/>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="52"/>
         <source>Resume</source>
         <translation>Продолжить</translation>
     </message>
@@ -573,52 +810,106 @@ Or keep it for this session only: nothing is written, and you enter it again at 
         <translation>Непредвиденная ошибка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="54"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="61"/>
         <source>Crisp Upscaler</source>
         <translation>Crisp Upscaler</translation>
     </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="83"/>
-        <source>Paste</source>
-        <translation>Вставить</translation>
+    <message numerus="yes">
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="229"/>
+        <source>Batch finished: %n done</source>
+        <translation>
+            <numerusform>Пакет обработан. Готово: %Ln</numerusform>
+            <numerusform>Пакет обработан. Готово: %Ln</numerusform>
+            <numerusform>Пакет обработан. Готово: %Ln</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="231"/>
+        <source>, %n failed</source>
+        <translation>
+            <numerusform>, с ошибками: %Ln</numerusform>
+            <numerusform>, с ошибками: %Ln</numerusform>
+            <numerusform>, с ошибками: %Ln</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="208"/>
-        <source>Batch finished: {done} done, {failed} failed</source>
-        <translation>Пакет обработан. Готово: {done}, с ошибками: {failed}</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="219"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="242"/>
         <source>The job store cannot be used</source>
         <translation>Хранилище заданий недоступно</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="283"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="299"/>
+        <source>Esc, F11 or a double-click: back to the queue</source>
+        <translation>Esc, F11 или двойной щелчок — назад к очереди</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="327"/>
         <source>Still watching from the tray</source>
         <translation>Слежение за папкой продолжается в трее</translation>
     </message>
 </context>
 <context>
+    <name>Numbers</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/shell/numbers.py" line="41"/>
+        <source>{number}%</source>
+        <translation>{number} %</translation>
+    </message>
+</context>
+<context>
     <name>OutputFolderRow</name>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="45"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="50"/>
+        <source>Output folder</source>
+        <translation>Папка результатов</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="51"/>
         <source>Change…</source>
         <translation>Изменить…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="47"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="51"/>
+        <source>Change the output folder</source>
+        <translation>Сменить папку результатов</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="53"/>
         <source>Open folder</source>
         <translation>Открыть папку</translation>
     </message>
     <message>
         <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="53"/>
+        <source>Open the output folder</source>
+        <translation>Открыть папку результатов</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="59"/>
         <source>Results go to:</source>
         <translation>Папка результатов:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="64"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="70"/>
         <source>Choose the output folder</source>
         <translation>Выберите папку результатов</translation>
+    </message>
+</context>
+<context>
+    <name>QueueView</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/queue/view.py" line="58"/>
+        <source>Queue of images</source>
+        <translation>Очередь изображений</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/queue/view.py" line="60"/>
+        <source>Rows</source>
+        <translation>Строки</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/queue/view.py" line="64"/>
+        <source>Queue columns</source>
+        <translation>Столбцы очереди</translation>
     </message>
 </context>
 <context>
@@ -627,21 +918,6 @@ Or keep it for this session only: nothing is written, and you enter it again at 
         <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="39"/>
         <source>Quit Crisp Upscaler?</source>
         <translation>Выйти из Crisp Upscaler?</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="40"/>
-        <source>{count} images are not finished yet.</source>
-        <translation>Не завершено изображений: {count}.</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="53"/>
-        <source>Tasks already sent to KIE ({sent}) keep running there and are billed; their results are downloaded at the next start.</source>
-        <translation>Задачи, уже отправленные в KIE ({sent}), продолжают выполняться там и оплачиваются; их результаты скачаются при следующем запуске.</translation>
-    </message>
-    <message>
-        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="59"/>
-        <source>Images not sent yet ({waiting}) wait for the next start.</source>
-        <translation>Ещё не отправленные изображения ({waiting}) ждут следующего запуска.</translation>
     </message>
     <message>
         <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="61"/>
@@ -653,26 +929,53 @@ Or keep it for this session only: nothing is written, and you enter it again at 
         <source>Quit</source>
         <translation>Выйти</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="40"/>
+        <source>%n image(s) are not finished yet.</source>
+        <translation>
+            <numerusform>%Ln изображение ещё не завершено.</numerusform>
+            <numerusform>%Ln изображения ещё не завершены.</numerusform>
+            <numerusform>%Ln изображений ещё не завершено.</numerusform>
+        </translation>
+    </message>
     <message>
         <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="43"/>
         <source>Keep working</source>
         <translation>Продолжить работу</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="53"/>
+        <source>%n task(s) already sent to KIE keep running there and are billed; their results are downloaded at the next start.</source>
+        <translation>
+            <numerusform>%Ln задача, уже отправленная в KIE, продолжает выполняться там и оплачивается; её результат скачается при следующем запуске.</numerusform>
+            <numerusform>%Ln задачи, уже отправленные в KIE, продолжают выполняться там и оплачиваются; их результаты скачаются при следующем запуске.</numerusform>
+            <numerusform>%Ln задач, уже отправленных в KIE, продолжают выполняться там и оплачиваются; их результаты скачаются при следующем запуске.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../upscaler_gui/ui/window/quit_confirm.py" line="60"/>
+        <source>%n image(s) not sent yet wait for the next start.</source>
+        <translation>
+            <numerusform>%Ln ещё не отправленное изображение ждёт следующего запуска.</numerusform>
+            <numerusform>%Ln ещё не отправленных изображения ждут следующего запуска.</numerusform>
+            <numerusform>%Ln ещё не отправленных изображений ждут следующего запуска.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>SelectedJobCompare</name>
     <message>
-        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="34"/>
+        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="45"/>
         <source>Select an image to compare before and after</source>
         <translation>Выберите изображение, чтобы сравнить до и после</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="59"/>
+        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="79"/>
         <source>No result: {reason}</source>
         <translation>Нет результата: {reason}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="62"/>
+        <location filename="../../upscaler_gui/ui/window/selected_job.py" line="82"/>
         <source>Result not ready yet</source>
         <translation>Результат ещё не готов</translation>
     </message>
@@ -804,11 +1107,6 @@ Or keep it for this session only: nothing is written, and you enter it again at 
         <translation>Используется KIE_API_KEY из переменных окружения; он имеет приоритет над сохранённым ключом.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="156"/>
-        <source>The key is saved in a file only you can read (no system keyring):</source>
-        <translation>Ключ сохранён в файле, доступном только вам (нет хранилища паролей):</translation>
-    </message>
-    <message>
         <location filename="../../upscaler_gui/ui/settings/key_row.py" line="130"/>
         <source>Get a key on kie.ai</source>
         <translation>Получить ключ на kie.ai</translation>
@@ -822,6 +1120,11 @@ Or keep it for this session only: nothing is written, and you enter it again at 
         <location filename="../../upscaler_gui/ui/settings/key_row.py" line="154"/>
         <source>The key is saved in the system keyring.</source>
         <translation>Ключ сохранён в системном хранилище паролей.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="156"/>
+        <source>The key is saved in a file only you can read (no system keyring):</source>
+        <translation>Ключ сохранён в файле, доступном только вам (нет хранилища паролей):</translation>
     </message>
     <message>
         <location filename="../../upscaler_gui/ui/settings/key_row.py" line="161"/>
@@ -1045,52 +1348,57 @@ Or keep it for this session only: nothing is written, and you enter it again at 
 <context>
     <name>StatusBar</name>
     <message>
-        <location filename="../../upscaler_gui/ui/window/status.py" line="34"/>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="26"/>
+        <source>Batch progress</source>
+        <translation>Ход пакета</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="58"/>
         <source>queued</source>
         <translation>в очереди</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/status.py" line="35"/>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="59"/>
         <source>running</source>
         <translation>в работе</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/status.py" line="36"/>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="60"/>
         <source>done</source>
         <translation>готово</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/status.py" line="37"/>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="61"/>
         <source>failed</source>
         <translation>с ошибкой</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/status.py" line="40"/>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="64"/>
         <source>Queue empty</source>
         <translation>Очередь пуста</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/status.py" line="44"/>
-        <source>Queued: ~{cost:g} credits</source>
-        <translation>Кредитов на очередь: ~{cost:g}</translation>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="68"/>
+        <source>Queued: ~{cost} credits</source>
+        <translation>Кредитов на очередь: ~{cost}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/status.py" line="50"/>
-        <source>Credits: {n:g}</source>
-        <translation>Кредитов: {n:g}</translation>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="72"/>
+        <source>Credits: {n}</source>
+        <translation>Кредитов: {n}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/status.py" line="56"/>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="80"/>
         <source>KIE</source>
         <translation>KIE</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/status.py" line="56"/>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="80"/>
         <source>Offline demo</source>
         <translation>Офлайн-демо</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/status.py" line="56"/>
+        <location filename="../../upscaler_gui/ui/window/status.py" line="80"/>
         <source>No key</source>
         <translation>Нет ключа</translation>
     </message>
@@ -1142,29 +1450,52 @@ Or keep it for this session only: nothing is written, and you enter it again at 
 <context>
     <name>WatchFolderRow</name>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="91"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="97"/>
         <source>Watch a folder:</source>
         <translation>Следить за папкой:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="92"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="98"/>
         <source>Images saved or copied into this folder are upscaled once each</source>
         <translation>Каждое изображение, сохранённое или скопированное в эту папку, проходит апскейл один раз</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="95"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="99"/>
+        <source>Watch a folder</source>
+        <translation>Следить за папкой</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="102"/>
+        <source>Watched folder</source>
+        <translation>Папка под наблюдением</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="103"/>
         <source>Choose…</source>
         <translation>Выбрать…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="106"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="114"/>
         <source>(none chosen)</source>
         <translation>(не выбрана)</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="121"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="103"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="129"/>
         <source>Choose a folder to watch</source>
         <translation>Выберите папку для слежения</translation>
+    </message>
+</context>
+<context>
+    <name>WindowInputs</name>
+    <message numerus="yes">
+        <location filename="../../upscaler_gui/ui/window/inputs.py" line="60"/>
+        <source>%n image(s) wait for a key or the offline demo.</source>
+        <translation>
+            <numerusform>%Ln изображение ждёт ключа или офлайн-демо.</numerusform>
+            <numerusform>%Ln изображения ждут ключа или офлайн-демо.</numerusform>
+            <numerusform>%Ln изображений ждут ключа или офлайн-демо.</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

@@ -1,14 +1,20 @@
-"""Qt tests run offscreen: no display needed, and no window flashes on a developer's screen."""
+"""Qt tests run offscreen: no display needed, and no window flashes on a developer's screen.
 
-import os
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
+The offscreen screen is a 1920 x 1080 desktop monitor (offscreen-screen.json; Qt's own default is
+800 x 800, where the window, kept inside its screen, could never have its default size). Another
+platform asked for in QT_QPA_PLATFORM (xcb, to watch a test) is left alone.
+"""
 
 import asyncio
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+SCREEN_CONFIG = Path(__file__).with_name("offscreen-screen.json")
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREEN_CONFIG}"
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +48,17 @@ def qloop(_session_qloop: asyncio.AbstractEventLoop) -> Iterator[asyncio.Abstrac
     asyncio.set_event_loop(None)
     collector.stop()
     collector.deleteLater()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _english_catalog(qapp: object) -> None:
+    """English as the app installs it: its plural forms ("1 image", "3 images"); numbers as en_US
+    writes them, whatever the machine's own locale."""
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QApplication
+
+    from upscaler_gui.ui.shell.i18n import install_translations
+
+    assert isinstance(qapp, QApplication)
+    install_translations(qapp, "en")
+    QLocale.setDefault(QLocale("en_US"))

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
-from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.imagefactory import image_bytes, write_image
@@ -445,9 +445,45 @@ def test_many_refusals_make_one_status_line(qtbot: QtBot, tmp_path: Path) -> Non
 def test_the_link_dialog_gives_one_input_per_link(qtbot: QtBot) -> None:
     target = DropTarget()
     qtbot.addWidget(target)
-    target.intake.ask_link()  # returns at once: open(), not exec()
-    dialog = target.findChild(QInputDialog)
-    assert dialog is not None and dialog.isVisible()
-    dialog.setTextValue(f"{IMG}\n  https://example.com/b.png  ")
-    dialog.accept()
+    dialog = target.intake.ask_link()  # returns at once: open(), not exec()
+    assert dialog.isVisible()
+    dialog.field.setPlainText(f"{IMG}\n  https://example.com/b.png  ")
+    dialog.ok_button.click()
     assert target.given == [[IMG, "https://example.com/b.png"]]
+
+
+def test_enter_confirms_the_link_dialog_and_shift_enter_starts_a_line(qtbot: QtBot) -> None:
+    target = DropTarget()
+    qtbot.addWidget(target)
+    dialog = target.intake.ask_link()
+    qtbot.keyClicks(dialog.field, IMG)
+    qtbot.keyClick(dialog.field, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert dialog.isVisible() and dialog.field.toPlainText() == IMG + "\n"
+    qtbot.keyClicks(dialog.field, "https://example.com/b.png")
+    qtbot.keyClick(dialog.field, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    assert target.given == [[IMG, "https://example.com/b.png"]]
+
+
+def test_enter_in_an_empty_link_dialog_adds_nothing(qtbot: QtBot) -> None:
+    target = DropTarget()
+    qtbot.addWidget(target)
+    dialog = target.intake.ask_link()
+    qtbot.keyClick(dialog.field, Qt.Key.Key_Return)
+    assert not dialog.isVisible() and target.given == []
+
+
+def test_a_paste_prefers_the_copied_pixels_to_the_link_beside_them() -> None:
+    """A browser's "Copy image": the pixels and the image's link (and its <img>) together."""
+    mime = make_mime(html=f'<img src="{IMG}">', urls=[QUrl(IMG)], image=small_image())
+    pasted = parse_mime(mime, prefer_pixels=True)
+    assert pasted.inputs == [] and len(pasted.images) == 1
+    dropped = parse_mime(mime)  # a drag of the same: the link, so the original is upscaled
+    assert dropped.inputs == [IMG] and dropped.images == []
+
+
+def test_a_paste_of_a_copied_file_keeps_the_file_even_with_pixels(tmp_path: Path) -> None:
+    photo = write_image(tmp_path / "photo.png")
+    mime = make_mime(urls=[QUrl.fromLocalFile(str(photo))], image=small_image())
+    pasted = parse_mime(mime, prefer_pixels=True)
+    assert pasted.inputs == [str(photo)] and pasted.images == []

@@ -488,9 +488,9 @@ def test_test_key_never_raises_for_an_unusable_address_or_an_empty_key() -> None
 def test_format_credits() -> None:
     assert [key_check.format_credits(v) for v in (123.5, 1000.0, 0.25, 1e7)] == [
         "123.5",
-        "1000",
+        "1,000",
         "0.25",
-        "10000000",
+        "10,000,000",
     ]
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QMimeData, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QMimeData, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QGroupBox, QLabel
 from pytestqt.qtbot import QtBot
 
@@ -36,6 +36,7 @@ from upscaler_gui.ui.window.pages import PAGE_DROP, PAGE_FIRST_RUN
 UI = Path(upscaler_gui.ui.__file__).parent
 TS = translations_dir() / "upscaler_ru.ts"
 QM = translations_dir() / "upscaler_ru.qm"
+EN_TS = translations_dir() / "upscaler_en.ts"  # English: the plural forms only
 TR_NAMES = {"tr", "translate"}
 
 
@@ -46,8 +47,13 @@ TR_NAMES = {"tr", "translate"}
 class Entry:
     context: str
     source: str
-    translation: str
+    translation: str  # the first plural form, for a text with a count (%n)
     kind: str  # the <translation type="..."> attribute: "" when finished
+    forms: tuple[str, ...] = ()  # every plural form ("%n image(s)": one, few, many in Russian)
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return self.forms or (self.translation,)
 
 
 def _literal(node: ast.expr | None) -> str | None:
@@ -104,12 +110,14 @@ def ts_entries(path: Path = TS) -> list[Entry]:
         for message in context.iter("message"):
             translation = message.find("translation")
             assert translation is not None
+            forms = tuple(form.text or "" for form in translation.findall("numerusform"))
             entries.append(
                 Entry(
                     name,
                     message.findtext("source", ""),
-                    translation.text or "",
+                    forms[0] if forms else translation.text or "",
                     translation.get("type", ""),
+                    forms,
                 )
             )
     return entries
@@ -146,17 +154,59 @@ def test_the_ts_matches_the_code() -> None:
 def test_every_entry_is_translated_and_finished() -> None:
     entries = ts_entries()
     assert len(entries) > 100
-    assert [e for e in entries if e.kind or not e.translation.strip()] == []
+    assert [e for e in entries if e.kind or not all(text.strip() for text in e.texts)] == []
 
 
 def test_translations_keep_placeholders_mnemonics_and_spacing() -> None:
     for entry in ts_entries():
-        source, russian = entry.source, entry.translation
-        assert placeholders(russian) == placeholders(source), entry
-        assert (mnemonic(source) is None) == (mnemonic(russian) is None), entry
-        assert russian.count("…") == source.count("…"), entry
-        assert (russian[:1] == " ", russian[-1:] == " ") == (source[:1] == " ", source[-1:] == " "), entry
-        assert russian.count("<br>") == source.count("<br>"), entry
+        source = entry.source
+        for russian in entry.texts:
+            assert placeholders(russian) == placeholders(source), entry
+            assert (mnemonic(source) is None) == (mnemonic(russian) is None), entry
+            assert russian.count("…") == source.count("…"), entry
+            assert (russian[:1] == " ", russian[-1:] == " ") == (source[:1] == " ", source[-1:] == " "), entry
+            assert russian.count("<br>") == source.count("<br>"), entry
+
+
+def test_counts_are_plural_forms_in_both_catalogs() -> None:
+    """A text with a count (%n) has every plural form: three in Russian, two in English; each keeps
+    its count, written with the locale's digits (%Ln: "1 234" in Russian)."""
+    in_code, _ = ui_texts()
+    counted = {(context, text) for context, text in in_code if "%n" in text}
+    assert len(counted) >= 10
+    for path, forms in ((TS, 3), (EN_TS, 2)):
+        entries = {(e.context, e.source): e for e in ts_entries(path)}
+        assert counted <= set(entries), path.name
+        for key in counted:
+            texts = entries[key].texts
+            assert len(texts) == forms and all("%Ln" in text for text in texts), (path.name, key)
+    assert all(e.forms for e in ts_entries(EN_TS)), "English holds the plural forms only"
+
+
+def test_plural_forms_follow_each_languages_rules(qapp: QApplication) -> None:
+    def say(n: int) -> str:
+        return QCoreApplication.translate("QuitConfirmation", "%n image(s) are not finished yet.", "", n)
+
+    assert [say(n) for n in (1, 3, 1234)] == [
+        "1 image is not finished yet.",
+        "3 images are not finished yet.",
+        "1,234 images are not finished yet.",
+    ]
+    russian = QTranslator()
+    assert russian.load("upscaler_ru", str(translations_dir()))
+    QCoreApplication.installTranslator(russian)
+    QLocale.setDefault(QLocale("ru_RU"))
+    try:
+        assert [say(n) for n in (1, 3, 5, 21, 1234)] == [
+            "1 изображение ещё не завершено.",
+            "3 изображения ещё не завершены.",
+            "5 изображений ещё не завершено.",
+            "21 изображение ещё не завершено.",
+            "1\xa0234 изображения ещё не завершены.",
+        ]
+    finally:
+        QCoreApplication.removeTranslator(russian)
+        QLocale.setDefault(QLocale("en_US"))
 
 
 def test_settings_mnemonics_do_not_clash() -> None:
@@ -173,7 +223,14 @@ def test_the_qm_is_compiled_from_the_current_ts() -> None:
     translator = QTranslator()
     assert translator.load(str(QM))
     assert translator.language() == "ru_RU"
-    stale = [e for e in ts_entries() if translator.translate(e.context, e.source) != e.translation]
+    stale = [
+        e for e in ts_entries() if not e.forms and translator.translate(e.context, e.source) != e.translation
+    ]
+    stale += [
+        e
+        for e in ts_entries()
+        if e.forms and [translator.translate(e.context, e.source, "", n) for n in (1, 3, 5)] != list(e.forms)
+    ]
     assert not stale, "run resources/i18n/update.py to compile the .qm again"
 
 
@@ -211,6 +268,7 @@ def russian_ui(qapp: QApplication) -> Iterator[None]:
             QCoreApplication.removeTranslator(translator)
             ui_i18n._installed.remove(translator)
         core_i18n.set_language("")
+        QLocale.setDefault(QLocale("en_US"))
         assert QCoreApplication.translate("MainToolbar", "Add files…") == "Add files…"
 
 

@@ -95,6 +95,24 @@ POLL_STUCK_AFTER_S: Final = 15 * 60.0  # KIE doc: investigate after 10-15 min
 POLL_UNKNOWN_STATE_S: Final = 5 * 60.0
 POLL_UNKNOWN_STATE_ANSWERS: Final = 5
 
+# --- the window's estimates (issue 11) --------------------------------------------------------------------
+# choice: what a job costs besides KIE's own task time (check, upload, create, download of a typical image
+# on a home link); added to the learned task time before any job of a batch has ended.
+ESTIMATE_JOB_OVERHEAD_S: Final = 3.0
+# choice: no estimate before the batch ran this long and some of its jobs started: a pace measured over a
+# second or two is noise ("about 40 min" that turns into "a few seconds").
+ESTIMATE_MIN_ELAPSED_S: Final = 2.0
+# choice: a job past its expected time is given this share of that time again (never "0 s left" for good).
+ESTIMATE_OVERDUE_SHARE: Final = 0.25
+# choice: once this many jobs of a batch ended, their pace (ended per second) bounds the estimate too.
+ESTIMATE_PACE_AFTER: Final = 3
+
+# choice: a link's original, fetched once for the window's thumbnail, size and before/after view. KIE
+# takes at most MAX_IMAGE_BYTES, so nothing larger is worth fetching; the whole fetch ends in this time.
+LINK_ORIGINAL_TIMEOUT_S: Final = 30.0
+LINK_ORIGINALS_AT_ONCE: Final = 4  # choice: a drop of 200 links fetches a few at a time
+LINK_ORIGINALS_KEPT: Final = 300  # choice: files kept in the cache folder; the oldest go first
+
 # --- credits ----------------------------------------------------------------------------------------
 DEFAULT_COST_PER_IMAGE: Final = 0.5  # KIE doc: price seen in autumn 2026; a setting, it has changed before
 DEFAULT_CONFIRM_OVER_CREDITS: Final = 20.0  # choice (issue 12): the window asks before a batch costing more

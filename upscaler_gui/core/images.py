@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -203,10 +204,16 @@ def pixel_warnings(width: int, height: int) -> tuple[str, ...]:
     return tuple(found)
 
 
-def format_bytes(size: int) -> str:
-    """Sizes as people read them: 812 KB, 10.0 MB (binary units, as the 10 MB limit is)."""
+def format_bytes(size: int, number: Callable[[float, int], str] | None = None) -> str:
+    """Sizes as people read them: 812 KB, 10.0 MB (binary units, as the 10 MB limit is). `number`
+    writes a value with so many decimals (the window's follows the locale: "2,1 МБ")."""
+    write = number or _plain_number
     if size < 1024:
-        return tr("{n} B").format(n=size)
+        return tr("{n} B").format(n=write(size, 0))
     if size < 1024 * 1024:
-        return tr("{n} KB").format(n=f"{size / 1024:.0f}")
-    return tr("{n} MB").format(n=f"{size / (1024 * 1024):.1f}")
+        return tr("{n} KB").format(n=write(size / 1024, 0))
+    return tr("{n} MB").format(n=write(size / (1024 * 1024), 1))
+
+
+def _plain_number(value: float, decimals: int) -> str:
+    return f"{value:.{decimals}f}"

@@ -186,12 +186,16 @@ class Job:
         return None
 
     @property
+    def link_name(self) -> str | None:
+        """A link's file name ("photo.jpg" of https://host/a/photo.jpg?w=2), or None for other inputs."""
+        return url_file_name(self.source_url or self.given) if self.kind == "url" else None
+
+    @property
     def input_stem(self) -> str:
         """The stem results are named after: the file's, the URL's last path segment, or 'pasted'."""
         if self.kind == "url" and self.source_url:
-            segment = unquote(urlsplit(self.source_url).path.rstrip("/").rsplit("/", 1)[-1])
-            host = urlsplit(self.source_url).hostname or "image"  # never its user:password
-            return segment.rsplit(".", 1)[0] if "." in segment else (segment or host)
+            segment = url_file_name(self.source_url)
+            return segment.rsplit(".", 1)[0] if "." in segment else segment
         if self.kind == "file" and self.source_path:
             name = self._file_name() or ""
             return name.rsplit(".", 1)[0] if "." in name else name
@@ -215,6 +219,18 @@ class Job:
     def at(self, state: JobState) -> Job:
         """This job moved to `state`, its progress bar with it (every other field as it is)."""
         return replace(self, state=state, progress=STAGE_PROGRESS.get(state, self.progress))
+
+
+def url_file_name(url: str) -> str:
+    """The last segment of a link's path, decoded; its host when the path has none (never its
+    user:password, query or fragment)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or "image"
+    except ValueError:
+        return "image"
+    segment = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
+    return segment or host
 
 
 # Progress shown for each stage (the stages take very different times; these read well in a bar).

@@ -17,6 +17,7 @@ _BADGE_MARGIN = 8
 _BADGE_PADDING = QSize(8, 4)
 _BOTTOM_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
 _CHECKER = 8  # px per square of the checkerboard behind transparent pixels
+_WRAPPED = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
 
 
 def paint_side(
@@ -50,21 +51,29 @@ def paint_labels(painter: QPainter, widget: QWidget, before: str, after: str) ->
 
 
 def paint_status(painter: QPainter, widget: QWidget, zoom_text: str, message: str) -> None:
-    """The zoom in the bottom-right corner, and the view's message centred above the bottom edge."""
+    """The zoom in the bottom-right corner, and the view's message centred above the bottom edge, whole
+    (wrapped over lines: it says why there is no result, and that must be read to the end)."""
     zoom = _badge(widget, zoom_text, _BOTTOM_RIGHT)
     _paint_badge(painter, widget.palette(), *zoom)
-    note = _badge(widget, message, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
+    note = _badge(widget, message, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, wrap=True)
     if note[0].intersects(zoom[0]):
         note[0].moveBottom(zoom[0].top() - 1 - _BADGE_MARGIN // 2)
     _paint_badge(painter, widget.palette(), *note, emphasis=True)
 
 
-def _badge(widget: QWidget, text: str, alignment: Qt.AlignmentFlag) -> tuple[QRect, str]:
-    """Where a label goes in its corner (or centred at the bottom), and its text, elided to fit."""
+def _badge(
+    widget: QWidget, text: str, alignment: Qt.AlignmentFlag, *, wrap: bool = False
+) -> tuple[QRect, str]:
+    """Where a label goes in its corner (or centred at the bottom), and its text: elided to fit, or
+    wrapped over as many lines as it needs."""
     area = widget.rect().adjusted(_BADGE_MARGIN, _BADGE_MARGIN, -_BADGE_MARGIN, -_BADGE_MARGIN)
     metrics = widget.fontMetrics()
-    text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, area.width() - 2 * _BADGE_PADDING.width())
-    size = metrics.size(0, text) + _BADGE_PADDING * 2
+    width = area.width() - 2 * _BADGE_PADDING.width()
+    if wrap and width > 0:  # wrapping at a negative width (a view not laid out yet) is left to no one
+        size = metrics.boundingRect(QRect(0, 0, width, 10_000), _WRAPPED, text).size() + _BADGE_PADDING * 2
+    else:
+        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+        size = metrics.size(0, text) + _BADGE_PADDING * 2
     x = area.left()
     if alignment & Qt.AlignmentFlag.AlignRight:
         x = area.right() + 1 - size.width()
@@ -86,7 +95,7 @@ def _paint_badge(
     painter.drawRoundedRect(QRectF(rect), 6, 6)
     role = QPalette.ColorRole.HighlightedText if emphasis else QPalette.ColorRole.WindowText
     painter.setPen(palette.color(role))
-    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+    painter.drawText(rect, _WRAPPED, text)
 
 
 def paint_handle(painter: QPainter, palette: QPalette, x: int, height: int, *, hover: bool) -> None:
@@ -127,7 +136,9 @@ def paint_placeholder(painter: QPainter, widget: QWidget, text: str) -> None:
     painter.setFont(font)
     painter.setPen(widget.palette().color(QPalette.ColorRole.PlaceholderText))
     flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
-    painter.drawText(widget.rect().adjusted(24, 24, -24, -24), flags, text)
+    area = widget.rect().adjusted(24, 24, -24, -24)
+    if area.width() > 0 and area.height() > 0:  # a view not laid out yet is 0 x 0: no wrap width
+        painter.drawText(area, flags, text)
 
 
 def canvas_colour(palette: QPalette) -> QColor:

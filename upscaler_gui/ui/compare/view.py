@@ -35,11 +35,13 @@ SMOOTH_UP_TO = 2.0
 class CompareView(ZoomPanView):
     """Before on the left of a draggable split, after on the right, over the same region of the picture.
 
-    Keys: F fit, 1 100%, +/- zoom, [ ] move the split, arrows pan, Home fits and centres the split.
+    Keys: F fit, 1 100%, +/- zoom, [ ] move the split, arrows pan, Home fits and centres the split; a
+    double-click asks the window to show the view alone (`full_window_requested`).
     `zoom()` is device pixels per result pixel: 1.0 shows the result's pixels one to one.
     """
 
     previews_ready = Signal()  # zoomed-out copies arrived; for tests and benchmarks
+    full_window_requested = Signal()  # a double-click: the window shows the view alone, or back
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -156,13 +158,12 @@ class CompareView(ZoomPanView):
         self._pointer.release(event.position())
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
-        """Toggle between the whole picture and 100% at the point clicked."""
+        """On the split line: centre it; elsewhere: the whole window for the view, or back (the keys
+        F and 1 switch between the whole picture and 100%)."""
         if self.on_handle(event.position()):
             self.set_split(0.5)
-        elif self._viewport.fitted:
-            self.zoom_to(1.0, event.position())
         else:
-            self.fit()
+            self.full_window_requested.emit()
 
     def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         self._pointer.leave()

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
+from upscaler_gui.ui.drop.link_dialog import LinkDialog
 from upscaler_gui.ui.drop.mime import accepts, parse_mime
 
 
@@ -44,7 +45,9 @@ class InputIntake(QObject):
         self.take(payload.inputs, payload.images, payload.rejected)
 
     def paste(self) -> None:
-        payload = parse_mime(QGuiApplication.clipboard().mimeData())
+        """The clipboard's files, links and pixels; copied pixels win over links (a browser's "Copy
+        image" also puts the image's link there, which may need the page's cookies or have expired)."""
+        payload = parse_mime(QGuiApplication.clipboard().mimeData(), prefer_pixels=True)
         self.take(payload.inputs, payload.images, payload.rejected)
 
     def take(
@@ -62,7 +65,7 @@ class InputIntake(QObject):
     def _refuse(self, rejected: list[tuple[str, str]]) -> None:
         """Many refusals give one summary line."""
         given, why = rejected[0]
-        more = self.tr(" (and {n} more)").format(n=len(rejected) - 1) if len(rejected) > 1 else ""
+        more = self.tr(" (and %n more)", "", len(rejected) - 1) if len(rejected) > 1 else ""
         self.refused.emit(f"{given}: {why}{more}")
 
     def choose_files(self) -> None:
@@ -79,10 +82,8 @@ class InputIntake(QObject):
         dialog.fileSelected.connect(lambda folder: self.take([folder]))
         dialog.open()
 
-    def ask_link(self) -> None:
-        dialog = QInputDialog(self._window)
-        dialog.setWindowTitle(self.tr("Add link"))
-        dialog.setLabelText(self.tr("Image link (http or https), one or more per line:"))
-        dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
-        dialog.textValueSelected.connect(lambda text: self.take(text.split()))
+    def ask_link(self) -> LinkDialog:
+        dialog = LinkDialog(self._window)
+        dialog.links_given.connect(self.take)
         dialog.open()
+        return dialog

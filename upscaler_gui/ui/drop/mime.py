@@ -69,8 +69,14 @@ def _is_link_or_image_format(name: str) -> bool:
 # --- parse_mime ----------------------------------------------------------------------------------------
 
 
-def parse_mime(mime: QMimeData) -> DropPayload:
-    """Files, folders, links and data: URIs in priority order, each once; pixels only as a last resort."""
+def parse_mime(mime: QMimeData, *, prefer_pixels: bool = False) -> DropPayload:
+    """Files, folders, links and data: URIs in priority order, each once; pixels only as a last resort.
+
+    With `prefer_pixels` (a paste), pixels win over links when no local file came with them: what the
+    user copied is what they see, while its link may need the page's cookies or have expired.
+    """
+    if prefer_pixels and (pixels := _pixels_over_links(mime)) is not None:
+        return pixels
     found = Found()
     urls = list(mime.urls()) if mime.hasUrls() else []  # each mime.data() may be an X11 round trip
     html = html_images(mime)
@@ -82,6 +88,20 @@ def parse_mime(mime: QMimeData) -> DropPayload:
     useless_text = take_text(mime, found)
     _finish(mime, found, useless_text)
     return found.payload
+
+
+def _pixels_over_links(mime: QMimeData) -> DropPayload | None:
+    """The pixels alone, when the mime data holds pixels and no local file; else None."""
+    if not mime.hasImage() and not any(name.startswith("image/") for name in mime.formats()):
+        return None
+    urls = list(mime.urls()) if mime.hasUrls() else []
+    if any(url.isLocalFile() for url in urls) or mime.hasFormat(GNOME_FILES):
+        return None  # a copied file: its own bytes, not a re-encoded copy
+    image = image_data(mime)
+    if image is None:
+        return None
+    log.ui.info("paste: using the copied pixels rather than the link beside them")
+    return DropPayload(images=[image])
 
 
 def _finish(mime: QMimeData, found: Found, useless_text: str) -> None:

@@ -3,7 +3,11 @@
 Local actions (open, show, copy) run here; queue actions are emitted as signals for the controller.
 Money: Retry applies only to failed, unknown and cancelled jobs (Ctrl+A, Ctrl+R never pays again for
 done work); "Upscale again" is the separate action for finished jobs and says it is billed. Either one
-over more than a few jobs first asks, with what it will cost.
+over more than a few jobs first asks, with what it will cost. Removing unfinished jobs asks too: it
+cancels them, and tasks already sent to KIE are billed all the same.
+
+The keys work while the queue has the focus (Delete in another field deletes text, not jobs); the
+same actions are in the Edit menu.
 """
 
 from __future__ import annotations
@@ -11,14 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
 from upscaler_gui.core.constants import DEFAULT_COST_PER_IMAGE
 from upscaler_gui.core.engine.intake import restart_creates
 from upscaler_gui.core.jobs import FINISHED, RETRYABLE, Job
-from upscaler_gui.ui.shell import desktop
+from upscaler_gui.ui.shell import desktop, numbers
 from upscaler_gui.ui.shell.asking import ask
 
 CONFIRM_OVER = 3  # retrying more jobs than this at once asks first, with the cost
@@ -51,11 +55,7 @@ class JobActions(QObject):
         self.run_again = self._action(self.tr("Upscale again (new task, billed)"), self._run_again)
         self.run_again.setToolTip(self.tr("Make a new result for finished jobs: KIE bills each new task"))
         self.cancel = self._action(self.tr("Cancel"), lambda j: self.cancel_requested.emit(_ids(j)))
-        self.remove = self._action(
-            self.tr("Remove from list"),
-            lambda j: self.remove_requested.emit(_ids(j)),
-            QKeySequence.StandardKey.Delete,
-        )
+        self.remove = self._action(self.tr("Remove from list"), self._remove, QKeySequence.StandardKey.Delete)
         self.open_result = self._action(self.tr("Open result"), self._open, "Return")
         self.show_in_folder = self._action(self.tr("Show in folder"), self._show)
         self.copy_link = self._action(self.tr("Copy result link"), self._copy_link)
@@ -77,6 +77,7 @@ class JobActions(QObject):
         action = QAction(text, self.parent())
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))  # type: ignore[call-overload]
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.triggered.connect(lambda: handler(self._selected()))
         return action
 
@@ -107,6 +108,28 @@ class JobActions(QObject):
         billed = sum(restart_creates(job) for job in chosen)
         self._confirmed(chosen, billed, self.retry_requested.emit)
 
+    def _remove(self, jobs: list[Job]) -> None:
+        """Finished jobs go at once; unfinished ones are cancelled, so the user is asked first."""
+        unfinished = [job for job in jobs if not job.finished]
+        if not jobs:
+            return
+        if not unfinished:
+            self.remove_requested.emit(_ids(jobs))
+            return
+        sent = sum(1 for job in unfinished if job.task_id)
+        details = self.tr("Removing cancels them.")
+        if sent:
+            details += " " + self.tr("%n task(s) already sent to KIE are billed all the same.", "", sent)
+        ask(
+            self.parent(),  # type: ignore[arg-type]  # always the queue view
+            title=self.tr("Remove unfinished images?"),
+            text=self.tr("%n of the selected images are not finished yet.", "", len(unfinished)),
+            details=details,
+            yes=self.tr("Remove"),
+            no=self.tr("Keep them"),
+            on_yes=lambda: self.remove_requested.emit(_ids(jobs)),
+        )
+
     def _run_again(self, jobs: list[Job]) -> None:
         chosen = [job for job in jobs if job.state in FINISHED]
         self._confirmed(chosen, len(chosen), self.run_again_requested.emit)
@@ -122,11 +145,11 @@ class JobActions(QObject):
         ask(
             self.parent(),  # type: ignore[arg-type]  # always the queue view
             title=self.tr("Run jobs again?"),
-            text=self.tr("Run {count} jobs again?").format(count=len(jobs)),
+            text=self.tr("Run %n job(s) again?", "", len(jobs)),
             details=self.tr(
-                "New KIE tasks: {billed}, about {cost:g} credits. Results KIE already made are "
+                "New KIE tasks: {billed}, about {cost} credits. Results KIE already made are "
                 "downloaded again without a new task."
-            ).format(billed=billed, cost=cost),
+            ).format(billed=numbers.count(billed), cost=numbers.credits_amount(cost)),
             yes=self.tr("Run again"),
             no=self.tr("Cancel"),
             on_yes=lambda: go(_ids(jobs)),

@@ -2,12 +2,14 @@
 
 A model/view (not a widget per row), so a thousand rows cost a thousand small records, not a thousand
 widgets. Thumbnails come from the ThumbnailCache (made off the GUI thread, in a format that paints
-without conversion).
+without conversion), through RowPictures (a link's thumbnail and size from the original it fetched).
+A link's row is named after the link's file name; numbers are written as the locale writes them.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
@@ -20,26 +22,36 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor
 
 from upscaler_gui.core.i18n import shown
-from upscaler_gui.core.images import format_bytes
 from upscaler_gui.core.jobs import ACTIVE, Job, JobState
 from upscaler_gui.core.localfiles import readable
+from upscaler_gui.core.progress import job_fraction
+from upscaler_gui.ui.queue.link_originals import LinkOriginals
+from upscaler_gui.ui.queue.pictures import RowPictures
 from upscaler_gui.ui.queue.thumbnails import ThumbnailCache
+from upscaler_gui.ui.shell import numbers
 
 ProgressRole = Qt.ItemDataRole.UserRole + 1
 JobRole = Qt.ItemDataRole.UserRole + 2
 FAILED_COLOR = QColor("#d64545")  # readable on light and dark backgrounds
 Index = QModelIndex | QPersistentModelIndex
+# What a thumbnail's arrival or the clock changes: how a row looks, never the job (its state, its
+# actions). Views may skip these changes for anything but painting.
+LOOKS = [
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.DecorationRole,
+    Qt.ItemDataRole.ToolTipRole,
+    ProgressRole,
+]
 
 
 class Column(IntEnum):
     NAME = 0
     SIZE = 1
-    STATE = 2
-    TIME = 3
-    INFO = 4
+    STATE = 2  # and how long it ran: "Upscaling · 45%", "Done · 12 s"
+    INFO = 3
 
 
 def elapsed_text(seconds: float) -> str:
@@ -50,13 +62,16 @@ def elapsed_text(seconds: float) -> str:
 
 
 class JobTableModel(QAbstractTableModel):
-    def __init__(self, thumbnails: ThumbnailCache, parent: QObject | None = None) -> None:
+    def __init__(
+        self, thumbnails: ThumbnailCache, parent: QObject | None = None, links: LinkOriginals | None = None
+    ) -> None:
         super().__init__(parent)
         self._jobs: list[Job] = []
         self._rows: dict[int, int] = {}  # job id -> row
-        self._thumbnails = thumbnails
-        self._by_source: dict[str, set[int]] = {}  # source path -> job ids, to repaint on a thumbnail
-        thumbnails.thumbnail_ready.connect(self._thumbnail_ready)
+        self.pictures = RowPictures(thumbnails, links, self)
+        self.pictures.changed.connect(self._pictures_changed)
+        # The engine's learned task time (None before one ended): a running row's bar moves with it.
+        self.learned_task_s: Callable[[], float | None] = lambda: None
 
     # --- the Qt model interface ---------------------------------------------------------------------------
 
@@ -69,9 +84,7 @@ class JobTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
-        return [self.tr("Image"), self.tr("Size"), self.tr("State"), self.tr("Time"), self.tr("Details")][
-            section
-        ]
+        return [self.tr("Image"), self.tr("Size"), self.tr("State"), self.tr("Details")][section]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._jobs):
@@ -86,9 +99,9 @@ class JobTableModel(QAbstractTableModel):
         if role == JobRole:
             return job
         if role == ProgressRole:
-            return job.progress
+            return self.progress(job)
         if role == Qt.ItemDataRole.DecorationRole:
-            return self._thumbnail(job) if column == Column.NAME else None
+            return self.pictures.thumbnail(job) if column == Column.NAME else None
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = self._tooltip(job, column)
             return readable(tip) if tip else tip
@@ -99,24 +112,44 @@ class JobTableModel(QAbstractTableModel):
 
     def _display(self, job: Job, column: Column) -> str:
         texts = {
-            Column.NAME: lambda: job.display_name,
+            Column.NAME: lambda: self.name_text(job),
             Column.SIZE: lambda: self.size_text(job),
-            Column.STATE: lambda: self.state_text(job),
-            Column.TIME: lambda: self._time_text(job),
+            Column.STATE: lambda: self._state_cell(job),
             Column.INFO: lambda: self.info_text(job),
         }
         return texts[column]()
 
+    def name_text(self, job: Job) -> str:
+        """A file's name; a link's file name ("photo.jpg"), the whole link being in the tooltip."""
+        return job.link_name or job.display_name
+
     def size_text(self, job: Job) -> str:
-        """Two short lines: pixels in -> out, then bytes in -> out."""
-        pixels = f"{job.in_width}×{job.in_height}" if job.in_width else ""
+        """Two short lines: pixels in -> out, then bytes in -> out (a link's from its fetched original)."""
+        width, height, size = job.in_width, job.in_height, job.in_bytes
+        if not width and (original := self.pictures.original(job)) is not None:
+            width, height, size = original.width, original.height, original.size_bytes
+        pixels = f"{width}×{height}" if width else ""
         if job.out_width:
             pixels += f" → {job.out_width}×{job.out_height}"
-        sizes = " → ".join(format_bytes(b) for b in (job.in_bytes, job.out_bytes) if b)
+        sizes = " → ".join(numbers.size(b) for b in (size, job.out_bytes) if b)
         return "\n".join(part for part in (pixels, sizes) if part)
 
+    def progress(self, job: Job) -> float:
+        return job_fraction(job, now=time.time(), learned_task_s=self.learned_task_s())
+
+    def _state_cell(self, job: Job) -> str:
+        """The state, and how far a running job is ("Upscaling · 45%") or how long a done one took."""
+        if job.state in ACTIVE:
+            return f"{self.state_text(job)} · {numbers.percent(self.progress(job))}"
+        if job.state == JobState.DONE and job.started_at is not None:
+            return f"{self.state_text(job)} · {self._time_text(job)}"
+        return self.state_text(job)
+
     def state_text(self, job: Job) -> str:
-        names = {
+        return self.state_names()[job.state]
+
+    def state_names(self) -> dict[JobState, str]:
+        return {
             JobState.QUEUED: self.tr("Queued"),
             JobState.UPLOADING: self.tr("Uploading"),
             JobState.SUBMITTING: self.tr("Submitting"),
@@ -129,7 +162,6 @@ class JobTableModel(QAbstractTableModel):
             JobState.CANCELLED: self.tr("Cancelled"),
             JobState.UNKNOWN: self.tr("Unknown"),
         }
-        return names[job.state]
 
     def info_text(self, job: Job) -> str:
         if job.state == JobState.UNKNOWN:
@@ -156,18 +188,16 @@ class JobTableModel(QAbstractTableModel):
             return job.given
         if column == Column.INFO:
             return job.output_path if job.state == JobState.DONE else (self.info_text(job) or None)
+        if column == Column.STATE and job.state in ACTIVE and job.started_at is not None:
+            return self.tr("Running for {time}").format(time=self._time_text(job))
         return None
 
-    def _thumbnail(self, job: Job) -> QImage | None:
-        """The cached thumbnail (the delegate draws a QImage as is: no second copy as a pixmap)."""
-        return self._thumbnails.get(job.source_path) if job.source_path else None
-
-    def _thumbnail_ready(self, key: str) -> None:
-        for job_id in self._by_source.get(key, ()):
+    def _pictures_changed(self, job_ids: set[int]) -> None:
+        """A thumbnail arrived (or a link's original, with its size): repaint those cells only."""
+        for job_id in job_ids:
             row = self._rows.get(job_id)
             if row is not None:
-                index = self.index(row, Column.NAME)
-                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+                self.dataChanged.emit(self.index(row, Column.NAME), self.index(row, Column.SIZE), LOOKS)
 
     # --- changes from the engine --------------------------------------------------------------------------
 
@@ -177,8 +207,7 @@ class JobTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), len(self._jobs), len(self._jobs))
             self._rows[job.id] = len(self._jobs)
             self._jobs.append(job)
-            if job.source_path:
-                self._by_source.setdefault(job.source_path, set()).add(job.id)
+            self.pictures.add(job)
             self.endInsertRows()
             return
         self._jobs[row] = job
@@ -189,18 +218,16 @@ class JobTableModel(QAbstractTableModel):
         if row is None:
             return
         self.beginRemoveRows(QModelIndex(), row, row)
-        removed = self._jobs.pop(row)
-        if removed.source_path:
-            self._by_source.get(removed.source_path, set()).discard(job_id)
+        self.pictures.remove(self._jobs.pop(row))
         self._rows = {job.id: i for i, job in enumerate(self._jobs)}
         self.endRemoveRows()
 
     def tick(self) -> None:
-        """Refresh the elapsed time of running jobs (once a second, only their cells)."""
+        """Refresh the progress of running jobs (once a second, only their cells)."""
         for row, job in enumerate(self._jobs):
             if job.state in ACTIVE:
-                index = self.index(row, Column.TIME)
-                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole])
+                index = self.index(row, Column.STATE)
+                self.dataChanged.emit(index, index, LOOKS)
 
     def job_at(self, row: int) -> Job | None:
         return self._jobs[row] if 0 <= row < len(self._jobs) else None

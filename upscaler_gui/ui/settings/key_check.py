@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication
 from upscaler_gui.core import settings
 from upscaler_gui.core.errors import UpscalerError
 from upscaler_gui.core.kie import RetryPolicy, open_kie_client
+from upscaler_gui.ui.shell import numbers
 
 KEY_PAGE = "https://kie.ai/api-key"  # where a user gets a key
 
@@ -25,8 +26,8 @@ KEY_TEST_POLICY = RetryPolicy(attempts=2, base_delay=0.5, max_delay=2.0, retry_a
 
 
 def format_credits(balance: float) -> str:
-    """123.5 -> "123.5", 1000.0 -> "1000": no trailing zeros and no exponent, whatever the size."""
-    return f"{balance:.2f}".rstrip("0").rstrip(".")
+    """123.5 -> "123.5", 1000.0 -> "1,000" ("1 000" in Russian): the locale's, no trailing zeros."""
+    return numbers.credits_amount(balance)
 
 
 async def check_key(key: str, *, api_base: str | None) -> tuple[bool, str]:

@@ -1,4 +1,11 @@
-"""Installing translations: Qt's own (dialog buttons) and ours, compiled into resources/i18n/*.qm."""
+"""Installing translations: Qt's own (dialog buttons) and ours, compiled into resources/i18n/*.qm; and
+the locale numbers are written in.
+
+English needs a catalog too, for its plural forms only ("%n image(s)" -> "1 image", "3 images"):
+upscaler_en.qm holds just those (lupdate -pluralonly). Numbers follow the system's locale when it speaks
+the chosen language (its own separators), else the language's (Russian chosen on an English system
+writes "1 234,5").
+"""
 
 from __future__ import annotations
 
@@ -21,12 +28,11 @@ def language_for(setting: str) -> str:
 def install_translations(app: QApplication, setting: str) -> str:
     lang = language_for(setting)
     i18n.set_language(lang)
-    if lang == "en":
-        return lang
-    for name, folder in (
-        (f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
-        (f"upscaler_{lang}", str(translations_dir())),
-    ):
+    QLocale.setDefault(locale_for(lang))
+    catalogs = [(f"upscaler_{lang}", str(translations_dir()))]
+    if lang != "en":
+        catalogs.insert(0, (f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)))
+    for name, folder in catalogs:
         translator = QTranslator(app)
         if translator.load(name, folder):
             app.installTranslator(translator)
@@ -34,3 +40,8 @@ def install_translations(app: QApplication, setting: str) -> str:
         else:
             log.ui.info("no translation %s in %s", name, folder)
     return lang
+
+
+def locale_for(lang: str) -> QLocale:
+    system = QLocale.system()
+    return system if system.name().split("_")[0] == lang else QLocale(lang)

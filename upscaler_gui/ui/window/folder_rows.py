@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from upscaler_gui.core import settings as settings_store
@@ -17,12 +17,17 @@ from upscaler_gui.core.settings import Settings
 from upscaler_gui.ui.bridge.output import folder_path
 from upscaler_gui.ui.bridge.watching import WatchController
 from upscaler_gui.ui.shell import desktop
+from upscaler_gui.ui.shell.elided_label import ElidedLabel
 
 
-def _folder_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
+def _folder_label(parent: QWidget) -> ElidedLabel:
+    return ElidedLabel(parent)  # elided in the middle: a long path never widens the window
+
+
+def _button(text: str, name: str, parent: QWidget) -> QPushButton:
+    button = QPushButton(text, parent)
+    button.setAccessibleName(name)  # "Change…" alone says nothing to a screen reader
+    return button
 
 
 def _folder_dialog(parent: QWidget, title: str, start: str) -> QFileDialog:
@@ -42,9 +47,10 @@ class OutputFolderRow(QWidget):
         self._settings = settings
         self.demo = False  # the demo runs: its results go to <folder>/demo, shown here
         self.folder_label = _folder_label(self)
-        change = QPushButton(self.tr("Change…"), self)
+        self.folder_label.setAccessibleName(self.tr("Output folder"))
+        change = _button(self.tr("Change…"), self.tr("Change the output folder"), self)
         change.clicked.connect(self.choose)
-        open_button = QPushButton(self.tr("Open folder"), self)
+        open_button = _button(self.tr("Open folder"), self.tr("Open the output folder"), self)
         open_button.clicked.connect(
             lambda: desktop.open_path(ensure_output_folder(self._settings, self.demo))
         )
@@ -90,9 +96,11 @@ class WatchFolderRow(QWidget):
         self._settings, self._watch = settings, watch
         self.watch_box = QCheckBox(self.tr("Watch a folder:"), self)
         self.watch_box.setToolTip(self.tr("Images saved or copied into this folder are upscaled once each"))
+        self.watch_box.setAccessibleName(self.tr("Watch a folder"))
         self.watch_box.clicked.connect(self.toggle)
         self.folder_label = _folder_label(self)
-        choose = QPushButton(self.tr("Choose…"), self)
+        self.folder_label.setAccessibleName(self.tr("Watched folder"))
+        choose = _button(self.tr("Choose…"), self.tr("Choose a folder to watch"), self)
         choose.clicked.connect(self.choose)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)

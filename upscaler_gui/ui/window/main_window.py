@@ -1,10 +1,11 @@
 """The main window: layout and wiring. Behaviour lives in the parts it holds, the controller and core.
 
-Pages: the first-run panel (no key yet), the drop zone (empty queue), and the queue beside the
-before/after view. Above them, the output and watch folder rows; the toolbar on top, the status bar
-below. Input from drops, paste and the Add dialogs goes through the `InputIntake`, the Settings dialog
-and the first-run key through the `SettingsFlow`. Every dialog is opened with open() and answers
-through signals; nothing here blocks the Qt thread.
+Pages: the first-run panel (no key yet), the drop zone (empty queue), and the queue with the before/after
+view (which can take the whole window). Above them, the output and watch folder rows; the menu bar and
+the toolbar on top, the status bar (with the batch's progress) below. Input from drops, paste and the Add
+dialogs goes through the `InputIntake` and `WindowInputs`, the Settings dialog and the first-run key
+through the `SettingsFlow`. Every dialog is opened with open() and answers through signals; nothing here
+blocks the Qt thread.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Coroutine
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from upscaler_gui.core.engine import PauseReason, QueueSummary
@@ -21,17 +22,22 @@ from upscaler_gui.core.jobs import FINISHED, Job, JobState
 from upscaler_gui.core.settings import Settings
 from upscaler_gui.ui.bridge.controller import EngineController
 from upscaler_gui.ui.bridge.tasks import WindowTasks
-from upscaler_gui.ui.drop.intake import InputIntake, accept_copy
+from upscaler_gui.ui.drop.intake import InputIntake
+from upscaler_gui.ui.queue.link_originals import LinkOriginals
 from upscaler_gui.ui.queue.model import JobTableModel
 from upscaler_gui.ui.queue.thumbnails import ThumbnailCache
 from upscaler_gui.ui.settings.flow import SettingsFlow
 from upscaler_gui.ui.shell.resources import app_icon
 from upscaler_gui.ui.shell.taskbar import TaskbarProgress
+from upscaler_gui.ui.window.about import AboutBox
 from upscaler_gui.ui.window.batch_progress import BatchProgress
 from upscaler_gui.ui.window.batch_question import wire_batch_question
 from upscaler_gui.ui.window.folder_rows import OutputFolderRow, WatchFolderRow
-from upscaler_gui.ui.window.geometry import SavedGeometry
+from upscaler_gui.ui.window.full_window import FullWindowCompare
+from upscaler_gui.ui.window.geometry import SavedGeometry, keep_on_screen
 from upscaler_gui.ui.window.history import history_action
+from upscaler_gui.ui.window.inputs import WindowInputs
+from upscaler_gui.ui.window.menus import MainMenus
 from upscaler_gui.ui.window.pages import Pages
 from upscaler_gui.ui.window.quit_confirm import QuitConfirmation
 from upscaler_gui.ui.window.selected_job import SelectedJobCompare
@@ -39,6 +45,7 @@ from upscaler_gui.ui.window.status import StatusBar
 from upscaler_gui.ui.window.toolbar import MainToolbar
 
 REFRESH_INTERVAL_MS = 100
+DEFAULT_SIZE = (1180, 720)
 
 
 class MainWindow(QMainWindow):
@@ -54,7 +61,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Crisp Upscaler"))
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
-        self.resize(1180, 720)
+        self.resize(*DEFAULT_SIZE)
         self._build_parts()
         self._build_widgets()
         self._wire()
@@ -71,25 +78,41 @@ class MainWindow(QMainWindow):
         self.settings_flow = SettingsFlow(self.settings, self.controller, self.keeper, self)
         self.intake = InputIntake(self)
         self.thumbnails = ThumbnailCache(size=40, parent=self)
-        self.model = JobTableModel(self.thumbnails, self)
+        self.links = LinkOriginals(self.keeper.spawn, self)
+        self.model = JobTableModel(self.thumbnails, self, self.links)
+        self.model.learned_task_s = self.learned_task_s
         self.taskbar = TaskbarProgress()
-        self._batch = BatchProgress(self.model, self.taskbar)
+        self.about_box = AboutBox(self)
 
     def _build_widgets(self) -> None:
         self.toolbar = MainToolbar(self)
         self.addToolBar(self.toolbar)
         self.history_action = history_action(self, self.controller, self.settings, self._spawn)
         self.toolbar.addAction(self.history_action)
-        self.paste_action = QAction(self.tr("Paste"), self)
-        self.paste_action.setShortcut(QKeySequence.StandardKey.Paste)
-        self.addAction(self.paste_action)  # a shortcut only, not on the toolbar
         self._build_central()
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
+        self.menus = MainMenus(self, self.toolbar, self.view.job_actions, self.compare)
+        self.paste_action = self.menus.paste
+        self.menus.view.addSeparator()
+        self.menus.view.addAction(self.history_action)  # the spending history, beside its toolbar button
+        paused = lambda: self.controller.paused is not None  # noqa: E731 - a one-line question
+        self._batch = BatchProgress(self.model, self.taskbar, self.status, self.learned_task_s, paused)
+        aside = [self.toolbar, self.output_row, self.watch_row, self.view]
+        self.full_window = FullWindowCompare(
+            self.compare, aside, self.menus.full_window, self.menus.leave_full_window, self
+        )
+        self.inputs = WindowInputs(
+            self.intake,
+            self.controller,
+            self.keeper,
+            (self.model, self.view, self.drop_zone, self.status),
+            self,
+        )
 
     def _start_timers(self) -> None:
         self._ticker = QTimer(self)
-        self._ticker.timeout.connect(self.model.tick)
+        self._ticker.timeout.connect(self._tick)
         self._ticker.start(1000)
         # A batch sends ~10 job events per image; the status line and the page need redoing (O(rows))
         # at most once per interval, not per event.
@@ -111,31 +134,28 @@ class MainWindow(QMainWindow):
         self.first_run, self.drop_zone = self.pages.first_run, self.pages.drop_zone
         self.view, self.compare, self.splitter = self.pages.view, self.pages.compare, self.pages.splitter
         self.setCentralWidget(central)
-        self._selection = SelectedJobCompare(self.view, self.compare, self.model, self.keeper)
+        self._selection = SelectedJobCompare(self.view, self.compare, self.model, self.keeper, self.links)
 
     def _wire(self) -> None:
-        self._wire_toolbar()
-        self._wire_inputs()
+        self._wire_actions()
         self._wire_job_actions()
         self._wire_folder_rows()
         self._wire_settings_flow()
         self._wire_controller()
 
-    def _wire_toolbar(self) -> None:
-        bar = self.toolbar
+    def _wire_actions(self) -> None:
+        bar, menus = self.toolbar, self.menus
         bar.add_files.triggered.connect(self.intake.choose_files)
         bar.add_folder.triggered.connect(self.intake.choose_folder)
         bar.add_link.triggered.connect(self.intake.ask_link)
         bar.start_pause.triggered.connect(self._toggle_running)
         bar.clear_finished.triggered.connect(self._clear_finished)
         bar.open_settings.triggered.connect(self.settings_flow.open_dialog)
-
-    def _wire_inputs(self) -> None:
-        self.paste_action.triggered.connect(self.intake.paste)
-        self.intake.inputs_given.connect(
-            lambda inputs, images: self._spawn(self.controller.add_inputs(inputs, images), "Adding images")
-        )
-        self.intake.refused.connect(lambda line: self.status.showMessage(line, 15_000))
+        menus.paste.triggered.connect(self.intake.paste)
+        menus.select_all.triggered.connect(self.view.selectAll)
+        menus.quit.triggered.connect(self.request_quit)
+        menus.about.triggered.connect(self.about_box.open)
+        self.full_window.changed.connect(self._full_window_changed)
 
     def _wire_job_actions(self) -> None:
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._selection.show_selected())
@@ -202,14 +222,17 @@ class MainWindow(QMainWindow):
     def _paused(self, reason: PauseReason | None) -> None:
         self.status.show_pause(reason)
         self.toolbar.show_paused(reason is not None)
+        self._batch.show()
 
     def _drained(self, summary: QueueSummary) -> None:
         done, failed = summary.counts[JobState.DONE], summary.counts[JobState.FAILED]
-        text = self.tr("Batch finished: {done} done, {failed} failed").format(done=done, failed=failed)
+        text = self.tr("Batch finished: %n done", "", done)
+        if failed:
+            text += self.tr(", %n failed", "", failed)
         self.status.showMessage(text, 10_000)
         self.batch_finished.emit(text)
         self._refresh_soon.stop()
-        self.refresh()  # the batch's last changes shown (counts, a full dock bar) before it is put away
+        self.refresh()  # the batch's last changes shown (counts, a full bar) before it is put away
         self._batch.drained()
 
     def _store_failed(self, text: str) -> None:
@@ -223,27 +246,36 @@ class MainWindow(QMainWindow):
         self.status.show_connection(kind)
         self.refresh()
 
+    def learned_task_s(self) -> float | None:
+        """How long KIE's tasks took lately (the engine's poll planner learns it); None before one ended."""
+        engine = self.controller.engine
+        return engine.planner.expected_s if engine is not None else None
+
     def refresh(self) -> None:
         jobs = self.model.jobs()
         self.pages.show_for(connected=self.controller.connection is not None, has_jobs=bool(jobs))
+        if self.full_window.active and not self.pages.on_queue:
+            self.full_window.set_active(False)
         self.status.show_counts(jobs, self.settings.cost_per_image)
         self.output_row.refresh()
         self.watch_row.refresh()
         self.toolbar.clear_finished.setEnabled(any(job.state in FINISHED for job in jobs))
         self._batch.show()
 
+    def _tick(self) -> None:
+        self.model.tick()
+        self._batch.show()  # the time left moves on between events
+
     # --- input from everywhere -------------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
-        if accept_copy(event):
-            self.drop_zone.set_hot(True)
+        self.inputs.drag_entered(event)
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:  # noqa: N802
-        self.drop_zone.set_hot(False)
+        self.inputs.drag_left()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        self.drop_zone.set_hot(False)
-        self.intake.take_drop(event)
+        self.inputs.dropped(event)
 
     # --- queue -----------------------------------------------------------------------------------------
 
@@ -262,6 +294,10 @@ class MainWindow(QMainWindow):
         self.refresh()
         self.watching_changed.emit(watching)
 
+    def _full_window_changed(self, active: bool) -> None:
+        if active:
+            self.status.showMessage(self.tr("Esc, F11 or a double-click: back to the queue"), 5000)
+
     # --- errors, state, closing ------------------------------------------------------------------------
 
     def show_error(self, text: str) -> None:
@@ -275,13 +311,26 @@ class MainWindow(QMainWindow):
     def _spawn(self, coro: Coroutine[Any, Any, Any], what: str) -> None:
         self.keeper.spawn(coro, what)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        keep_on_screen(self)  # a geometry saved on a larger (or differently scaled) screen
+
+    def _save_state(self) -> None:
+        self.full_window.set_active(False)  # the queue's real width is what is kept
         self.saved_geometry.save()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._save_state()
         event.ignore()  # the app closes us once the engine has stopped cleanly
         if self.controller.watch.watching and self.tray_available:
             self.hide()
             self.status.showMessage(self.tr("Still watching from the tray"), 5000)
             return  # keeps watching in the tray; its menu quits
+        self.quit_confirmation.request(self.model.jobs())
+
+    def request_quit(self) -> None:
+        """Quit (Ctrl+Q, File > Quit): the same question as closing the window, even while watching."""
+        self._save_state()
         self.quit_confirmation.request(self.model.jobs())
 
     def quit_now(self) -> None:

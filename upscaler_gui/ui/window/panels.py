@@ -23,6 +23,7 @@ class DropZone(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._hot = False
+        self.setAccessibleName(self.tr("Drop zone"))
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         icon = QLabel(self)
@@ -87,6 +88,7 @@ class FirstRunPanel(QWidget):
         link_text = self.tr("Get a key on kie.ai")  # outside the f-string: lupdate reads no f-string
         link = QLabel(f'<a href="{KEY_PAGE}">{link_text}</a>', self)
         link.setOpenExternalLinks(True)
+        link.setAccessibleName(link_text)
         link.setAlignment(Qt.AlignmentFlag.AlignCenter)
         for widget in (icon, title, text):
             layout.addWidget(widget)
@@ -101,6 +103,7 @@ class FirstRunPanel(QWidget):
         layout.addWidget(link)
         layout.addSpacing(12)
         demo = QPushButton(self.tr("Try the offline demo"), self)
+        demo.setAccessibleName(demo.text())
         demo.setToolTip(self.tr("A local server that behaves like KIE: no key, no network, no cost"))
         demo.clicked.connect(self.demo_requested.emit)
         row = QHBoxLayout()
@@ -115,9 +118,11 @@ class FirstRunPanel(QWidget):
         self.key_field = QLineEdit(self)
         self.key_field.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_field.setPlaceholderText(self.tr("Paste your KIE API key"))
-        self.key_field.setMinimumWidth(320)
+        self.key_field.setMinimumWidth(280)
+        self.key_field.setAccessibleName(self.tr("KIE API key"))
         self.save_button = QPushButton(self.tr("Save key"), self)
         self.save_button.setDefault(True)
+        self.save_button.setAccessibleName(self.save_button.text())
         self.save_button.setEnabled(False)
         self.key_field.textChanged.connect(lambda text: self.save_button.setEnabled(bool(text.strip())))
         self.key_field.returnPressed.connect(self._save)

@@ -37,7 +37,7 @@ class QuitConfirmation(QObject):
         ask(
             self._parent,
             title=self.tr("Quit Crisp Upscaler?"),
-            text=self.tr("{count} images are not finished yet.").format(count=sent + waiting),
+            text=self.tr("%n image(s) are not finished yet.", "", sent + waiting),
             details=self._details(sent, waiting),
             yes=self.tr("Quit"),
             no=self.tr("Keep working"),
@@ -50,13 +50,13 @@ class QuitConfirmation(QObject):
         if sent:
             parts.append(
                 self.tr(
-                    "Tasks already sent to KIE ({sent}) keep running there and are billed; their "
-                    "results are downloaded at the next start."
-                ).format(sent=sent)
+                    "%n task(s) already sent to KIE keep running there and are billed; their "
+                    "results are downloaded at the next start.",
+                    "",
+                    sent,
+                )
             )
         if waiting:
-            parts.append(
-                self.tr("Images not sent yet ({waiting}) wait for the next start.").format(waiting=waiting)
-            )
+            parts.append(self.tr("%n image(s) not sent yet wait for the next start.", "", waiting))
         parts.append(self.tr("Nothing more is sent after you quit."))
         return " ".join(parts)

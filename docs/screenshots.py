@@ -1,0 +1,262 @@
+"""Screenshots of the window in each of its states, and README's docs/screenshot.png.
+
+    .venv/bin/python docs/screenshots.py            # every state into docs/screenshots/ (not committed)
+    .venv/bin/python docs/screenshots.py finished   # only the states named
+
+The window runs offscreen on a 1920 x 1080 screen (tests/ui/offscreen-screen.json) against the sim on
+127.0.0.1, with a few drawn photos; nothing leaves this machine. States: empty, drop-hover (a drag held
+over a queue), busy (a batch with its overall progress), finished (also docs/screenshot.png),
+full-window (the compare view alone), errors, russian, small (800 x 600); and settings: the Settings
+dialog with each key source and the question without a keyring, in English and Russian, taken by
+docs/screenshots_settings.py (run as its own process: it needs a machine without a keyring).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={ROOT / 'tests' / 'ui' / 'offscreen-screen.json'}"
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+sys.path.insert(0, str(ROOT))
+
+from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
+
+from tests.ui.window_helpers import WindowEnv  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+README_SHOT = ROOT / "docs" / "screenshot.png"
+SCENES = [
+    ("harbour", (40, 110, 190)),
+    ("meadow", (70, 150, 90)),
+    ("dunes", (200, 150, 80)),
+    ("glacier", (150, 190, 220)),
+    ("orchard", (110, 160, 60)),
+    ("canyon", (180, 90, 50)),
+]
+
+
+def scene(name: str, tint: tuple[int, int, int], size: tuple[int, int] = (360, 240)) -> Image.Image:
+    """A small landscape: sky, sun, hills, a house and a few trees; soft, like a phone photo."""
+    w, h = size
+    image = Image.new("RGB", size)
+    draw = ImageDraw.Draw(image)
+    for y in range(h):
+        k = y / h
+        draw.line([(0, y), (w, y)], fill=(int(120 + 100 * k), int(170 + 60 * k), int(235 - 40 * k)))
+    draw.ellipse([w * 0.72, h * 0.1, w * 0.86, h * 0.31], fill=(255, 226, 130))
+    for i, (dx, dy) in enumerate(((0.0, 0.55), (0.35, 0.6), (0.65, 0.5))):
+        shade = tuple(max(0, c - 25 * i) for c in tint)
+        draw.polygon([(w * dx - 60, h), (w * (dx + 0.2), h * dy), (w * (dx + 0.5), h)], fill=shade)
+    draw.rectangle([w * 0.18, h * 0.62, w * 0.34, h * 0.82], fill=(235, 230, 220))
+    draw.polygon([(w * 0.16, h * 0.63), (w * 0.26, h * 0.5), (w * 0.36, h * 0.63)], fill=(170, 50, 40))
+    draw.rectangle([w * 0.24, h * 0.7, w * 0.28, h * 0.82], fill=(90, 60, 40))
+    for x in (0.5, 0.56, 0.63):
+        draw.ellipse([w * x, h * 0.6, w * (x + 0.06), h * 0.74], fill=(40, 110, 50))
+        draw.rectangle([w * (x + 0.027), h * 0.73, w * (x + 0.035), h * 0.8], fill=(80, 55, 35))
+    draw.text((8, h - 16), name, fill=(255, 255, 255))
+    return image.filter(ImageFilter.GaussianBlur(1.2))
+
+
+def photos(folder: Path, count: int = len(SCENES), prefix: str = "") -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for i in range(count):
+        name, tint = SCENES[i % len(SCENES)]
+        fmt, ext = [("JPEG", "jpg"), ("PNG", "png"), ("WEBP", "webp")][i % 3]
+        label = name if i < len(SCENES) else f"{name}-{i}"
+        path = folder / f"{prefix}{label}.{ext}"
+        scene(label, tint).save(path, fmt, quality=90)
+        made.append(path)
+    return made
+
+
+def web_link(env: WindowEnv, image: Path) -> str:
+    """The image served by the sim on 127.0.0.1: a stand-in for a picture on a web page."""
+    import httpx
+
+    from tests.ui.window_helpers import KEY
+
+    with httpx.Client(base_url=env.sim.base_url, trust_env=False) as client:
+        answer = client.post(
+            "/api/file-stream-upload",
+            headers={"Authorization": f"Bearer {KEY}"},
+            data={"uploadPath": "web/page", "fileName": image.name},
+            files={"file": (image.name, image.read_bytes(), "image/webp")},
+        )
+    return str(answer.json()["data"]["downloadUrl"])
+
+
+# --- the states -------------------------------------------------------------------------------------------
+
+
+async def empty(env: WindowEnv, work: Path) -> None:
+    from tests.ui.window_helpers import until
+
+    env.window.first_run.demo_requested.emit()
+    await until(lambda: env.window.pages.on_drop_zone, what="the drop zone")
+
+
+async def finished(env: WindowEnv, work: Path) -> None:
+    from PySide6.QtCore import QMimeData, QUrl
+
+    from tests.ui.window_helpers import drop, until
+
+    await env.connect()
+    files = photos(work / "photos")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in files[:-1]] + [QUrl(web_link(env, files[-1]))])
+    drop(env.window, mime)
+    await env.all_finished(len(files))
+    env.window.view.selectRow(0)
+    await until(lambda: "After" in env.window.compare.after_label_text(), what="the comparison")
+
+
+async def drop_hover(env: WindowEnv, work: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent
+    from PySide6.QtWidgets import QApplication
+
+    await finished(env, work)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(work / "photos" / "more.jpg"))])
+    enter = QDragEnterEvent(
+        QPoint(300, 300),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(env.window, enter)
+
+
+async def busy(env: WindowEnv, work: Path) -> None:
+    from tests.ui.window_helpers import drop, file_mime, until
+
+    env.sim.config.task_seconds, env.sim.config.task_jitter = 40.0, 0.9
+    await env.connect()
+    assert env.controller.engine is not None
+    env.controller.engine.planner.learn(40.0)  # as after earlier tasks of about 40 s
+    drop(env.window, file_mime(*photos(work / "photos", 12)))
+    await until(lambda: len(env.jobs()) == 12, what="the rows")
+    env.window.view.clearSelection()  # the new rows were selected: let their bars show
+    await until(
+        lambda: (
+            sum(job.finished for job in env.jobs()) >= 3 and "left" in env.window.status.batch_label.text()
+        ),
+        limit_s=90,
+        what="a third of the batch done",
+    )
+
+
+async def full_window(env: WindowEnv, work: Path) -> None:
+    await finished(env, work)
+    env.window.menus.full_window.trigger()
+
+
+async def errors(env: WindowEnv, work: Path) -> None:
+    from PySide6.QtCore import QMimeData
+
+    from tests.imagefactory import image_bytes
+    from tests.ui.window_helpers import drop, file_mime
+
+    await env.connect()
+    bad = work / "bad"
+    bad.mkdir()
+    (bad / "animation.gif").write_bytes(image_bytes("GIF"))
+    (bad / "notes.png").write_text("not an image")
+    good = photos(work / "photos", 2)
+    drop(env.window, file_mime(bad / "animation.gif", bad / "notes.png", bad / "missing.png", *good))
+    await env.all_finished(5)
+    links = QMimeData()
+    links.setText("ftp://example.com/a.png\nftp://example.com/b.png")
+    drop(env.window, links)
+    env.window.view.selectRow(0)
+
+
+async def russian(env: WindowEnv, work: Path) -> None:
+    await errors(env, work)
+
+
+async def small(env: WindowEnv, work: Path) -> None:
+    await finished(env, work)
+
+
+STATES: dict[str, tuple[Callable[[WindowEnv, Path], Awaitable[None]], tuple[int, int]]] = {
+    "empty": (empty, (1180, 720)),
+    "drop-hover": (drop_hover, (1180, 720)),
+    "busy": (busy, (1180, 720)),
+    "finished": (finished, (1180, 720)),
+    "full-window": (full_window, (1180, 720)),
+    "errors": (errors, (1180, 720)),
+    "russian": (russian, (1180, 720)),
+    "small": (small, (800, 600)),
+}
+
+
+async def shoot(name: str, work: Path) -> Path:
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.window_helpers import window_env
+
+    state, size = STATES[name]
+    async with window_env(work) as env:
+        env.window.resize(*size)
+        await state(env, work)
+        await asyncio.sleep(0.8)  # thumbnails, the compare view's previews, a status line
+        QApplication.processEvents()
+        OUT.mkdir(exist_ok=True)
+        path = OUT / f"{name}.png"
+        env.window.grab().save(str(path))
+        if name == "finished":
+            env.window.grab().save(str(README_SHOT))
+    return path
+
+
+def settings_shots() -> None:
+    import subprocess
+
+    subprocess.run([sys.executable, str(ROOT / "docs" / "screenshots_settings.py")], check=True, cwd=ROOT)
+
+
+def main(names: list[str]) -> int:
+    if not names or "settings" in names:
+        settings_shots()
+        names = [name for name in names if name != "settings"]
+        if not names and "settings" in sys.argv[1:]:
+            return 0
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from upscaler_gui.ui.shell.i18n import install_translations
+
+    app = QApplication([])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    for name in names or list(STATES):
+        with tempfile.TemporaryDirectory() as tmp:
+            for variable in ("UPSCALER_GUI_DATA_DIR", "UPSCALER_GUI_CONFIG_DIR", "UPSCALER_GUI_CACHE_DIR"):
+                os.environ[variable] = tmp
+            install_translations(app, "ru" if name == "russian" else "en")
+            print(loop.run_until_complete(shoot(name, Path(tmp))))
+            for translator in list(_installed()):
+                app.removeTranslator(translator)
+    loop.close()  # stops qasync's executor threads before the interpreter exits
+    return 0
+
+
+def _installed() -> list[object]:
+    from upscaler_gui.ui.shell import i18n
+
+    installed = list(i18n._installed)
+    i18n._installed.clear()
+    return installed
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
