@@ -78,6 +78,7 @@ def test_the_menu_bar_holds_every_action_with_its_shortcut(tmp_path: Path, qloop
                 "Copy result link": "",
                 "Copy task id": "",
                 "Compare in full window": "F11",
+                "History": "Ctrl+H",
                 "Back to the queue": "Esc",
                 "Fit the picture": "F",
                 "Actual size (100%)": "1",

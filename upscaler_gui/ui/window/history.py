@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -135,6 +135,7 @@ def history_action(
     """The window's way in: an action (for the toolbar or a menu) that opens the history."""
     action = QAction(translate("HistoryDialog", "History"), parent)
     action.setObjectName("history")
+    action.setShortcut(QKeySequence("Ctrl+H"))
     action.setToolTip(translate("HistoryDialog", "What each job cost, with totals per day"))
     action.triggered.connect(lambda: spawn(open_history(parent, controller, settings), "Spending history"))
     return action

@@ -88,14 +88,14 @@ class MainWindow(QMainWindow):
         self.toolbar = MainToolbar(self)
         self.addToolBar(self.toolbar)
         self.history_action = history_action(self, self.controller, self.settings, self._spawn)
-        self.toolbar.addAction(self.history_action)
+        self.toolbar.add(self.history_action)
         self._build_central()
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.menus = MainMenus(self, self.toolbar, self.view.job_actions, self.compare)
         self.paste_action = self.menus.paste
-        self.menus.view.addSeparator()
-        self.menus.view.addAction(self.history_action)  # the spending history, beside its toolbar button
+        before_quit = self.menus.file.actions()[-2]  # the line above Quit: History goes with Settings
+        self.menus.file.insertAction(before_quit, self.history_action)
         paused = lambda: self.controller.paused is not None  # noqa: E731 - a one-line question
         self._batch = BatchProgress(self.model, self.taskbar, self.status, self.learned_task_s, paused)
         aside = [self.toolbar, self.output_row, self.watch_row, self.view]

@@ -43,6 +43,12 @@ class MainToolbar(QToolBar):
         action.changed.connect(lambda: self._name_button(action))
         return action
 
+    def add(self, action: QAction) -> None:
+        """An action made elsewhere (the spending history), its button named like the others."""
+        self.addAction(action)
+        self._name_button(action)
+        action.changed.connect(lambda: self._name_button(action))
+
     def _name_button(self, action: QAction) -> None:
         button = self.widgetForAction(action)
         if button is not None:
