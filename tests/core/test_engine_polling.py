@@ -1,0 +1,34 @@
+"""The engine's polling against the sim: what the planner learns reaches the tasks that wait for it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tests.core.engine_helpers import engine_on, images, run_batch, running_sim
+from upscaler_gui.core.constants import POLL_FIRST_S, POLL_UNLEARNED_WAIT_S
+from upscaler_gui.core.jobs import JobState
+
+
+async def test_a_first_batch_learns_from_its_first_results_and_polls_about_once_a_job(tmp_path: Path) -> None:
+    files = images(tmp_path / "in", 8)
+    with running_sim(tmp_path, task_seconds=0.3, task_jitter=0.2) as sim:
+        async with engine_on(sim, tmp_path / "jobs.db", learned_s=None) as engine:
+            started = time.monotonic()
+            _, jobs = await run_batch(engine, files, tmp_path / "out")
+            took = time.monotonic() - started
+        assert [job.state for job in jobs] == [JobState.DONE] * 8, [job.error for job in jobs]
+        # The scouts' first poll comes at KIE's 2 s; the other jobs are woken by what they teach,
+        # instead of waiting for their own first poll at 30 s.
+        assert took < POLL_FIRST_S + 0.5 * POLL_UNLEARNED_WAIT_S
+        assert sim.stats.record_calls <= 1.5 * len(files)
+
+
+async def test_a_learned_engine_polls_each_task_once_when_it_has_ended(tmp_path: Path) -> None:
+    files = images(tmp_path / "in", 6)
+    with running_sim(tmp_path, task_seconds=0.3) as sim:
+        async with engine_on(sim, tmp_path / "jobs.db", learned_s=0.3) as engine:
+            _, jobs = await run_batch(engine, files, tmp_path / "out")
+        assert [job.state for job in jobs] == [JobState.DONE] * 6
+        # One each (one more at most, for a sim slowed by a busy machine finishing its work late).
+        assert len(files) <= sim.stats.record_calls <= len(files) + 1
