@@ -129,8 +129,8 @@ def test_tasks_that_became_slower_than_learned_are_still_noticed_soon() -> None:
     planner = taught(jittered(50, 2.0, 0.3, seed=1))
     durations = jittered(40, 15.0, 5.0)
     ours = run_batch(durations, paced_creates(40), planner=planner)
-    assert statistics.fmean(ours.late_s) <= 2.5
-    assert all(late <= 0.5 * d for late, d in zip(ours.late_s, durations, strict=True))
+    assert statistics.fmean(ours.late_s) <= 3.0  # the first ones late, then the plan has caught up
+    assert all(late <= d for late, d in zip(ours.late_s, durations, strict=True))  # by twice their time
 
 
 # --- the plan itself ---------------------------------------------------------------------------------

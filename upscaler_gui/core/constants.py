@@ -89,7 +89,6 @@ POLL_HISTORY: Final = 50  # recent task durations (costTime) the plan is made fr
 # A poll is worth this share of the median task time of waiting: with tasks of 2 s +- 0.3 the plan is
 # one poll at the slow end of the spread; with 15 s +- 5, about 1.3 polls a task, ~3 s after the end.
 POLL_WORTH_SHARE: Final = 0.3
-POLL_FOLLOW_UP_SHARE: Final = 0.25  # past everything learned: the next poll after a quarter of the age
 POLL_TRUST_GROWTH: Final = 3.0  # a planned poll comes by 3x the age of the one before, however sure
 # Before anything is learned: this many tasks ("scouts") are polled at ages growing 25% a poll from
 # POLL_FIRST_S; the others wait for their lessons (or until POLL_UNLEARNED_WAIT_S, then KIE's guidance).

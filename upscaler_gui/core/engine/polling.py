@@ -9,9 +9,9 @@ Before anything is learned, a few tasks ("scouts") are polled from KIE's first 2
 25% a poll (gaps at most as long as KIE's longest interval for that age: 3, 10, 30 s); the others wait
 for what the scouts' results teach (woken when a lesson comes), or until they are 30 s old, then follow
 KIE's guidance (every 2-3 s for the first 30 s, 5-10 s up to 2 minutes, 15-30 s after). A task older
-than everything learned is polled at gaps of a quarter of its age (a long tail, or tasks slower than
-before), at most KIE's longest interval; a gap planned from what was learned never lets a task's age
-more than triple (or KIE's suggested interval pass, if that is longer).
+than everything learned (a long tail, or tasks slower than before) is polled as its distance past the
+learned range doubles, at least every 10 s (30 s after 2 minutes); a gap planned from what was learned
+never lets a task's age more than triple (or KIE's suggested interval pass, if that is longer).
 
 A task still running after POLL_STUCK_AFTER_S gets a note naming it (KIE says: investigate after
 10-15 min); it is polled on at the slow rate, never created again. A state KIE does not document is
@@ -31,7 +31,6 @@ from upscaler_gui.core.constants import (
     POLL_EARLY_MAX_S,
     POLL_EARLY_S,
     POLL_FIRST_S,
-    POLL_FOLLOW_UP_SHARE,
     POLL_HISTORY,
     POLL_LATE_MAX_S,
     POLL_LATE_S,
@@ -95,6 +94,12 @@ def cheapest_poll_ages(durations: Sequence[float], poll_worth_s: float) -> tuple
     return tuple(ages)
 
 
+def _longest_tail_gap(age_s: float) -> float:
+    """A task past everything learned (a long tail) is polled at least this often: KIE's longest
+    interval up to 2 minutes, and after."""
+    return POLL_MID_MAX_S if age_s < 120 else POLL_LATE_MAX_S
+
+
 class PollPlanner:
     """Learns task durations and plans each task's next poll (as an age: seconds since its create)."""
 
@@ -146,8 +151,8 @@ class PollPlanner:
         later = bisect.bisect_right(self._ages, last) if polled_at is not None else 0
         if later < len(self._ages):
             planned = self._ages[later]
-        else:  # past everything learned: a gap growing with the age (the task may be a long one)
-            planned = last + max(MIN_GAP_S, min(POLL_FOLLOW_UP_SHARE * last, longest_interval(last)))
+        else:  # past everything learned: the distance past it doubles at each poll (a long tail?)
+            planned = last + max(MIN_GAP_S, min(last - self._ages[-1], _longest_tail_gap(last)))
         if polled_at is None:
             return planned
         # However sure the plan, the next poll comes by POLL_TRUST_GROWTH times the age (or KIE's
