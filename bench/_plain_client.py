@@ -52,6 +52,7 @@ class Outcome:
     add_s: float = 0.0  # our engine: how long add() took (hashing, checks, store writes)
     # taskId -> Unix time the client learned that the task had ended (its recordInfo said so)
     noticed: dict[str, float] = field(default_factory=dict)
+    saved: dict[str, float] = field(default_factory=dict)  # taskId -> Unix time its result was saved
 
 
 class PlainClient:
@@ -82,6 +83,7 @@ class PlainClient:
                 await asyncio.sleep(PLAIN_POLL_S)
             self.outcome.noticed[task_id] = time.time()
             await self.download(result_url(data), path.stem)
+            self.outcome.saved[task_id] = time.time()
             self.outcome.done_at.append(time.perf_counter() - self.start)
             self.outcome.done += 1
 
