@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
-from tests.core.engine_helpers import engine_on, images, run_batch, running_sim
+from tests.core.engine_helpers import (
+    engine_on,
+    images,
+    items,
+    options_for,
+    run_batch,
+    running_sim,
+    settle,
+    wait_for,
+)
 from upscaler_gui.core.constants import POLL_FIRST_S, POLL_UNLEARNED_WAIT_S
 from upscaler_gui.core.jobs import JobState
+from upscaler_gui.core.store import JobStore
 
 
 async def test_a_first_batch_learns_from_its_first_results_and_polls_about_once_a_job(tmp_path: Path) -> None:
@@ -32,3 +43,22 @@ async def test_a_learned_engine_polls_each_task_once_when_it_has_ended(tmp_path:
         assert [job.state for job in jobs] == [JobState.DONE] * 6
         # One each (one more at most, for a sim slowed by a busy machine finishing its work late).
         assert len(files) <= sim.stats.record_calls <= len(files) + 1
+
+
+async def test_a_task_without_a_recorded_create_time_is_still_polled_to_its_end(tmp_path: Path) -> None:
+    files = images(tmp_path / "in", 2)
+    store_path = tmp_path / "jobs.db"
+    with running_sim(tmp_path, task_seconds=0.6) as sim:
+        async with engine_on(sim, store_path, learned_s=0.6) as engine:
+            await engine.add(items(*files), options_for(tmp_path / "out"))
+            await wait_for(lambda: all(job.state == JobState.POLLING for job in engine.jobs()), "all polling")
+        store = JobStore(store_path)  # as a store from an older version may hold them
+        try:
+            for job in store.all():
+                store.save(replace(job, task_created_at=None))
+        finally:
+            store.close()
+        async with engine_on(sim, store_path, resume=True, learned_s=0.6) as engine:
+            jobs = await settle(engine)
+        assert [job.state for job in jobs] == [JobState.DONE] * 2
+        assert sim.stats.creates == 2

@@ -174,11 +174,12 @@ class Pipeline:
         a while (see polling). Neither is ever created again from here."""
         assert job.task_id is not None
         polled_at: float | None = None  # the task's age at our last poll
+        created_at = job.task_created_at or time.time()  # unknown (an old store): from now on
         noted = False
         sent = (job.upload_url or job.source_url or "").strip() or None
         try:
             while True:
-                polled_at = await self._when_due(job, polled_at)
+                polled_at = await self._when_due(job.task_id, created_at, polled_at)
                 record = await self.client.get_task(job.task_id, expected_image=sent)
                 if record.is_unknown or _UNKNOWN in job.extra:
                     job = await self._unknown_state(job, record)
@@ -205,14 +206,13 @@ class Pipeline:
             if self.planner.release(job.task_id):  # a scout left: another task may take its place
                 self._replanned()
 
-    async def _when_due(self, job: Job, polled_at: float | None) -> float:
+    async def _when_due(self, task_id: str, created_at: float, polled_at: float | None) -> float:
         """Wait until the planner says to poll; the task's age then. The plan is asked again after
         every wait (lessons learned meanwhile may move it later), and a task waiting for a first
         lesson wakes as soon as one comes."""
-        assert job.task_id is not None
         while True:
-            scout = self.planner.scout(job.task_id)
-            age = time.time() - (job.task_created_at or time.time())
+            scout = self.planner.scout(task_id)
+            age = time.time() - created_at
             due = self.planner.next_poll_age(polled_at, scout=scout)
             if due <= age + DUE_SLACK_S:
                 return age
