@@ -53,6 +53,7 @@ class Outcome:
     # taskId -> Unix time the client learned that the task had ended (its recordInfo said so)
     noticed: dict[str, float] = field(default_factory=dict)
     saved: dict[str, float] = field(default_factory=dict)  # taskId -> Unix time its result was saved
+    planner: object = None  # our engine's poll planner, as the batch left it
 
 
 class PlainClient:
