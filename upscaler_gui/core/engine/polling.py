@@ -59,8 +59,8 @@ def guidance_interval(age_s: float) -> float:
 
 
 def longest_interval(age_s: float) -> float:
-    """The longest interval KIE's guidance names for a task of this age: a task that is not planned
-    for (a scout, one older than anything learned) is polled at least this often."""
+    """The longest interval KIE's guidance names for a task of this age: a scout (nothing is known to
+    plan from) is polled at least this often."""
     if age_s < 30:
         return POLL_EARLY_MAX_S
     if age_s < 120:
