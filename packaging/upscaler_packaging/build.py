@@ -12,12 +12,11 @@ import os
 import shutil
 import subprocess
 import sys
-import tarfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from upscaler_packaging import deb, elf, project, prune, rpm, symver
+from upscaler_packaging import deb, elf, licences, manpage, project, prune, rpm, runpath, symver, tarball
 
 SPEC = Path(__file__).resolve().parents[1] / "upscaler-gui.spec"
 NEEDED_TOOLS = {"objdump": "binutils", "strip": "binutils"}
@@ -29,6 +28,8 @@ class Artifacts:
     tarball: Path
     deb: Path | None = None
     rpm: Path | None = None
+    components: list[licences.Component] = field(default_factory=list)
+    man_page: Path | None = None
     relations: deb.Relations | None = None
     glibc: elf.GlibcReport | None = None
     pruned: list[tuple[str, int, int]] = field(default_factory=list)  # (reason, files, bytes)
@@ -41,6 +42,7 @@ class Artifacts:
 
 
 def check_tools() -> None:
+    runpath.patchelf()
     missing = sorted({pkg for tool, pkg in NEEDED_TOOLS.items() if shutil.which(tool) is None})
     if missing:
         raise SystemExit(f"package: PyInstaller needs objdump and strip: apt-get install {' '.join(missing)}")
@@ -62,26 +64,16 @@ def run_pyinstaller(dist: Path, work: Path, *, pruned: bool = True, quiet: bool 
     ]
     if not pruned:
         command += ["--", "--no-prune"]
-    subprocess.run(command, check=True, cwd=project.ROOT)
+    # A fixed hash seed: PyInstaller writes base_library.zip in set order, which differed between runs.
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    subprocess.run(command, check=True, cwd=project.ROOT, env=env)
     return dist / project.NAME
 
 
 def make_tarball(bundle: Path, out_dir: Path) -> Path:
-    """upscaler-gui-<version>-linux-<arch>.tar.gz with one top folder, owned by root, symlinks kept."""
+    """The bundle alone as a tarball (the unpruned measurement; the real one is tarball.build)."""
     top = f"{project.NAME}-{project.version()}"
-    out = out_dir / f"{top}-linux-{project.machine()}.tar.gz"
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-
-    def normalise(info: tarfile.TarInfo) -> tarfile.TarInfo:
-        info.uid = info.gid = 0
-        info.uname = info.gname = "root"
-        if epoch:
-            info.mtime = int(epoch)
-        return info
-
-    with tarfile.open(out, "w:gz", compresslevel=6) as tar:
-        tar.add(bundle, arcname=top, filter=normalise)
-    return out
+    return tarball.write(bundle, out_dir / f"{top}-linux-{project.machine()}.tar.gz", top)
 
 
 def pruned_summary(work: Path) -> list[tuple[str, int, int]]:
@@ -120,22 +112,31 @@ def system_library(soname: str) -> Path | None:
 def build_all(dist: Path, work: Path, *, quiet: bool = True) -> Artifacts:
     """The whole build; `dist` gets the bundle folder and the packages."""
     started = time.monotonic()
+    # Every timestamp the tools write (dpkg-deb, PyInstaller, gzip, tar, the man page): the release's date.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(project.release_epoch()))
     check_tools()
     project.current_release()  # fail early when CHANGELOG.md does not describe this version
     dist.mkdir(parents=True, exist_ok=True)
     bundle = run_pyinstaller(dist, work, quiet=quiet)
     lowered = lower_glibc_needs(bundle)
-    art = Artifacts(bundle=bundle, tarball=make_tarball(bundle, dist), pruned=pruned_summary(work))
+    cleaned = runpath.clean(bundle)
+    components = licences.load(work / project.NAME / "components.json")
+    man_page = manpage.build(work)
+    art = Artifacts(bundle=bundle, tarball=tarball.build(bundle, dist, work, components, man_page))
+    art.pruned, art.components, art.man_page = pruned_summary(work), components, man_page
     art.glibc = elf.glibc_report(bundle)
     art.notes += [
         f"{x.file.name}: {', '.join(x.symbols)} now asks for {x.now} (was {x.was})" for x in lowered
     ]
+    dropped = sorted({entry for done in cleaned for entry in done.removed})
+    if cleaned:
+        art.notes.append(f"RUNPATH {':'.join(dropped)} removed from {len(cleaned)} files")
     if shutil.which("dpkg-deb"):
-        art.deb, art.relations = deb.build_deb(bundle, dist, work)
+        art.deb, art.relations = deb.build_deb(bundle, dist, work, components, man_page)
     else:
         art.notes.append("no .deb: dpkg-deb is not installed (Debian and Ubuntu have it in their base)")
     if rpm.available():
-        art.rpm = rpm.build_rpm(bundle, dist, work)
+        art.rpm = rpm.build_rpm(bundle, dist, work, components, man_page)
     else:
         art.notes.append("no .rpm: rpmbuild is not installed (on Debian: apt-get install rpm)")
     art.seconds = time.monotonic() - started
@@ -163,6 +164,7 @@ def report(art: Artifacts) -> str:
     if art.relations:
         lines.append(f"Depends: {', '.join(art.relations.depends)}")
         lines.append(f"Recommends: {', '.join(art.relations.recommends)}")
+        lines.append(f"Suggests: {', '.join(art.relations.suggests)}")
     if art.glibc:
         lines.append(f"glibc: the bundle needs {art.glibc.highest_name} at most")
         lines += [

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import gzip
+import os
 import re
 import shutil
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from upscaler_packaging import project
+from upscaler_packaging import copyright_file, debian_changelog, project
+from upscaler_packaging.licences import Component
 
 PREFIX = Path("opt") / project.NAME  # the one-folder build, as it is
 BIN_LINK_TARGET = f"/{PREFIX}/{project.NAME}"  # /usr/bin/upscaler-gui points here (absolute, per Policy 10.5)
-DESKTOP_FILE = project.RESOURCES / f"{project.NAME}.desktop"
+DESKTOP_FILE = project.RESOURCES / f"{project.APP_ID}.desktop"
 METAINFO_FILE = project.RESOURCES / f"{project.APP_ID}.metainfo.xml"
+LINTIAN_OVERRIDES = Path(__file__).resolve().parents[1] / "debian" / "lintian-overrides"
 RELEASES_MARKER = "<!-- @RELEASES@ -->"
 
 
@@ -54,43 +57,47 @@ def icon_sizes() -> list[tuple[int, Path]]:
     return sorted(found)
 
 
-def stage(bundle: Path, root: Path) -> None:
+def stage(bundle: Path, root: Path, components: list[Component], man_page: Path) -> None:
     """Lay out the installed files under `root` (which must not exist yet)."""
     shutil.copytree(bundle, root / PREFIX, symlinks=True)
     usr_bin = root / "usr" / "bin"
     usr_bin.mkdir(parents=True)
     (usr_bin / project.NAME).symlink_to(BIN_LINK_TARGET)
     share = root / "usr" / "share"
-    _install(DESKTOP_FILE, share / "applications" / f"{project.NAME}.desktop")
-    for size, png in icon_sizes():
-        _install(png, share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{project.NAME}.png")
-    svg = project.ICONS / f"{project.NAME}.svg"
-    if svg.is_file():
-        _install(svg, share / "icons" / "hicolor" / "scalable" / "apps" / f"{project.NAME}.svg")
-    metainfo_path = share / "metainfo" / f"{project.APP_ID}.metainfo.xml"
-    metainfo_path.parent.mkdir(parents=True)
-    metainfo_path.write_text(metainfo(), encoding="utf-8")
+    install_share(share, man_page)
     doc = share / "doc" / project.NAME
     doc.mkdir(parents=True)
-    (doc / "copyright").write_text(copyright_text(), encoding="utf-8")
-    with gzip.GzipFile(doc / "changelog.gz", "wb", compresslevel=9, mtime=0) as f:
-        f.write(project.CHANGELOG.read_bytes())
+    (doc / "copyright").write_text(
+        copyright_file.render(components, str(PREFIX), debian=True), encoding="utf-8"
+    )
+    _gzip(debian_changelog.text().encode("utf-8"), doc / "changelog.Debian.gz")
+    _gzip(project.CHANGELOG.read_bytes(), doc / "changelog.gz")  # upstream's, as Policy 12.7 names it
+    _install(LINTIAN_OVERRIDES, share / "lintian" / "overrides" / project.NAME)
     normalise_modes(root)
 
 
-def copyright_text() -> str:
-    return (
-        "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
-        f"Upstream-Name: {project.NAME}\n\n"
-        "Files: *\n"
-        f"Copyright: {project.DISPLAY_NAME} developers\n"
-        f"License: {project.LICENSE}\n\n"
-        f"Files: opt/{project.NAME}/_internal/*\n"
-        "Copyright: the authors of Python, Qt for Python (PySide6, LGPL-3.0), Qt (LGPL-3.0), Pillow,\n"
-        " httpx, keyring, cryptography, watchdog, qasync, platformdirs and their libraries\n"
-        "License: various\n"
-        " Each component keeps its own licence; see the component's metadata in this folder.\n"
-    )
+def install_share(share: Path, man_page: Path) -> None:
+    """What a desktop needs under a share/ folder (/usr/share, or ~/.local/share from the tarball):
+    the menu entry, hicolor icons, AppStream metainfo and the man page, all named by the app id."""
+    _install(DESKTOP_FILE, share / "applications" / f"{project.APP_ID}.desktop")
+    for size, png in icon_sizes():
+        _install(png, share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{project.APP_ID}.png")
+    svg = project.ICONS / f"{project.NAME}.svg"
+    if svg.is_file():
+        _install(svg, share / "icons" / "hicolor" / "scalable" / "apps" / f"{project.APP_ID}.svg")
+    metainfo_path = share / "metainfo" / f"{project.APP_ID}.metainfo.xml"
+    metainfo_path.parent.mkdir(parents=True, exist_ok=True)
+    metainfo_path.write_text(metainfo(), encoding="utf-8")
+    _install(man_page, share / "man" / "man1" / man_page.name)
+
+
+def _gzip(data: bytes, dest: Path) -> None:
+    """gzip -9n: no file name or time inside, so the bytes depend on the content only."""
+    with (
+        dest.open("wb") as raw,
+        gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=9, mtime=0) as f,
+    ):
+        f.write(data)
 
 
 def _install(src: Path, dest: Path) -> None:
@@ -99,14 +106,13 @@ def _install(src: Path, dest: Path) -> None:
 
 
 def normalise_modes(root: Path) -> None:
-    """0755 for folders and executables (ELF or #!), 0644 for everything else."""
+    """0755 for folders and executables (ELF or #!), 0644 for everything else; every time the
+    release's (SOURCE_DATE_EPOCH), so two builds of the same files give the same package."""
+    when = project.source_date_epoch()
     for path in [root, *root.rglob("*")]:
-        if path.is_symlink():
-            continue
-        if path.is_dir() or _executable(path):
-            path.chmod(0o755)
-        else:
-            path.chmod(0o644)
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() or _executable(path) else 0o644)
+        os.utime(path, (when, when), follow_symlinks=False)
 
 
 def _executable(path: Path) -> bool:

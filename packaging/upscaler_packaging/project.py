@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import datetime
+import os
 import platform
 import re
 import subprocess
@@ -12,9 +14,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # The executable, Debian package and desktop file id (the app calls setDesktopFileName with it).
 NAME = "upscaler-gui"
-APP_ID = "io.github.crispupscaler.UpscalerGui"  # AppStream component id (reverse DNS)
+APP_ID = "io.github.crispupscaler.upscaler_gui"  # AppStream id, desktop file and icon name (reverse DNS)
+# Apple's bundle ids allow letters, digits, '-' and '.' only: the same id with '-' for '_'.
+MACOS_BUNDLE_ID = APP_ID.replace("_", "-")
 DISPLAY_NAME = "Crisp Upscaler"
 SUMMARY = "Make images sharper and larger with KIE AI's Crisp Upscale"
+HOMEPAGE = "https://github.com/crispupscaler/upscaler-gui"
+DEB_REVISION = "1"  # the packaging's own revision of an upstream version (Debian Policy 5.6.12)
 MAINTAINER = "Crisp Upscaler developers <upscaler-gui@users.noreply.github.com>"
 LICENSE = "MIT"
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp")
@@ -23,9 +29,9 @@ ICONS = RESOURCES / "icons"
 CHANGELOG = ROOT / "CHANGELOG.md"
 
 
-def run_quiet(command: list[str]) -> None:
+def run_quiet(command: list[str], env: dict[str, str] | None = None) -> None:
     """Run a packaging tool; its output is shown only when it fails."""
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    result = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     if result.returncode != 0:
         output = (result.stdout + result.stderr).strip().splitlines()[-30:]
         raise RuntimeError(f"{command[0]} failed ({result.returncode}):\n" + "\n".join(output))
@@ -42,6 +48,21 @@ def version() -> str:
             if isinstance(value, str):
                 return value
     raise RuntimeError("upscaler_gui/__init__.py has no __version__ = '...'")
+
+
+def deb_version() -> str:
+    return f"{version()}-{DEB_REVISION}"
+
+
+def release_epoch() -> int:
+    """Midnight UTC of the current release's date: the packages' timestamps (SOURCE_DATE_EPOCH)."""
+    day = datetime.date.fromisoformat(current_release().date)
+    return int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC).timestamp())
+
+
+def source_date_epoch() -> int:
+    """SOURCE_DATE_EPOCH when set (reproducible-builds.org), else the release's date."""
+    return int(os.environ.get("SOURCE_DATE_EPOCH") or release_epoch())
 
 
 def machine() -> str:

@@ -47,6 +47,10 @@ EXCLUDED_MODULES: tuple[str, ...] = (
         )
     ),
     "tkinter",
+    # anyio imports pytest's outcomes when it can (its test plugin), and pytest brings pygments: 6 MiB
+    "_pytest",
+    "pytest",
+    "pygments",
     "PIL.ImageTk",
     "PIL._imagingtk",
     "PIL.ImageQt",  # would import a Qt binding of its own choosing
@@ -83,6 +87,9 @@ OPTIONAL_FILES: frozenset[str] = frozenset(
         "wayland-decoration-client/libadwaita.so",
     }
 )
+
+# Of those, the GTK platform theme (deb: Suggests, see deb.relations).
+GTK_THEME_FILES: tuple[str, ...] = ("platformthemes/libqgtk3.so",)
 
 # Taken from the OS, never bundled (file names, anchored). These are what PySide6's wheel expects from
 # the system, plus the graphics stack and C++ runtime that must match the machine's GPU drivers.

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from upscaler_packaging import elf, linux_tree, project, prune
+from upscaler_packaging.licences import Component
 
 
 def available() -> bool:
@@ -47,22 +48,23 @@ def spec(root: Path, bundle: Path) -> str:
         "%files",
         f"/{linux_tree.PREFIX}",
         f"/usr/bin/{project.NAME}",
-        f"/usr/share/applications/{project.NAME}.desktop",
-        f"/usr/share/icons/hicolor/*/apps/{project.NAME}.*",
+        f"/usr/share/applications/{project.APP_ID}.desktop",
+        f"/usr/share/icons/hicolor/*/apps/{project.APP_ID}.*",
         f"/usr/share/metainfo/{project.APP_ID}.metainfo.xml",
         f"/usr/share/doc/{project.NAME}",
+        f"/usr/share/man/man1/{project.NAME}.1.gz",
         "",
     ]
     return "\n".join(lines)
 
 
-def build_rpm(bundle: Path, out_dir: Path, work: Path) -> Path:
+def build_rpm(bundle: Path, out_dir: Path, work: Path, components: list[Component], man_page: Path) -> Path:
     top = work / "rpmbuild"
     root = work / "rpm-root"
     for folder in (top, root):
         if folder.exists():
             shutil.rmtree(folder)
-    linux_tree.stage(bundle, root)
+    linux_tree.stage(bundle, root, components, man_page)
     spec_file = work / f"{project.NAME}.spec"
     spec_file.write_text(spec(root, bundle), encoding="utf-8")
     define = ["--define", f"_topdir {top}", "--define", "_rpmdir %{_topdir}/RPMS"]

@@ -258,7 +258,7 @@
 <context>
     <name>JobTable</name>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="48"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="49"/>
         <source>{seconds} s</source>
         <translation>{seconds} с</translation>
     </message>
@@ -266,105 +266,132 @@
 <context>
     <name>JobTableModel</name>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="71"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="72"/>
         <source>Image</source>
         <translation>Изображение</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="71"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="72"/>
         <source>Size</source>
         <translation>Размер</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="71"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="72"/>
         <source>State</source>
         <translation>Состояние</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="71"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="72"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="71"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="72"/>
         <source>Details</source>
         <translation>Подробности</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="119"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="120"/>
         <source>Queued</source>
         <translation>В очереди</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="120"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="121"/>
         <source>Uploading</source>
         <translation>Загрузка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="121"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="122"/>
         <source>Submitting</source>
         <translation>Отправка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="122"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="123"/>
         <source>Upscaling</source>
         <translation>Апскейл</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="123"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="124"/>
         <source>Downloading</source>
         <translation>Скачивание</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="124"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="125"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="125"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="126"/>
         <source>Failed</source>
         <translation>Ошибка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="126"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="127"/>
         <source>Skipped</source>
         <translation>Пропущено</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="127"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="128"/>
         <source>Paused</source>
         <translation>На паузе</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="128"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="129"/>
         <source>Cancelled</source>
         <translation>Отменено</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="129"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="130"/>
         <source>Unknown</source>
         <translation>Неизвестно</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="135"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="136"/>
         <source>{error} KIE may have billed it; Retry creates a new, billed task.</source>
         <translation>{error} Возможно, KIE уже списал кредиты; «Повторить» создаст новую платную задачу.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/queue/model.py" line="141"/>
+        <location filename="../../upscaler_gui/ui/queue/model.py" line="142"/>
         <source>Saved as {name}</source>
         <translation>Сохранено как {name}</translation>
     </message>
 </context>
 <context>
+    <name>KeyStorage</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_storage.py" line="28"/>
+        <source>No system keyring</source>
+        <translation>Нет системного хранилища паролей</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_storage.py" line="31"/>
+        <source>Save the key in {path}, a file only you can read? It is stored there unencrypted: anyone who can read your files or your backups can spend your KIE credits with it.
+
+Or keep it for this session only: nothing is written, and you enter it again at the next start.</source>
+        <translation>Сохранить ключ в {path} — файле, который можете читать только вы? Он хранится там незашифрованным: любой, кто может прочитать ваши файлы или резервные копии, сможет тратить с ним ваши кредиты KIE.
+
+Или оставить его только на этот сеанс: ничего не записывается, и при следующем запуске ключ нужно ввести снова.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_storage.py" line="40"/>
+        <source>Save in a file</source>
+        <translation>Сохранить в файл</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_storage.py" line="44"/>
+        <source>This session only</source>
+        <translation>Только на этот сеанс</translation>
+    </message>
+</context>
+<context>
     <name>KeyTest</name>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_check.py" line="37"/>
+        <location filename="../../upscaler_gui/ui/settings/key_check.py" line="38"/>
         <source>There is no key to test: paste one first.</source>
         <translation>Нечего проверять: сначала вставьте ключ.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_check.py" line="43"/>
+        <location filename="../../upscaler_gui/ui/settings/key_check.py" line="44"/>
         <source>Key works: {balance} credits</source>
         <translation>Ключ работает. Кредитов на счёте: {balance}</translation>
     </message>
@@ -416,7 +443,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../upscaler_gui/ui/app.py" line="138"/>
+        <location filename="../../upscaler_gui/ui/app.py" line="174"/>
         <source>Unexpected error</source>
         <translation>Непредвиденная ошибка</translation>
     </message>
@@ -441,7 +468,7 @@
         <translation>Хранилище заданий недоступно</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="277"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="278"/>
         <source>Still watching from the tray</source>
         <translation>Слежение за папкой продолжается в трее</translation>
     </message>
@@ -449,22 +476,22 @@
 <context>
     <name>OutputFolderRow</name>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="44"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="45"/>
         <source>Change…</source>
         <translation>Изменить…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="46"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="47"/>
         <source>Open folder</source>
         <translation>Открыть папку</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="50"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="53"/>
         <source>Results go to:</source>
         <translation>Папка результатов:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="61"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="64"/>
         <source>Choose the output folder</source>
         <translation>Выберите папку результатов</translation>
     </message>
@@ -528,7 +555,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/dialog.py" line="58"/>
+        <location filename="../../upscaler_gui/ui/settings/dialog.py" line="56"/>
         <source>Settings</source>
         <extracomment>(Settings, new_key): new_key is None when the key was left alone, &quot;&quot; when the user removed it. the typed key, or &quot;&quot; for the key in effect (saved or KIE_API_KEY); answer: show_key_test_result.</extracomment>
         <translation>Настройки</translation>
@@ -569,104 +596,134 @@
         <translation>&amp;Сразу запускать новые изображения</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/groups.py" line="56"/>
+        <location filename="../../upscaler_gui/ui/settings/groups.py" line="57"/>
         <source>Appearance</source>
         <translation>Внешний вид</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/groups.py" line="59"/>
+        <location filename="../../upscaler_gui/ui/settings/groups.py" line="60"/>
         <source>System</source>
         <translation>Как в системе</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/groups.py" line="61"/>
+        <location filename="../../upscaler_gui/ui/settings/groups.py" line="62"/>
         <source>takes effect after a restart</source>
         <translation>вступит в силу после перезапуска</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/groups.py" line="62"/>
+        <location filename="../../upscaler_gui/ui/settings/groups.py" line="63"/>
         <source>&amp;Language:</source>
         <translation>&amp;Язык:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/groups.py" line="65"/>
+        <location filename="../../upscaler_gui/ui/settings/groups.py" line="66"/>
         <source>The theme follows the system&apos;s light or dark mode.</source>
         <translation>Светлая или тёмная тема — как в системе.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="48"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="51"/>
         <source>KIE account</source>
         <translation>Аккаунт KIE</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="69"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="72"/>
         <source>Set by KIE_API_KEY</source>
         <translation>Задан через KIE_API_KEY</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="72"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="76"/>
+        <source>•••••••• (this session)</source>
+        <translation>•••••••• (этот сеанс)</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="78"/>
         <source>•••••••• (saved)</source>
         <translation>•••••••• (сохранён)</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="74"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="80"/>
         <source>Paste your KIE API key</source>
         <translation>Вставьте API-ключ KIE</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="77"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="83"/>
         <source>Test key asks KIE for your credit balance; it costs nothing.</source>
         <translation>«Проверить ключ» запрашивает у KIE баланс кредитов; это бесплатно.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="102"/>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="163"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="108"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="192"/>
         <source>S&amp;how</source>
         <translation>Пока&amp;зать</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="105"/>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="181"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="111"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="210"/>
         <source>&amp;Test key</source>
         <translation>&amp;Проверить ключ</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="109"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="115"/>
         <source>API &amp;key:</source>
         <translation>API-&amp;ключ:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="115"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="136"/>
+        <source>&amp;Forget the key</source>
+        <translation>За&amp;быть ключ</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="150"/>
         <source>Using KIE_API_KEY from the environment; it wins over the saved key.</source>
         <translation>Используется KIE_API_KEY из переменных окружения; он имеет приоритет над сохранённым ключом.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="125"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="156"/>
+        <source>The key is saved in a file only you can read (no system keyring):</source>
+        <translation>Ключ сохранён в файле, доступном только вам (нет хранилища паролей):</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="130"/>
         <source>Get a key on kie.ai</source>
         <translation>Получить ключ на kie.ai</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="130"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="138"/>
         <source>&amp;Remove saved key</source>
         <translation>&amp;Удалить сохранённый ключ</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="163"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="154"/>
+        <source>The key is saved in the system keyring.</source>
+        <translation>Ключ сохранён в системном хранилище паролей.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="161"/>
+        <source>The key is kept for this session only: it is not saved anywhere.</source>
+        <translation>Ключ хранится только на этот сеанс: он нигде не сохранён.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="164"/>
+        <source>No key is saved yet.</source>
+        <translation>Ключ ещё не сохранён.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="192"/>
         <source>&amp;Hide</source>
         <translation>Скры&amp;ть</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="170"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="199"/>
         <source>The saved key will be removed when you press OK.</source>
         <translation>Сохранённый ключ будет удалён, когда вы нажмёте «OK».</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="174"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="203"/>
         <source>Testing…</source>
         <translation>Проверка…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="176"/>
+        <location filename="../../upscaler_gui/ui/settings/key_row.py" line="205"/>
         <source>Asking KIE…</source>
         <translation>Запрос к KIE…</translation>
     </message>
@@ -726,42 +783,42 @@
         <translation>&amp;Формат:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="153"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="152"/>
         <source>Copy &amp;EXIF and colour profile from the original</source>
         <translation>Копировать &amp;EXIF и цветовой профиль из оригинала</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="162"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="161"/>
         <source>Choose the output folder</source>
         <translation>Выберите папку результатов</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="172"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="171"/>
         <source>Example: {name}</source>
         <translation>Пример: {name}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="178"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="177"/>
         <source>Not valid: {problem}</source>
         <translation>Ошибка: {problem}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="191"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="190"/>
         <source>If that name exists: leave the existing file and don&apos;t save the result</source>
         <translation>Если такое имя уже есть: оставить существующий файл и не сохранять результат</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="195"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="194"/>
         <source>If that name exists: replace the existing file</source>
         <translation>Если такое имя уже есть: заменить существующий файл</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="197"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="196"/>
         <source>If that name exists: keep it and save as {other}</source>
         <translation>Если такое имя уже есть: оставить существующий файл и сохранить результат как {other}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="204"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="203"/>
         <source>Fields: {fields}</source>
         <translation>Поля: {fields}</translation>
     </message>
@@ -769,14 +826,29 @@
 <context>
     <name>SettingsFlow</name>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/flow.py" line="73"/>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="82"/>
         <source>The language changes at the next start.</source>
         <translation>Язык сменится при следующем запуске.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/flow.py" line="110"/>
-        <source>The key is used for this session only.</source>
-        <translation>Ключ будет использоваться только в этом сеансе.</translation>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="125"/>
+        <source>Using the API key saved in {path} (there is no system keyring).</source>
+        <translation>Используется API-ключ, сохранённый в {path} (системного хранилища паролей нет).</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="128"/>
+        <source>Using the API key from KIE_API_KEY.</source>
+        <translation>Используется API-ключ из KIE_API_KEY.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="148"/>
+        <source>The key is saved in {path}, readable only by you.</source>
+        <translation>Ключ сохранён в {path}, его можете читать только вы.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="153"/>
+        <source>The key is used for this session only: enter it again at the next start.</source>
+        <translation>Ключ используется только в этом сеансе: при следующем запуске введите его снова.</translation>
     </message>
 </context>
 <context>
@@ -835,29 +907,30 @@
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../upscaler_gui/ui/shell/tray.py" line="20"/>
-        <location filename="../../upscaler_gui/ui/shell/tray.py" line="47"/>
-        <location filename="../../upscaler_gui/ui/shell/tray.py" line="58"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="40"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="68"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="71"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="81"/>
         <source>Crisp Upscaler</source>
         <translation>Crisp Upscaler</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/shell/tray.py" line="22"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="42"/>
         <source>Show window</source>
         <translation>Показать окно</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/shell/tray.py" line="24"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="44"/>
         <source>Quit</source>
         <translation>Выйти</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/shell/tray.py" line="26"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="46"/>
         <source>Stop watching</source>
         <translation>Остановить слежение</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/shell/tray.py" line="58"/>
+        <location filename="../../upscaler_gui/ui/shell/tray.py" line="81"/>
         <source>Crisp Upscaler: watching a folder</source>
         <translation>Crisp Upscaler: слежение за папкой</translation>
     </message>
@@ -865,12 +938,12 @@
 <context>
     <name>WatchController</name>
     <message>
-        <location filename="../../upscaler_gui/ui/bridge/watching.py" line="60"/>
+        <location filename="../../upscaler_gui/ui/bridge/watching.py" line="61"/>
         <source>Watching {folder}</source>
         <translation>Слежение за папкой {folder}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/bridge/watching.py" line="66"/>
+        <location filename="../../upscaler_gui/ui/bridge/watching.py" line="67"/>
         <source>Stopped watching</source>
         <translation>Слежение остановлено</translation>
     </message>
@@ -878,27 +951,27 @@
 <context>
     <name>WatchFolderRow</name>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="88"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="91"/>
         <source>Watch a folder:</source>
         <translation>Следить за папкой:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="89"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="92"/>
         <source>Images saved or copied into this folder are upscaled once each</source>
         <translation>Каждое изображение, сохранённое или скопированное в эту папку, проходит апскейл один раз</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="92"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="95"/>
         <source>Choose…</source>
         <translation>Выбрать…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="103"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="106"/>
         <source>(none chosen)</source>
         <translation>(не выбрана)</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="118"/>
+        <location filename="../../upscaler_gui/ui/window/folder_rows.py" line="121"/>
         <source>Choose a folder to watch</source>
         <translation>Выберите папку для слежения</translation>
     </message>

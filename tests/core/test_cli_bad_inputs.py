@@ -30,6 +30,8 @@ from tests.imagefactory import image_bytes, write_image
 from upscaler_gui.core.redact import preview_value
 from upscaler_gui.sim import SimConfig, SimServer, SimStats
 
+pytestmark = pytest.mark.integration  # the command line in a subprocess against the sim
+
 MB = 1024 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0

@@ -17,6 +17,8 @@ from tests.core.cli_helpers import (
     run_upscale,
 )
 
+pytestmark = pytest.mark.integration  # the command line in a subprocess against the sim
+
 
 def hostile_run(root: Path, faults: dict[str, object]) -> tuple[dict[str, object], str, int, int]:
     """One image through a sim with `faults`: its --json line, stderr, the exit code, creates of it."""

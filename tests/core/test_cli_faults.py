@@ -38,6 +38,8 @@ from tests.core.cli_helpers import (
 from upscaler_gui.sim import SimStats
 from upscaler_gui.sim.config import ENDPOINTS
 
+pytestmark = pytest.mark.integration  # the command line in a subprocess against the sim
+
 NOT_CREATE = sorted(ENDPOINTS - {"create"})
 TASK_S = 0.3
 WRONG_KEY = "k-not-the-right-one-0000"

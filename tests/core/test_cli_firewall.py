@@ -13,6 +13,8 @@ from tests.core.cli_helpers import EXIT_BLOCKED, EXIT_OK, KEY, run_upscale
 from tests.imagefactory import write_image
 from upscaler_gui.sim import Faults, SimConfig, SimServer
 
+pytestmark = pytest.mark.integration  # the command line in a subprocess against the sim
+
 
 @pytest.fixture
 def sim() -> Iterator[SimServer]:

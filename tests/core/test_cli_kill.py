@@ -37,6 +37,8 @@ from tests.core.cli_helpers import (
 )
 from upscaler_gui.sim import Faults, SimConfig, SimServer, SimStats
 
+pytestmark = pytest.mark.integration  # the command line in a subprocess against the sim
+
 UNKNOWN_AFTER_KILL = "KIE may have created and billed it"
 
 

@@ -16,6 +16,8 @@ from tests.core.cli_helpers import EXIT_FAILED, EXIT_OK, KEY, check_batch, decod
 from tests.imagefactory import write_image
 from upscaler_gui.sim import SimConfig, SimServer
 
+pytestmark = pytest.mark.integration  # the command line in a subprocess against the sim
+
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 LATIN1_NAME = b"caf\xe9.png"  # "café.png" in Latin-1: not UTF-8, as an old camera or share writes it
 LATIN1_STEM_SHOWN = "caf\\xe9"  # how messages and --json show the byte that is not UTF-8

@@ -41,6 +41,8 @@ from tests.core.cli_helpers import (
 )
 from tests.imagefactory import image_bytes, write_image
 
+pytestmark = pytest.mark.integration  # the command line in a subprocess against the sim
+
 TEMPLATE = "{n}-{width}x{height}-{task_id}-{date}.{ext}"
 USER_FILE = b"the user's own file, not a result"
 
@@ -521,3 +523,25 @@ def test_the_api_key_never_appears_in_output_or_files(runs: dict[str, Run | Base
         data = path.read_bytes()
         for secret in secrets:
             assert secret.encode() not in data, path
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), [("SSL_CERT_FILE", "/nonexistent/ca.pem"), ("HTTPS_PROXY", "foo://proxy:3128")]
+)
+def test_a_bad_certificate_or_proxy_variable_is_one_sentence_not_a_traceback(
+    tmp_path: Path, variable: str, value: str
+) -> None:
+    write_image(tmp_path / "a.png")
+    done = subprocess.run(
+        upscale_command("http://127.0.0.1:9", "a.png", "--out", "out", json_lines=False),
+        cwd=tmp_path,
+        env={**isolated_env(tmp_path), variable: value},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == EXIT_FAILED, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"{variable}" in done.stderr and "unset it" in done.stderr
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())

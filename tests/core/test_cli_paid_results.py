@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.core.cli_helpers import (
     EXIT_FAILED,
     EXIT_OK,
@@ -23,6 +25,8 @@ from tests.core.cli_helpers import (
     temp_leftovers,
 )
 from upscaler_gui.sim import Faults, SimConfig, SimServer
+
+pytestmark = pytest.mark.integration  # the command line in a subprocess against the sim
 
 
 def _status(batch: Batch) -> tuple[str, str]:

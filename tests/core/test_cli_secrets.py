@@ -21,6 +21,8 @@ from tests.core.cli_helpers import EXIT_FAILED, EXIT_OK, KEY, decoded, run_upsca
 from tests.imagefactory import image_bytes
 from upscaler_gui.sim import SimConfig, SimServer
 
+pytestmark = pytest.mark.integration  # the command line in a subprocess against the sim
+
 PASSWORD = "pw-7Hq2xLm9"
 TOKEN = "tok-Zr51Kp0w"
 SIGNATURE = "sig-Ua83Nn4e"

@@ -31,6 +31,8 @@ from tests.core.cli_helpers import (
 from tests.core.test_cli_kill import kill_9, wait_until
 from upscaler_gui.sim import Faults, SimConfig, SimServer
 
+pytestmark = pytest.mark.integration  # the command line in a subprocess against the sim
+
 IMAGES = 26  # KIE's 20 creates per 10 s let 20 go; 6 wait about 10 s for the pacer
 STOP_WITHIN_S = 2.0
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.core.cli_helpers import (
     Batch,
     creates_of,
@@ -18,6 +20,8 @@ from tests.core.cli_helpers import (
     temp_leftovers,
 )
 from upscaler_gui.sim import SimConfig, SimServer
+
+pytestmark = pytest.mark.integration  # the command line in a subprocess against the sim
 
 IMAGES = 20
 

@@ -11,6 +11,8 @@ from tests.imagefactory import image_bytes, noisy_png, write_image
 from upscaler_gui import __version__
 from upscaler_gui.sim import SimConfig, SimServer
 
+pytestmark = pytest.mark.integration  # the command line in a subprocess against the sim
+
 
 def test_version(tmp_path: Path) -> None:
     result = run_cli("--version", cwd=tmp_path)
@@ -24,7 +26,8 @@ def test_demo_upscales_png_jpeg_webp_to_twice_the_size(tmp_path: Path) -> None:
     write_image(tmp_path / "c.webp", "WEBP", (64, 64))
     result = run_cli("upscale", "--demo", "a.png", "b.jpg", "c.webp", "--out", "out/", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    out = tmp_path / "out"
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["demo"]  # the demo's results apart
+    out = tmp_path / "out" / "demo"
     assert sorted(p.name for p in out.iterdir()) == ["a_crisp.png", "b_crisp.jpg", "c_crisp.webp"]
     assert decoded(out / "a_crisp.png") == ("PNG", (240, 180))
     assert decoded(out / "b_crisp.jpg") == ("JPEG", (200, 160))
@@ -67,7 +70,7 @@ def test_each_bad_input_gets_its_own_message_and_the_rest_complete(tmp_path: Pat
         line = next(line for line in err.splitlines() if line.split(None, 1)[-1].startswith(f"{given}:"))
         assert line.startswith("failed"), line
         assert message in line, line
-    assert [p.name for p in (tmp_path / "out").iterdir()] == ["good_crisp.png"]
+    assert [p.name for p in (tmp_path / "out" / "demo").iterdir()] == ["good_crisp.png"]
     assert "9 input(s): 1 done, 8 failed" in err
 
 

@@ -11,6 +11,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from tests.core.cli_helpers import (
     EXIT_OK,
     Batch,
@@ -22,6 +24,8 @@ from tests.core.cli_helpers import (
 )
 from tests.imagefactory import write_image
 from upscaler_gui.sim.journal import read_tasks
+
+pytestmark = pytest.mark.integration  # the command line in a subprocess against the sim
 
 DEMO_STATE = Path("data", "demo", "server")
 
@@ -50,7 +54,7 @@ def test_the_same_image_upscaled_twice_by_the_demo_gives_two_results(tmp_path: P
     assert first.returncode == EXIT_OK, first.explain()
     assert second.returncode == EXIT_OK, second.explain()
     for folder in ("a", "b"):
-        assert decoded(tmp_path / folder / "x_crisp.png") == ("PNG", (80, 60))
+        assert decoded(tmp_path / folder / "demo" / "x_crisp.png") == ("PNG", (80, 60))
     assert creates_by_image(tmp_path) == {sha256_of(image): 2}  # one billed task per run asked for
 
 
@@ -74,12 +78,12 @@ def test_a_killed_demo_run_is_finished_by_the_next_one_without_creating_again(tm
     process.send_signal(signal.SIGKILL)
     killed = finish(process)
     assert killed.returncode == -signal.SIGKILL
-    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.png"))
 
     rerun = run_demo(tmp_path, "in", "--out", "out")
     assert rerun.returncode == EXIT_OK, rerun.explain()
     assert set(rerun.statuses()) == {"done"}, rerun.explain()
     for path in files:
-        with_size = decoded(tmp_path / "out" / f"{path.stem}_crisp.png")
+        with_size = decoded(tmp_path / "out" / "demo" / f"{path.stem}_crisp.png")
         assert with_size[1] == (2 * decoded(path)[1][0], 2 * decoded(path)[1][1])
     assert creates_by_image(tmp_path) == {sha256_of(path): 1 for path in files}

@@ -240,6 +240,7 @@ async def test_on_conflict_rename_skip_overwrite(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.integration  # a long run against the sim
 async def test_all_jobs_share_one_pacer_and_stay_under_the_limits(tmp_path: Path) -> None:
     files = images(tmp_path / "in", 8)
     limits = {"create_limit": 3, "create_window_s": 0.5, "record_limit": 6, "record_window_s": 0.5}

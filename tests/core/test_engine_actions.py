@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.core.engine_helpers import (
     EventLog,
     engine_on,
@@ -20,6 +22,7 @@ from upscaler_gui.core.store import JobStore
 from upscaler_gui.sim import Faults
 
 
+@pytest.mark.integration  # a long run against the sim
 async def test_cancel_of_a_polling_job_says_kie_still_bills_it(tmp_path: Path) -> None:
     a, b = images(tmp_path / "in", 2)
     out = tmp_path / "out"

@@ -66,6 +66,7 @@ async def test_a_result_over_200_mb_fails_at_once_without_reading_it(tmp_path: P
     assert outputs(out) == []  # nothing half-written, nothing under a final name
 
 
+@pytest.mark.integration  # a long run against the sim
 async def test_a_trickling_result_fails_after_a_bounded_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -105,6 +106,7 @@ async def test_a_result_that_is_not_an_image_fails_after_a_few_tries(
 # --- tasks that never end, or end in a state nobody documented --------------------------------------------
 
 
+@pytest.mark.integration  # a long run against the sim
 @pytest.mark.allow_warning_logs
 async def test_a_task_stuck_running_is_reported_and_polled_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
@@ -134,6 +136,7 @@ async def test_a_task_stuck_running_is_reported_and_polled_on(
     assert len(warnings) == 1 and job.task_id in warnings[0]  # said once, not at every poll
 
 
+@pytest.mark.integration  # a long run against the sim
 @pytest.mark.allow_warning_logs
 async def test_a_state_kie_never_documented_fails_the_job_after_a_while(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -182,6 +185,7 @@ async def test_a_record_naming_our_own_image_is_done(tmp_path: Path) -> None:
 # --- Retry-After -------------------------------------------------------------------------------------------
 
 
+@pytest.mark.integration  # a long run against the sim
 async def test_a_retry_after_of_a_day_parks_nothing_for_a_day(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -219,6 +223,7 @@ async def test_a_result_too_large_to_convert_keeps_its_format_and_says_so(
     assert [p.suffix for p in outputs(out)] == [".png"]
 
 
+@pytest.mark.integration  # a long run against the sim
 async def test_a_result_host_that_cannot_be_reached_fails_the_job_with_its_result_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

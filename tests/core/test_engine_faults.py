@@ -51,6 +51,7 @@ def assert_never_created_twice(sim: SimServer, jobs: list[Job]) -> None:
     assert sim.stats.creates <= sum(job.creates for job in jobs)
 
 
+@pytest.mark.integration  # 30 runs against the sim, one per fault and endpoint
 @pytest.mark.parametrize(("fault", "endpoint"), MATRIX)
 async def test_fault_on_one_endpoint(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str, endpoint: str

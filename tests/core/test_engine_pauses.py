@@ -95,6 +95,7 @@ async def test_a_key_refused_while_jobs_wait_for_a_transfer_slot_still_settles(t
         assert_all_created_once(sim)
 
 
+@pytest.mark.integration  # a long run against the sim
 async def test_a_key_refused_while_jobs_wait_for_an_in_flight_slot_still_settles(tmp_path: Path) -> None:
     files = images(tmp_path / "in", 3)
     with running_sim(tmp_path, task_seconds=0.4) as sim:
@@ -113,6 +114,7 @@ async def test_a_key_refused_while_jobs_wait_for_an_in_flight_slot_still_settles
         assert_all_created_once(sim)
 
 
+@pytest.mark.integration  # a long run against the sim
 async def test_the_users_pause_holds_jobs_that_waited_for_an_in_flight_slot(tmp_path: Path) -> None:
     files = images(tmp_path / "in", 3)
     with running_sim(tmp_path, task_seconds=0.4) as sim:
@@ -171,6 +173,7 @@ async def test_a_sub_key_limit_pauses_until_raised(tmp_path: Path) -> None:
         assert_all_created_once(sim)
 
 
+@pytest.mark.integration  # a long run against the sim
 async def test_the_users_pause_starts_no_new_creates_while_polling_ones_finish(tmp_path: Path) -> None:
     files = images(tmp_path / "in", 6)
     with running_sim(tmp_path, task_seconds=0.5) as sim:
@@ -205,6 +208,7 @@ async def test_a_credit_pause_is_not_replaced_by_the_users_pause(tmp_path: Path)
         assert [job.state for job in jobs] == [JobState.DONE] * 2
 
 
+@pytest.mark.integration  # a long run against the sim
 async def test_429s_and_the_sims_own_limit_never_fail_a_job(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -240,6 +244,7 @@ async def test_credits_are_reported(tmp_path: Path) -> None:
     assert seen == [42.5]
 
 
+@pytest.mark.integration  # a long run against the sim
 async def test_after_a_long_pause_uploads_kie_may_have_deleted_are_made_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

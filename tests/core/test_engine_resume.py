@@ -7,6 +7,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from tests.core.engine_helpers import (
     EventLog,
     assert_all_created_once,
@@ -64,6 +66,7 @@ async def test_jobs_stopped_while_polling_finish_after_a_restart_without_new_cre
         assert sorted(p.name for p in out.iterdir()) == [f"img{i}_crisp.png" for i in range(4)]
 
 
+@pytest.mark.integration  # a long run against the sim
 async def test_jobs_stopped_at_any_stage_finish_after_a_restart_created_once_each(tmp_path: Path) -> None:
     files = images(tmp_path / "in", 6)
     store_path = tmp_path / "jobs.db"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from tests.core.cli_helpers import decoded, run_cli
 from tests.core.engine_helpers import (
     assert_all_created_once,
@@ -50,12 +52,13 @@ async def test_a_refused_input_given_again_is_the_same_row(tmp_path: Path) -> No
         assert len(rows) == 1
 
 
+@pytest.mark.integration  # a long run against the sim
 def test_a_demo_run_never_lends_its_jobs_to_a_real_run(tmp_path: Path) -> None:
     write_image(tmp_path / "a.png", size=(40, 30))
     data = ["--data-dir", str(tmp_path / "data")]
     demo = run_cli("upscale", "--demo", "a.png", "--out", "out", *data, cwd=tmp_path)
     assert demo.returncode == 0, demo.stderr
-    (tmp_path / "out" / "a_crisp.png").unlink()
+    assert decoded(tmp_path / "out" / "demo" / "a_crisp.png")[1] == (80, 60)  # the demo's, apart
     with SimServer(SimConfig(api_key="real-key-123", task_seconds=0.2)) as real:
         base = ["--api-base", real.base_url, "--upload-base", real.base_url]
         result = run_cli(
@@ -71,3 +74,4 @@ def test_a_demo_run_never_lends_its_jobs_to_a_real_run(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         assert real.stats.uploads == 1 and real.stats.creates == 1  # its own upload, not the demo's link
     assert decoded(tmp_path / "out" / "a_crisp.png")[1] == (80, 60)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a_crisp.png", "demo"]  # no a_crisp-1

@@ -97,6 +97,7 @@ def test_the_cap_is_200_mb() -> None:
 # --- the download deadline ---------------------------------------------------------------------------
 
 
+@pytest.mark.integration  # a trickle of a result, on purpose long
 @pytest.mark.usefixtures("small_bounds")
 async def test_a_trickling_result_ends_with_a_clear_error_not_a_hang() -> None:
     # one byte every 0.05 s: each read gets data long before any read timeout, so only an overall

@@ -105,3 +105,33 @@ async def test_open_kie_client_refuses_a_bad_address_before_opening_anything() -
     with pytest.raises(SettingsError):
         async with open_kie_client(api_key=KEY, api_base="ftp://x"):
             pass  # pragma: no cover
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("SSL_CERT_FILE", "/nonexistent/ca.pem", "SSL_CERT_FILE"),
+        ("SSL_CERT_FILE", __file__, "SSL_CERT_FILE"),  # a file, but no certificate in it
+        ("HTTPS_PROXY", "foo://proxy.example:3128", "HTTPS_PROXY"),
+        ("HTTP_PROXY", "http://proxy.example:notaport", "HTTP_PROXY"),
+        ("ALL_PROXY", "socks5://127.0.0.1:9", "ALL_PROXY"),
+    ],
+)
+def test_a_bad_certificate_or_proxy_setting_is_one_clear_settings_error(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, said: str
+) -> None:
+    for other in ("SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(other, raising=False)
+        monkeypatch.delenv(other.lower(), raising=False)
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        make_http_client("https://api.kie.ai")
+    text = caught.value.user_text()
+    assert said in text and ("unset" in text or "Unset" in text)
+
+
+def test_a_proxy_password_is_not_repeated_in_the_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "foo://me:s3cret-pw@proxy.example:3128")
+    with pytest.raises(SettingsError) as caught:
+        make_http_client("https://api.kie.ai")
+    assert "s3cret-pw" not in caught.value.user_text() and "HTTPS_PROXY" in caught.value.user_text()

@@ -186,6 +186,7 @@ def test_a_sim_answers_for_a_task_another_live_sim_on_its_state_dir_created(tmp_
 # --- who keeps state ------------------------------------------------------------------------------------
 
 
+@pytest.mark.integration  # two sims, one after the other, with long tasks
 def test_without_a_state_dir_nothing_outlives_the_sim(tmp_path: Path) -> None:
     sim = SimServer(SimConfig(storage_dir=tmp_path / "parent"))
     with sim, h.client(sim) as http:

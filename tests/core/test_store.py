@@ -204,13 +204,18 @@ def _version_1_store(path: Path) -> None:
             )
         )
         db.execute("ALTER TABLE jobs DROP COLUMN refused")  # version 2's
+        db.execute("ALTER TABLE jobs DROP COLUMN error_source")
         db.execute("PRAGMA user_version=1")
 
 
 def _insert_version_1_rows(path: Path, *jobs: Job) -> None:
     with sqlite3.connect(path) as db:
         for job in jobs:
-            row = {name: value for name, value in store_rows.to_row(job).items() if name != "refused"}
+            row = {
+                name: value
+                for name, value in store_rows.to_row(job).items()
+                if name not in ("refused", "error_source")
+            }
             row["source_url"] = job.source_url  # version 1 kept the link as given, secrets and all
             db.execute(
                 f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",

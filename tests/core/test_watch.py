@@ -23,6 +23,8 @@ from tests.core.watch_helpers import (
 )
 from tests.imagefactory import noisy_png
 
+pytestmark = pytest.mark.integration  # real files in a watched folder, the engine and the sim
+
 
 async def test_a_slow_writer_is_uploaded_only_once_complete(tmp_path: Path) -> None:
     folder, out = tmp_path / "in", tmp_path / "out"

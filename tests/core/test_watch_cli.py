@@ -9,8 +9,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.core.cli_helpers import decoded, run_cli
 from tests.core.watch_helpers import put_image
+
+pytestmark = pytest.mark.integration  # the command line in a subprocess against the sim
 
 START_LIMIT_S = 30.0
 STOP_LIMIT_S = 5.0
@@ -37,7 +41,7 @@ def _start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
 
 
 def test_watch_demo_upscales_dropped_files_and_stops_on_sigterm(tmp_path: Path) -> None:
-    folder, out, done = tmp_path / "in", tmp_path / "out", tmp_path / "done"
+    folder, out, done = tmp_path / "in", tmp_path / "out" / "demo", tmp_path / "done"
     folder.mkdir()
     put_image(folder / "before.png", 9)  # there before the first watch: left alone
     proc = _start(

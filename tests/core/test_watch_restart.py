@@ -26,6 +26,8 @@ from upscaler_gui.core import paths
 from upscaler_gui.core.jobs import Job, JobState
 from upscaler_gui.core.watch import FolderWatcher
 
+pytestmark = pytest.mark.integration  # a watched folder, the engine and the sim, across restarts
+
 
 def ledger_rows(folder: Path) -> dict[str, tuple[str, str]]:
     """name -> (outcome, note), read from the job store's own database file."""

@@ -6,7 +6,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from upscaler_packaging import linux_tree, project, prune
+import pytest
+from upscaler_packaging import licences, linux_tree, project, prune
 
 from tests.packaging.conftest import ROOT
 from upscaler_gui import __version__
@@ -89,7 +90,7 @@ def test_reachability_drops_what_only_dropped_parts_needed() -> None:
 
 
 def test_the_desktop_entry_and_metainfo_sources_exist() -> None:
-    assert (ROOT / "resources" / "upscaler-gui.desktop").is_file()
+    assert linux_tree.DESKTOP_FILE.is_file()
     assert (
         linux_tree.METAINFO_FILE.is_file()
         and linux_tree.RELEASES_MARKER in linux_tree.METAINFO_FILE.read_text()
@@ -103,3 +104,66 @@ def test_no_qt_module_the_app_imports_is_left_out_of_the_bundle() -> None:
         imported |= set(re.findall(r"\bPySide6\.(Qt\w+)", source.read_text(encoding="utf-8")))
     assert {"QtCore", "QtGui", "QtWidgets"} <= imported
     assert not {f"PySide6.{name}" for name in imported} & set(prune.EXCLUDED_MODULES)
+
+
+def test_the_project_licence_names_its_holder_and_year_and_pyproject_uses_spdx() -> None:
+    """setuptools >= 77 deprecates `license = {text = ...}`: an SPDX string and license-files instead."""
+    import tomllib
+
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License") and re.search(
+        r"Copyright \(c\) 20\d\d Crisp Upscaler developers", text
+    )
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert meta["project"]["license"] == project.LICENSE == "MIT"
+    assert meta["project"]["license-files"] == ["LICENSE"]
+    assert "setuptools>=77" in meta["build-system"]["requires"]
+
+
+def test_the_app_id_is_lowercase_reverse_dns_and_the_app_names_its_desktop_file_by_it() -> None:
+    """Wayland and the docks match a window to its menu entry by this name (setDesktopFileName)."""
+    from upscaler_gui.ui.shell import taskbar
+
+    assert re.fullmatch(r"[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*){2,}", project.APP_ID)
+    assert re.fullmatch(r"[A-Za-z0-9.-]+", project.MACOS_BUNDLE_ID)  # CFBundleIdentifier's alphabet
+    assert linux_tree.DESKTOP_FILE.name == f"{project.APP_ID}.desktop" == taskbar.DESKTOP_ID
+    app_source = (ROOT / "upscaler_gui" / "ui" / "app.py").read_text(encoding="utf-8")
+    assert f'setDesktopFileName("{project.APP_ID}")' in app_source
+    root = ET.parse(linux_tree.METAINFO_FILE).getroot()
+    assert (
+        root.findtext("id") == project.APP_ID and root.findtext("launchable") == f"{project.APP_ID}.desktop"
+    )
+
+
+def test_a_bundled_file_of_unknown_origin_stops_the_build(tmp_path: Path) -> None:
+    """No distribution, Python or Debian package owns it: better no build than an unattributed file."""
+    stray = tmp_path / "libmystery.so.1"
+    stray.write_bytes(b"\x7fELF not from any package")
+    with pytest.raises(RuntimeError, match=r"no origin known for libmystery\.so\.1"):
+        licences.gather([("libmystery.so.1", str(stray), "BINARY")])
+
+
+def test_a_project_file_and_an_installed_distributions_file_are_attributed() -> None:
+    import httpx
+
+    found = licences.gather(
+        [
+            ("PYZ:httpx", httpx.__file__, "PYMODULE"),
+            ("upscaler_gui/core/locale/ru.json", str(ROOT / "upscaler_gui/core/locale/ru.json"), "DATA"),
+        ]
+    )
+    by_key = {c.key: c for c in found}
+    assert by_key["httpx"].licence == "BSD-3-Clause" and "Encode OSS" in by_key["httpx"].copyright
+    assert by_key["upscaler-gui"].files == {"upscaler_gui/core/locale/ru.json"}
+    assert found[0].key == "upscaler-gui"  # the project's own paragraph comes first
+
+
+def test_the_projects_own_installed_distribution_is_the_project() -> None:
+    """The editable install lists the project's files as its own: their paragraph is the project's."""
+    from importlib import metadata
+
+    dist = metadata.distribution("upscaler-gui")
+    cli = next(f for f in dist.files or () if str(f) == "upscaler_gui/cli.py")
+    (component,) = licences.gather([("PYZ:upscaler_gui.cli", str(dist.locate_file(cli)), "PYMODULE")])
+    assert component.key == "upscaler-gui" and component.texts[0][0] == "LICENSE"
+    assert component.copyright == "2026 Crisp Upscaler developers"

@@ -14,6 +14,8 @@ import pytest
 from upscaler_gui.core.constants import ENV_DATA_DIR
 from upscaler_gui.core.paths import ENV_CACHE_DIR, ENV_CONFIG_DIR
 
+pytestmark = pytest.mark.integration  # the app in a subprocess, stopped by a signal
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

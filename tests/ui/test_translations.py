@@ -19,17 +19,17 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QMimeData, Qt, QTranslator
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QGroupBox, QLabel
 from pytestqt.qtbot import QtBot
 
 import upscaler_gui.ui
 from tests.imagefactory import image_bytes, write_image
+from tests.ui.settings_driver import SettingsDialogDriver
 from tests.ui.window_helpers import SCREENSHOTS, drop, file_mime, run, until, window_env
 from upscaler_gui.core import i18n as core_i18n
 from upscaler_gui.core.jobs import JobState
 from upscaler_gui.core.settings import Settings
 from upscaler_gui.ui.queue.model import elapsed_text
-from upscaler_gui.ui.settings.dialog import SettingsDialog
 from upscaler_gui.ui.shell import i18n as ui_i18n
 from upscaler_gui.ui.shell.resources import translations_dir
 from upscaler_gui.ui.window.pages import PAGE_DROP, PAGE_FIRST_RUN
@@ -237,6 +237,7 @@ def test_a_russian_window_first_run_and_drop_zone(tmp_path: Path, qloop) -> None
     run(qloop, scenario())
 
 
+@pytest.mark.integration  # the window driven against the sim
 @pytest.mark.usefixtures("russian_ui")
 def test_a_russian_queue_with_core_reasons(tmp_path: Path, qloop) -> None:
     async def scenario() -> None:
@@ -280,18 +281,17 @@ def test_a_russian_queue_with_core_reasons(tmp_path: Path, qloop) -> None:
 
 @pytest.mark.usefixtures("russian_ui")
 def test_a_russian_settings_dialog(qtbot: QtBot) -> None:
-    dialog = SettingsDialog(Settings(language="ru"), has_saved_key=True, env_key_active=False)
-    qtbot.addWidget(dialog)
-    dialog.open()
+    user = SettingsDialogDriver.open(qtbot, Settings(language="ru"), has_saved_key=True)
+    dialog = user.dialog
     assert dialog.windowTitle() == "Настройки"
-    assert dialog._key_row.box.title() == "Аккаунт KIE"
-    assert dialog._key_row.test_button.text() == "&Проверить ключ"
-    assert dialog._results.choose_button.text() == "В&ыбрать…"
-    assert dialog._results.example.text().startswith("Пример: ")
-    dialog._key_row.test_button.click()
+    assert "Аккаунт KIE" in [box.title() for box in dialog.findChildren(QGroupBox)]
+    assert user.test_key_button.text() == "&Проверить ключ"
+    assert user.choose_folder_button.text() == "В&ыбрать…"
+    assert user.example.text().startswith("Пример: ")
+    user.press_test_key()
     works = QCoreApplication.translate("KeyTest", "Key works: {balance} credits")
     dialog.show_key_test_result(True, works.format(balance="123.5"))
-    assert dialog._key_row.key_status.text() == "Ключ работает. Кредитов на счёте: 123.5"
+    assert user.key_status.text() == "Ключ работает. Кредитов на счёте: 123.5"
     qtbot.waitExposed(dialog)
     QApplication.processEvents()
     SCREENSHOTS.mkdir(exist_ok=True)

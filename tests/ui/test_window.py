@@ -20,6 +20,8 @@ from upscaler_gui.core.connection import Connection
 from upscaler_gui.core.jobs import JobState
 from upscaler_gui.ui.window.pages import PAGE_DROP, PAGE_FIRST_RUN, PAGE_QUEUE
 
+pytestmark = pytest.mark.integration  # the window driven against the sim
+
 
 def _decoded_size(path: str | None) -> tuple[int, int]:
     assert path is not None

@@ -16,6 +16,8 @@ from upscaler_gui.core.jobs import JobState
 from upscaler_gui.core.store_errors import store_error
 from upscaler_gui.ui.queue.job_actions import CONFIRM_OVER
 
+pytestmark = pytest.mark.integration  # the window driven against the sim
+
 
 def _question() -> QMessageBox | None:
     boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]

@@ -8,7 +8,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 
-from upscaler_gui.core import settings
+from upscaler_gui.core import log, settings
 from upscaler_gui.core.connection import Connection
 from upscaler_gui.core.constants import ENV_DATA_DIR
 
@@ -19,7 +19,11 @@ def connection_from_args(args: argparse.Namespace) -> Iterator[Connection]:
     if getattr(args, "data_dir", None):
         os.environ[ENV_DATA_DIR] = os.path.abspath(args.data_dir)
     if not args.demo:
-        yield Connection(settings.api_key(), args.api_base, args.upload_base, demo=False)
+        found = settings.find_api_key()  # KIE_API_KEY, then the keyring, then the key file
+        if found:
+            log.settings.info("API key from: %s", found.source.value)
+        key = found.key if found else None
+        yield Connection(key, args.api_base, args.upload_base, demo=False)
         return
     from upscaler_gui.sim.demo import demo_connection, start_demo_server
 

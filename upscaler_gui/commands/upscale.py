@@ -24,7 +24,7 @@ from upscaler_gui.commands.exit_codes import (
 )
 from upscaler_gui.commands.progress import BatchReporter
 from upscaler_gui.core import log
-from upscaler_gui.core.connection import Connection
+from upscaler_gui.core.connection import Connection, demo_results_folder
 from upscaler_gui.core.engine import Engine, EngineOptions, PauseReason
 from upscaler_gui.core.errors import KieAuthError, KieFirewallError, StoreError, UpscalerError
 from upscaler_gui.core.jobs import Job, OutputOptions
@@ -45,13 +45,14 @@ def stop_code(exc: UpscalerError) -> int:
 
 def output_options(args: argparse.Namespace) -> OutputOptions:
     """The result options from the command line, checked; `UpscalerError` says what is wrong (naming
-    the option where the shared check would not)."""
+    the option where the shared check would not). With --demo the results go to `<out>/demo`, where the
+    window's demo puts them too: a real run never gets a `-1` name because of a demo file."""
     if not 1 <= args.quality <= 100:
         raise UpscalerError(f"--quality must be between 1 and 100, not {args.quality}.")
     if not 1 <= args.concurrency <= 100:
         raise UpscalerError(f"--concurrency must be between 1 and 100, not {args.concurrency}.")
     return OutputOptions.checked(
-        args.out,
+        demo_results_folder(args.out) if args.demo else args.out,
         template=args.template,
         on_conflict=args.on_conflict,
         output_format=args.format,

@@ -1,7 +1,7 @@
 """Where the engine's work goes: a KIE key, its two hosts, and the job store, as one value.
 
 The window and the command line set up their engine from this alone, so a demo run and a real run
-never share a store, and both open the engine the same way (`open_engine`).
+never share a store nor a results folder, and both open the engine the same way (`open_engine`).
 """
 
 from __future__ import annotations
@@ -13,6 +13,14 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from upscaler_gui.core.engine import Engine, EngineEvents, EngineOptions
+
+DEMO_RESULTS = "demo"  # the demo's results folder, inside the one the user chose
+
+
+def demo_results_folder(folder: str | Path) -> Path:
+    """`<folder>/demo`: demo results never take a name a real result would want (no `x_crisp-1.png`
+    because of a demo file), and they are easy to find and delete."""
+    return Path(folder) / DEMO_RESULTS
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,10 @@ class Connection:
         from upscaler_gui.core.store import demo_store_path
 
         return demo_store_path() if self.demo else None
+
+    def results_folder(self, folder: str | Path) -> Path:
+        """Where this connection's results go, in the folder the user chose: the demo's in their own."""
+        return demo_results_folder(folder) if self.demo else Path(folder)
 
     def open_engine(
         self, options: EngineOptions, *, events: EngineEvents | None = None, resume: bool = False

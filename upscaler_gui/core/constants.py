@@ -102,3 +102,9 @@ POLL_UNKNOWN_STATE_ANSWERS: Final = 5
 
 # --- credits ----------------------------------------------------------------------------------------
 DEFAULT_COST_PER_IMAGE: Final = 0.5  # KIE doc: price seen in autumn 2026; a setting, it has changed before
+
+# --- one window per job store (ui/shell/one_window.py) ------------------------------------------------
+# choice: a starting window answers a second launch well within this (it shows itself in ~0.3 s); one that
+# does not is taken as hung, and the second launch opens its own window (the store is safe for two).
+HANDOVER_WAIT_S: Final = 5.0
+HANDOVER_MAX_BYTES: Final = 1 << 20  # choice: one "Open with" of a few thousand files fits

@@ -8,20 +8,33 @@ from __future__ import annotations
 
 import re
 
+from upscaler_gui.core.i18n import Text, joined
 from upscaler_gui.core.redact import redact
+
+
+def cleared(text: str) -> str:
+    """The text without secrets; a Text keeps what it was made from, its arguments cleared too (so a
+    message shown again in another language never brings a secret back)."""
+    if not isinstance(text, Text) or not text.source:
+        return redact(text)
+    source = tuple(
+        (template, {name: cleared(v) if isinstance(v, str) else v for name, v in args.items()})
+        for template, args in text.source
+    )
+    return Text(redact(text), source)
 
 
 class UpscalerError(Exception):
     """Root of every error this app raises on purpose."""
 
     def __init__(self, message: str, *, hint: str = "") -> None:
-        self.message = redact(message)
-        self.hint = redact(hint)
+        self.message = cleared(message)
+        self.hint = cleared(hint)
         super().__init__(self.user_text())
 
     def user_text(self) -> str:
-        """The message and, when there is one, what to do about it."""
-        return f"{self.message} {self.hint}".strip() if self.hint else self.message
+        """The message and, when there is one, what to do about it (a Text: see core.i18n)."""
+        return joined(self.message, self.hint)
 
 
 # --- inputs and local files -------------------------------------------------------------------
@@ -53,6 +66,10 @@ class TaskNotRecordedError(StoreError):
 
 class SettingsError(UpscalerError):
     """Settings cannot be read, written or understood."""
+
+
+class KeyringUnavailableError(SettingsError):
+    """The system keyring cannot keep the API key: the user chooses a 0600 file or this session."""
 
 
 # --- KIE --------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""Typed settings with a schema version, in a JSON file in the config dir; the API key in the OS keyring.
+"""Typed settings with a schema version, in a JSON file in the config dir; where the API key comes from.
 
-The key is never written to our files: `KIE_API_KEY` wins, then the keyring entry.
+The key is never in settings.json. `find_api_key` owns the order: `KIE_API_KEY`, then a key kept for
+this session, then the OS keyring, then the 0600 key file the user chose where there is no keyring.
 """
 
 from __future__ import annotations
@@ -8,12 +9,14 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from upscaler_gui.core import log, paths
+from upscaler_gui.core import key_file, log, paths
 from upscaler_gui.core.constants import DEFAULT_COST_PER_IMAGE, ENV_API_KEY
-from upscaler_gui.core.errors import SettingsError
+from upscaler_gui.core.errors import KeyringUnavailableError, SettingsError
+from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.redact import register_secret
 
 SCHEMA_VERSION = 1
@@ -115,11 +118,46 @@ def save(settings: Settings, path: Path | None = None) -> None:
 # --- the API key ------------------------------------------------------------------------------
 
 
+class KeySource(StrEnum):
+    """Where the key in effect comes from, in the order they are asked (`find_api_key`)."""
+
+    ENVIRONMENT = "environment"  # KIE_API_KEY
+    SESSION = "session"  # typed in the window and kept for this run only (the user's choice)
+    KEYRING = "keyring"  # the system's credential store
+    FILE = "file"  # <config dir>/api-key, 0600: the user's choice where there is no keyring
+
+
+@dataclass(frozen=True)
+class FoundKey:
+    key: str = field(repr=False)  # never in a log line or a traceback
+    source: KeySource
+
+
+_session_key = ""  # one process-wide value, as the keyring is one per user
+
+
+def find_api_key() -> FoundKey | None:
+    """The key in effect and where it comes from: KIE_API_KEY, then the key kept for this session,
+    then the keyring, then the key file. The window and the command line both ask this (the command
+    line never has a session key)."""
+    readers = (
+        (KeySource.ENVIRONMENT, lambda: os.environ.get(ENV_API_KEY, "").strip()),
+        (KeySource.SESSION, lambda: _session_key),
+        (KeySource.KEYRING, keyring_key),
+        (KeySource.FILE, key_file.read_key_file),
+    )
+    for source, read in readers:
+        key = read()
+        if key:
+            register_secret(key)
+            return FoundKey(key, source)
+    return None
+
+
 def api_key() -> str | None:
-    """KIE_API_KEY, else the key saved in the OS keyring, else None."""
-    key = os.environ.get(ENV_API_KEY, "").strip() or keyring_key()
-    register_secret(key)
-    return key or None
+    """The key in effect (see `find_api_key`), or None."""
+    found = find_api_key()
+    return found.key if found else None
 
 
 def keyring_key() -> str | None:
@@ -133,20 +171,69 @@ def keyring_key() -> str | None:
 
 
 def save_api_key(key: str) -> None:
-    """Store the key in the OS credential store; an empty key deletes it."""
-    import keyring
-    import keyring.errors
+    """Store the key in the OS credential store and check that it kept it; "" removes every saved key.
 
+    KeyringUnavailableError when the keyring refuses, or says yes and keeps nothing (keyring's null
+    backend): the caller then offers the key file or this session, and never drops a key."""
+    if not key:
+        remove_saved_keys()
+        return
     register_secret(key)
+    _keyring_set(key)
+    if keyring_key() != key:
+        log.settings.info("the OS keyring said yes and kept nothing (%s)", _backend_name())
+        raise KeyringUnavailableError(tr("The system keyring did not keep the key."))
+    key_file.delete_key_file()  # the keyring holds it now: no plaintext copy is left behind
+    forget_session_key()
+    log.settings.info("API key saved in the OS keyring")
+
+
+def save_api_key_to_file(key: str) -> Path:
+    """The user's choice without a keyring: the key in a file only they can read; where it went."""
+    register_secret(key)
+    path = key_file.write_key_file(key)
+    forget_session_key()
+    return path
+
+
+def keep_api_key_for_session(key: str) -> None:
+    """The user's choice without a keyring: the key is used until the app quits, and saved nowhere."""
+    global _session_key  # noqa: PLW0603 - see _session_key
+    register_secret(key)
+    _session_key = key
+    log.settings.info("API key kept for this session only")
+
+
+def forget_session_key() -> None:
+    global _session_key  # noqa: PLW0603 - see _session_key
+    _session_key = ""
+
+
+def remove_saved_keys() -> None:
+    """ "Remove saved key": from the keyring, the key file and this session."""
+    forget_session_key()
+    key_file.delete_key_file()
     try:
-        if key:
-            keyring.set_password(KEYRING_SERVICE, KEYRING_USER, key)
-        else:
-            keyring.delete_password(KEYRING_SERVICE, KEYRING_USER)
-    except keyring.errors.PasswordDeleteError:
-        pass
-    except keyring.errors.KeyringError as exc:
-        raise SettingsError(
-            "The key could not be saved in the system's credential store.",
-            hint="Set KIE_API_KEY in the environment instead.",
+        import keyring
+
+        keyring.delete_password(KEYRING_SERVICE, KEYRING_USER)
+    except Exception as exc:  # nothing saved there, or no keyring at all: nothing to remove
+        log.settings.info("nothing removed from the OS keyring (%s)", type(exc).__name__)
+
+
+def _keyring_set(key: str) -> None:
+    try:
+        import keyring
+
+        keyring.set_password(KEYRING_SERVICE, KEYRING_USER, key)
+    except Exception as exc:  # NoKeyringError, a locked or absent Secret Service, D-Bus errors...
+        log.settings.info("the OS keyring cannot keep the key (%s)", type(exc).__name__)
+        raise KeyringUnavailableError(
+            tr("The system keyring is not available ({cause}).").format(cause=type(exc).__name__)
         ) from exc
+
+
+def _backend_name() -> str:
+    import keyring
+
+    return type(keyring.get_keyring()).__module__

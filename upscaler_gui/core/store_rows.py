@@ -13,7 +13,7 @@ from dataclasses import fields, replace
 from typing import Any
 
 from upscaler_gui.core.errors import StoreError
-from upscaler_gui.core.i18n import tr
+from upscaler_gui.core.i18n import decode, encode, tr
 from upscaler_gui.core.jobs import Job, JobState, OutputOptions
 from upscaler_gui.core.localfiles import from_stored, storable
 
@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     {", ".join(f"{name} {'TEXT' if name in _JSON_COLUMNS else ''}" for name in _JOB_COLUMNS)},
     engine_id INTEGER,
-    identity TEXT
+    identity TEXT,
+    error_source TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_dedupe ON jobs (dedupe_key);
 CREATE UNIQUE INDEX IF NOT EXISTS jobs_identity ON jobs (identity);
@@ -51,6 +52,7 @@ CREATE TABLE IF NOT EXISTS engines (
 _V2_COLUMNS = """
 ALTER TABLE jobs ADD COLUMN identity TEXT;
 ALTER TABLE jobs ADD COLUMN refused;
+ALTER TABLE jobs ADD COLUMN error_source TEXT;
 UPDATE jobs SET refused = dedupe_key LIKE 'rejected:%';
 UPDATE jobs SET dedupe_key = 'refused:' || substr(dedupe_key, 10) WHERE refused;
 """
@@ -84,6 +86,7 @@ def to_row(job: Job) -> dict[str, Any]:
         elif isinstance(value, str):
             value = storable(value)  # a path whose name is not UTF-8 is kept as its bytes
         row[name] = value
+    row["error_source"] = encode(job.error)  # the error's making: shown again in a later language
     return row
 
 
@@ -102,6 +105,7 @@ def from_row(row: sqlite3.Row) -> Job:
         elif name == "refused":
             value = bool(value)
         values[name] = from_stored(value)
+    values["error"] = decode(values["error"], row["error_source"])
     return Job(**values)
 
 

@@ -17,10 +17,13 @@ import time
 import traceback
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from upscaler_gui.core import log, paths
 from upscaler_gui.core import settings as settings_store
+
+if TYPE_CHECKING:
+    from upscaler_gui.ui.shell.one_window import Launch, WindowServer
 
 STARTED = time.monotonic()
 
@@ -34,11 +37,14 @@ def run_app(args: argparse.Namespace) -> int:
     from upscaler_gui.ui.shell.resources import app_icon
 
     log.setup(logging.DEBUG if args.verbose else logging.INFO, log_file=paths.log_file(), stream=args.verbose)
+    launch = _one_window(args)
+    if launch.handed_over:
+        return 0
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *args.qt_args])
     app.setApplicationName("Crisp Upscaler")
     app.setOrganizationName("Crisp Upscaler")
-    app.setDesktopFileName("upscaler-gui")
+    app.setDesktopFileName("io.github.crispupscaler.upscaler_gui")  # the menu entry: packaging/README.md
     app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)
     settings = settings_store.load()
@@ -46,13 +52,32 @@ def run_app(args: argparse.Namespace) -> int:
     collector = MainThreadCollector(app)
     collector.start()
     try:
-        result: int = qasync.run(main(args, settings))
+        result: int = qasync.run(main(args, settings, launch.server))
     finally:
         collector.stop()
+        if launch.server is not None:
+            launch.server.close()
     return result
 
 
-async def main(args: argparse.Namespace, settings: settings_store.Settings) -> int:
+def _one_window(args: argparse.Namespace) -> Launch:
+    """A window already open on this job store takes our inputs (and comes to the front): we are done."""
+    from upscaler_gui.core.errors import UpscalerError
+    from upscaler_gui.ui.shell.one_window import Launch, start_or_hand_over
+
+    try:
+        launch = start_or_hand_over(args.inputs, paths.data_dir())
+    except UpscalerError as exc:  # no data dir: the window says so, in its store box
+        log.ui.info("one-window check skipped (%s)", exc.message)
+        return Launch()
+    if launch.handed_over:
+        print("upscaler-gui: the window is open already; it has your files now.", file=sys.stderr)
+    return launch
+
+
+async def main(
+    args: argparse.Namespace, settings: settings_store.Settings, server: WindowServer | None = None
+) -> int:
     from PySide6.QtCore import QTimer
 
     from upscaler_gui.core.connection import Connection
@@ -63,7 +88,7 @@ async def main(args: argparse.Namespace, settings: settings_store.Settings) -> i
     controller = EngineController(settings)
     window = MainWindow(controller, settings)
     install_error_handlers(window)
-    tray = Tray(window)
+    tray = Tray(window, spawn=window.keeper.spawn)  # no tray (GNOME): the desktop's notifications
     closed = asyncio.Event()
 
     def quit_now() -> None:
@@ -83,6 +108,8 @@ async def main(args: argparse.Namespace, settings: settings_store.Settings) -> i
         QTimer.singleShot(round(args.quit_after * 1000), window.close)
     if args.inputs:
         window.intake.take(args.inputs)
+    if server is not None:  # later launches ("Open with") hand their files to this window
+        window.keeper.spawn(server.serve(lambda inputs: bring_forward(window, inputs)), "One window")
     window.keeper.spawn(_connect(window, controller, args, Connection), "Connecting")
     await closed.wait()
     await shutdown(window, controller, tray)
@@ -105,16 +132,25 @@ def starts_in_tray(args: argparse.Namespace, settings: settings_store.Settings, 
 
 
 async def _connect(window: Any, controller: Any, args: argparse.Namespace, connection_type: Any) -> None:
-    """The key is read off the Qt thread (a keyring may block); no key and no --demo: first-run panel."""
+    """The key is read off the Qt thread (a keyring may block), and where it comes from is said when it is
+    not the keyring; no key and no --demo: first-run panel."""
     if args.demo:
         await controller.start_demo()
         return
-    key = await asyncio.to_thread(settings_store.api_key)
-    window.settings_flow.has_saved_key = bool(key)
-    if key:
+    found = await window.settings_flow.load_key()
+    if found:
         api_base = args.api_base or window.settings.api_base or None
         upload_base = args.upload_base or window.settings.upload_base or None
-        await controller.connect_kie(connection_type(key, api_base, upload_base))
+        await controller.connect_kie(connection_type(found.key, api_base, upload_base))
+
+
+def bring_forward(window: Any, inputs: list[str]) -> None:
+    """Another launch's files: queued here, and the window shown in front (from the tray too)."""
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()
+    if inputs:
+        window.intake.take(inputs)
 
 
 async def shutdown(window: Any, controller: Any, tray: Any) -> None:

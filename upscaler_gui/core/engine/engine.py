@@ -191,8 +191,8 @@ class Engine:
             return self._admitted(Admission(draft.given, job, "new"), run=False)
         if not claimed:
             pid = await self.db.run(self.db.store.holder_pid, job.id)
-            message = tr("being processed by another run (process {pid})").format(pid=pid)
-            return Admission(draft.given, job, "busy", message)
+            busy = tr("being processed by another run (process {pid})").format(pid=pid)
+            return Admission(draft.given, job, "busy", busy)
         if job.id in self._tasks:  # this engine runs it already (dropped twice): its live copy counts
             return Admission(draft.given, self._jobs[job.id], "resumed")
         decision, message = decide(

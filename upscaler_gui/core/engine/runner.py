@@ -30,7 +30,7 @@ from upscaler_gui.core.errors import (
     UpscalerError,
     is_fetch_failure,
 )
-from upscaler_gui.core.i18n import tr
+from upscaler_gui.core.i18n import joined, tr
 from upscaler_gui.core.jobs import Job, JobState
 
 UNKNOWN_AFTER_RESTART = (
@@ -218,7 +218,7 @@ class JobRunner:
             )
         if job.result_url and job.task_id and not isinstance(exc, ResultUnusableError):
             # The download or the save failed: the result stays paid for (an unusable one says so itself).
-            return await self.end(job, JobState.FAILED, f"{exc.message} {tr(RESULT_KEPT)}", code)
+            return await self.end(job, JobState.FAILED, joined(exc.message, tr(RESULT_KEPT)), code)
         return await self.end(job, JobState.FAILED, exc.user_text(), code)
 
     async def _park(self, job: Job, outcome: Outcome) -> Job:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import ipaddress
 import os
 import ssl
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from urllib.parse import urlsplit
 
 import httpx
@@ -31,6 +31,7 @@ from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.kie.client import KieClient
 from upscaler_gui.core.kie.pacing import RequestPacer
 from upscaler_gui.core.kie.retry import DEFAULT_POLICY, RetryPolicy
+from upscaler_gui.core.redact import hide_link_secrets
 
 # choice: the pacer keeps KIE calls well under these; results and uploads are a few at a time.
 _MAX_CONNECTIONS = 20
@@ -61,13 +62,57 @@ def make_http_client(
         max_keepalive_connections=_MAX_KEEPALIVE,
         keepalive_expiry=_KEEPALIVE_EXPIRY_S,
     )
-    return httpx.AsyncClient(
-        base_url=base_url or "",
-        timeout=timeout,
-        limits=limits,
-        follow_redirects=base_url is None if follow_redirects is None else follow_redirects,
-        headers={"User-Agent": USER_AGENT},
-        verify=verify,
+    with environment_errors():
+        return httpx.AsyncClient(
+            base_url=base_url or "",
+            timeout=timeout,
+            limits=limits,
+            follow_redirects=base_url is None if follow_redirects is None else follow_redirects,
+            headers={"User-Agent": USER_AGENT},
+            verify=verify,
+        )
+
+
+@contextmanager
+def environment_errors() -> Iterator[None]:
+    """Around whatever makes httpx read SSL_CERT_FILE and the proxy variables (a client, an SSL context)."""
+    try:
+        yield
+    except (OSError, ValueError, ImportError, httpx.InvalidURL) as exc:  # ssl.SSLError is an OSError
+        raise environment_error(exc) from exc
+
+
+# httpx reads these when it builds a client (trust_env); the first set one of each pair is used.
+_PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY")
+
+
+def environment_error(exc: BaseException) -> SettingsError:
+    """A bad SSL_CERT_FILE or proxy variable, named, instead of httpx's traceback at client creation."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    if isinstance(exc, ImportError):
+        reason = tr("SOCKS proxies are not supported")
+    cert_file = os.environ.get("SSL_CERT_FILE")
+    if isinstance(exc, OSError | ssl.SSLError) and cert_file:
+        return SettingsError(
+            tr("The certificate file in SSL_CERT_FILE ({path}) cannot be used: {reason}.").format(
+                path=cert_file, reason=reason
+            ),
+            hint=tr("Point SSL_CERT_FILE at a PEM file of CA certificates, or unset it."),
+        )
+    proxies = [
+        (n, v) for n in _PROXY_VARIABLES for v in (os.environ.get(n) or os.environ.get(n.lower()),) if v
+    ]
+    if proxies:
+        name, value = next(((n, v) for n, v in proxies if v in str(exc)), proxies[0])
+        return SettingsError(
+            tr("The proxy setting {name}={value} cannot be used: {reason}.").format(
+                name=name, value=hide_link_secrets(value), reason=reason
+            ),
+            hint=tr("Set {name} to an http:// or https:// proxy address, or unset it.").format(name=name),
+        )
+    return SettingsError(
+        tr("The network settings cannot be used: {reason}.").format(reason=reason),
+        hint=tr("Check SSL_CERT_FILE, SSL_CERT_DIR and the proxy variables (HTTPS_PROXY, ALL_PROXY)."),
     )
 
 
@@ -121,7 +166,8 @@ async def open_kie_client(
     `api_base`/`upload_base` go through `resolve_endpoints` (None means environment, then default).
     """
     api_url, upload_url = resolve_endpoints(api_base, upload_base)
-    tls = httpx.create_ssl_context()  # one CA bundle load for the three (bench/first_create.py)
+    with environment_errors():  # it reads SSL_CERT_FILE / SSL_CERT_DIR
+        tls = httpx.create_ssl_context()  # one CA bundle load for the three (bench/first_create.py)
     async with AsyncExitStack() as stack:
         api = await stack.enter_async_context(make_http_client(api_url, verify=tls))
         upload = await stack.enter_async_context(make_http_client(upload_url, verify=tls))

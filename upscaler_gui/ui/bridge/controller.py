@@ -76,13 +76,14 @@ class EngineController(QObject):
                 connection.open_engine(options, events=events, resume=True)
             )
             self._stack, self.connection = stack, connection
+            self.watch.demo = connection.demo
             if not self.settings.auto_start:
                 self.engine.pause()
         self.connection_changed.emit("demo" if connection.demo else "kie")
         history = await self.history()
         if self.engine is not None:
             self.engine.track(history)
-        for job in history:
+        for job in listed(history, demo=connection.demo):
             self.job_changed.emit(job)
         if self._pending:
             pending, self._pending = self._pending, []
@@ -152,7 +153,8 @@ class EngineController(QObject):
             self._pending.extend(items)
             log.ui.info("%d input(s) wait for a key or the demo", len(items))
             return []
-        return await self.engine.add(items, output_options(self.settings))
+        demo = self.connection is not None and self.connection.demo
+        return await self.engine.add(items, output_options(self.settings, demo=demo))
 
     @property
     def pending_count(self) -> int:
@@ -217,3 +219,12 @@ class EngineController(QObject):
             await self.watch.suspend()
             await self._close_engine()
         self._stop_sim()
+
+
+def listed(history: list[Job], *, demo: bool) -> list[Job]:
+    """The store's jobs the queue shows at connect: every one of a real account (the user's work, until
+    they clear it), but of the demo only those still under way. A demo starts on a clean queue, since
+    its earlier results are only a try-out (they stay in the demo folder); work the last demo left in
+    flight is finished now and shown until it ends, because it still writes files and counts in the
+    batch's message and the quit question."""
+    return [job for job in history if not (demo and job.finished)]

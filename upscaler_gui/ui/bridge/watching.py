@@ -28,6 +28,7 @@ class WatchController(QObject):
         super().__init__(parent)
         self.settings = settings
         self.watcher: FolderWatcher | None = None
+        self.demo = False  # the engine it feeds is the demo's: results go to the demo folder
 
     @property
     def watching(self) -> bool:
@@ -37,7 +38,7 @@ class WatchController(QObject):
         s = self.settings
         return WatchOptions(
             folder=folder,
-            output=output_options(s),
+            output=output_options(s, demo=self.demo),
             recursive=s.watch_recursive,
             settle_s=s.watch_settle_s,
             move_processed_dir=Path(s.watch_move_processed_dir) if s.watch_move_processed_dir else None,

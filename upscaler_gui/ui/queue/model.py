@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QImage
 
+from upscaler_gui.core.i18n import shown
 from upscaler_gui.core.images import format_bytes
 from upscaler_gui.core.jobs import ACTIVE, Job, JobState
 from upscaler_gui.core.localfiles import readable
@@ -133,14 +134,14 @@ class JobTableModel(QAbstractTableModel):
     def info_text(self, job: Job) -> str:
         if job.state == JobState.UNKNOWN:
             return self.tr("{error} KIE may have billed it; Retry creates a new, billed task.").format(
-                error=job.error or ""
+                error=shown(job.error)
             )
         if job.state == JobState.PAUSED and job.paused_reason:
             return job.paused_reason
         if job.state == JobState.DONE and job.output_path:
             return self.tr("Saved as {name}").format(name=Path(job.output_path).name)
         if job.error:
-            return job.error
+            return shown(job.error)  # in the language of now, whatever it was when the job ended
         return " ".join(job.warnings)
 
     def _time_text(self, job: Job) -> str:

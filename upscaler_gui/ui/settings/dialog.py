@@ -1,12 +1,12 @@
 """The Settings dialog: opened with `open()` (a window-modal sheet) and answered through signals.
 
 It never blocks the Qt thread and never runs async code itself (DESIGN.md: no `exec()` inside an async
-slot). It does not read the keyring: its opener says whether a key is saved. It does not call KIE: it
-emits `test_key_requested` and shows what its opener passes to `show_key_test_result`. A typed key is
-never logged or printed, and shown only after the user presses "Show"; a saved or environment key is
-never shown at all. `flow.SettingsFlow` opens it:
+slot). It does not read the keyring: its opener says where the key in effect comes from. It does not
+call KIE: it emits `test_key_requested` and shows what its opener passes to `show_key_test_result`.
+A typed key is never logged or printed, and shown only after the user presses "Show"; a saved or
+environment key is never shown at all. `flow.SettingsFlow` opens it:
 
-    dialog = SettingsDialog(settings, has_saved_key=True, parent=window)
+    dialog = SettingsDialog(settings, key_source=KeySource.KEYRING, parent=window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one dialog per opening
     dialog.saved.connect(...)               # (Settings, new key or None): saved in a task
     dialog.test_key_requested.connect(...)  # tested in a task, then dialog.show_key_test_result(ok, text)
@@ -27,7 +27,7 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
 
-from upscaler_gui.core.settings import Settings
+from upscaler_gui.core.settings import KeySource, Settings
 from upscaler_gui.ui.settings.form import align_label_columns, error_color
 from upscaler_gui.ui.settings.groups import AppearanceGroup, QueueGroup
 from upscaler_gui.ui.settings.key_row import KeyRow, env_key_is_set
@@ -48,19 +48,16 @@ class SettingsDialog(QDialog):
         self,
         settings: Settings,
         *,
-        has_saved_key: bool,
-        env_key_active: bool | None = None,
+        key_source: KeySource | None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._settings = settings
-        env_key = env_key_is_set() if env_key_active is None else env_key_active
         self.setWindowTitle(self.tr("Settings"))
         layout = self._layout = QVBoxLayout(self)
         self._key_row = KeyRow(
             self,
-            has_saved_key=has_saved_key,
-            env_key=env_key,
+            source=key_source,
             request_test=self.test_key_requested.emit,
             relayout=self._fit_height,
         )

@@ -15,11 +15,13 @@ from PySide6.QtWidgets import QWidget
 
 from upscaler_gui.core import settings as settings_store
 from upscaler_gui.core.connection import Connection
-from upscaler_gui.core.errors import UpscalerError
-from upscaler_gui.core.settings import Settings
+from upscaler_gui.core.errors import KeyringUnavailableError, UpscalerError
+from upscaler_gui.core.key_file import key_file_path
+from upscaler_gui.core.settings import FoundKey, KeySource, Settings
 from upscaler_gui.ui.bridge.controller import EngineController
 from upscaler_gui.ui.bridge.tasks import WindowTasks
 from upscaler_gui.ui.settings import key_check
+from upscaler_gui.ui.settings.key_storage import ask_where_to_keep
 
 if TYPE_CHECKING:
     from upscaler_gui.ui.settings.dialog import SettingsDialog
@@ -40,12 +42,17 @@ class SettingsFlow(QObject):
     ) -> None:
         super().__init__(window)
         self._settings, self._controller, self._keeper, self._window = settings, controller, keeper, window
-        self.has_saved_key = False  # learnt off the Qt thread at start (a keyring may block)
+        self.key_source: KeySource | None = None  # learnt off the Qt thread at start (a keyring may block)
+
+    @property
+    def has_saved_key(self) -> bool:
+        """A key is in effect that the user gave this app (not KIE_API_KEY's)."""
+        return self.key_source not in (None, KeySource.ENVIRONMENT)
 
     def open_dialog(self) -> None:
         from upscaler_gui.ui.settings.dialog import SettingsDialog  # at first use: ~8 ms off the start
 
-        dialog = SettingsDialog(self._settings, has_saved_key=self.has_saved_key, parent=self._window)
+        dialog = SettingsDialog(self._settings, key_source=self.key_source, parent=self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda new, key: self._keeper.spawn(self.apply(new, key), "Saving settings"))
         dialog.test_key_requested.connect(
@@ -66,9 +73,11 @@ class SettingsFlow(QObject):
     async def apply(self, new: Settings, key: str | None) -> None:
         """The dialog's OK: `new` settings saved, `key` saved unless None; the engine reopened if needed."""
         changed = self._take(new)
-        if key is not None:
-            await key_check.save_key_off_thread(key)
-            self.has_saved_key = bool(key)
+        if key:
+            await self.keep_key(key)
+        elif key == "":  # "Remove saved key"
+            await key_check.save_key_off_thread("")
+            await self.load_key(announce=False)
         if "language" in changed:
             self.message.emit(self.tr("The language changes at the next start."))
         connection = self._controller.connection
@@ -103,12 +112,46 @@ class SettingsFlow(QObject):
         if not ok:
             self.key_refused.emit(text)
             return
+        await self.keep_key(key)
+        await self._controller.connect_kie(self._connection(key))
+
+    # --- where the key is kept -----------------------------------------------------------------------
+
+    async def load_key(self, *, announce: bool = True) -> FoundKey | None:
+        """The key in effect at start, and where it comes from; said when it is not the keyring's."""
+        found = await key_check.find_key_off_thread()
+        self.key_source = found.source if found else None
+        if announce and found and found.source is KeySource.FILE:
+            text = self.tr("Using the API key saved in {path} (there is no system keyring).")
+            self.message.emit(text.format(path=key_file_path()))
+        elif announce and found and found.source is KeySource.ENVIRONMENT:
+            self.message.emit(self.tr("Using the API key from KIE_API_KEY."))
+        return found
+
+    async def keep_key(self, key: str) -> None:
+        """In the keyring; where there is none, in the file or for this session, as the user chooses.
+        Never dropped: a file that cannot be written leaves the key for this session."""
         try:
             await key_check.save_key_off_thread(key)
-            self.has_saved_key = True
-        except UpscalerError as exc:
-            self.message.emit(exc.user_text() + " " + self.tr("The key is used for this session only."))
-        await self._controller.connect_kie(self._connection(key))
+            self.key_source = KeySource.KEYRING
+            return
+        except KeyringUnavailableError as exc:
+            choice = await ask_where_to_keep(self._window, key_file_path(), exc.user_text())
+        problem = ""
+        if choice is KeySource.FILE:
+            try:
+                path = await key_check.save_key_to_file_off_thread(key)
+            except UpscalerError as exc:
+                problem = exc.user_text() + " "
+            else:
+                self.key_source = KeySource.FILE
+                saved = self.tr("The key is saved in {path}, readable only by you.")
+                self.message.emit(saved.format(path=path))
+                return
+        settings_store.keep_api_key_for_session(key)
+        self.key_source = KeySource.SESSION
+        session = self.tr("The key is used for this session only: enter it again at the next start.")
+        self.message.emit(problem + session)
 
     def _connection(self, key: str) -> Connection:
         s = self._settings

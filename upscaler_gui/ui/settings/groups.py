@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QSpinBox, QWidget
 
 from upscaler_gui.core.settings import Settings
-from upscaler_gui.ui.settings.form import add_field, new_group, note, select
+from upscaler_gui.ui.settings.form import add_field, named, new_group, note, select
 
 MAX_CONCURRENCY = 50
 MAX_COST_PER_IMAGE = 1000.0
@@ -24,20 +24,21 @@ class QueueGroup:
     def __init__(self, dialog: QWidget) -> None:
         self.box, self.form = new_group(translate("SettingsDialog", "Queue"), dialog)
         box = self.box
-        self.concurrency_spin = QSpinBox(box)
+        self.concurrency_spin = named(QSpinBox(box), "concurrency")
         self.concurrency_spin.setRange(1, MAX_CONCURRENCY)
         concurrency_note = note(translate("SettingsDialog", "images uploaded or downloaded at once"), box)
         add_field(
             self.form, translate("SettingsDialog", "&Concurrency:"), self.concurrency_spin, concurrency_note
         )
-        self.cost_spin = QDoubleSpinBox(box)
+        self.cost_spin = named(QDoubleSpinBox(box), "cost-per-image")
         self.cost_spin.setRange(0.0, MAX_COST_PER_IMAGE)
         self.cost_spin.setDecimals(2)
         self.cost_spin.setSingleStep(0.1)
         self.cost_spin.setSuffix(translate("SettingsDialog", " credits"))
         cost_note = note(translate("SettingsDialog", "used to estimate the cost of what is queued"), box)
         add_field(self.form, translate("SettingsDialog", "Cost &per image:"), self.cost_spin, cost_note)
-        self.auto_start_check = QCheckBox(translate("SettingsDialog", "&Start new images at once"), box)
+        auto_start_text = translate("SettingsDialog", "&Start new images at once")
+        self.auto_start_check = named(QCheckBox(auto_start_text, box), "auto-start")
         self.form.addRow("", self.auto_start_check)
 
     def show(self, settings: Settings) -> None:
@@ -54,7 +55,7 @@ class AppearanceGroup:
 
     def __init__(self, dialog: QWidget) -> None:
         self.box, self.form = new_group(translate("SettingsDialog", "Appearance"), dialog)
-        self.language_combo = QComboBox(self.box)
+        self.language_combo = named(QComboBox(self.box), "language")
         # Each language in its own name, so a user who cannot read the current one still finds theirs.
         for name, code in ((translate("SettingsDialog", "System"), ""), ("English", "en"), ("Русский", "ru")):
             self.language_combo.addItem(name, code)

@@ -10,6 +10,7 @@ password, a D-Bus secret service may be slow to start or time out.
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
@@ -46,13 +47,24 @@ async def check_key(key: str, *, api_base: str | None) -> tuple[bool, str]:
 
 
 async def save_key_off_thread(key: str) -> None:
-    """Store the key in the OS keyring ("" removes it); raises SettingsError when the keyring refuses."""
+    """Store the key in the OS keyring ("" removes every saved key); KeyringUnavailableError when the keyring
+    cannot keep it (the caller then asks where to keep it: `key_storage`)."""
     await asyncio.to_thread(settings.save_api_key, key)
 
 
+async def save_key_to_file_off_thread(key: str) -> Path:
+    """The user's choice without a keyring: the 0600 key file; where it went."""
+    return await asyncio.to_thread(settings.save_api_key_to_file, key)
+
+
 async def key_in_effect_off_thread() -> str | None:
-    """KIE_API_KEY, else the saved key, else None: what "Test key" tests when nothing was typed."""
+    """KIE_API_KEY, else the kept or saved key, else None: what "Test key" tests when nothing was typed."""
     return await asyncio.to_thread(settings.api_key)
+
+
+async def find_key_off_thread() -> settings.FoundKey | None:
+    """The key in effect and where it comes from (settings.find_api_key's order)."""
+    return await asyncio.to_thread(settings.find_api_key)
 
 
 async def has_saved_key_off_thread() -> bool:

@@ -1,7 +1,8 @@
 """The Settings dialog's KIE account group: the API key field, its test, and what the dialog says about it.
 
-The field never shows a saved or environment key, only whether one is there; a typed key is shown only
-after the user presses "Show". Testing is asked for through `request_test`, and the answer comes back
+The field never shows a saved or environment key, only whether one is there and where it comes from (the
+keyring, the key file, KIE_API_KEY, or this session); a typed key is shown only after the user presses
+"Show". Testing is asked for through `request_test`, and the answer comes back
 through `show_test_result`. Texts are translated in the dialog's context ("SettingsDialog").
 """
 
@@ -15,7 +16,9 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from upscaler_gui.core.constants import ENV_API_KEY
-from upscaler_gui.ui.settings.form import add_field, new_group, note, row, set_tone
+from upscaler_gui.core.key_file import key_file_path
+from upscaler_gui.core.settings import KeySource
+from upscaler_gui.ui.settings.form import add_field, named, new_group, note, row, set_tone
 from upscaler_gui.ui.settings.key_check import KEY_PAGE
 
 translate = QCoreApplication.translate  # literal contexts below: lupdate reads them
@@ -32,14 +35,14 @@ class KeyRow:
         self,
         dialog: QWidget,
         *,
-        has_saved_key: bool,
-        env_key: bool,
+        source: KeySource | None,
         request_test: Callable[[str], None],
         relayout: Callable[[], None],
     ) -> None:
         self._dialog = dialog
-        self._has_saved_key = has_saved_key
-        self._env_key = env_key
+        self._source = source
+        self._has_saved_key = source in (KeySource.KEYRING, KeySource.FILE, KeySource.SESSION)
+        self._env_key = source is KeySource.ENVIRONMENT
         self._request_test = request_test
         self._relayout = relayout
         self._forget_key = False  # "Remove saved key" was pressed
@@ -69,7 +72,10 @@ class KeyRow:
             self.key_edit.setPlaceholderText(translate("SettingsDialog", "Set by KIE_API_KEY"))
             self.show_key_button.setEnabled(False)
         elif self._has_saved_key and not self._forget_key:
-            self.key_edit.setPlaceholderText(translate("SettingsDialog", "•••••••• (saved)"))
+            if self._source is KeySource.SESSION:
+                self.key_edit.setPlaceholderText(translate("SettingsDialog", "•••••••• (this session)"))
+            else:
+                self.key_edit.setPlaceholderText(translate("SettingsDialog", "•••••••• (saved)"))
         else:
             self.key_edit.setPlaceholderText(translate("SettingsDialog", "Paste your KIE API key"))
         self._update_buttons()
@@ -96,13 +102,13 @@ class KeyRow:
     # --- building --------------------------------------------------------------------------------------
 
     def _build(self, box: QGroupBox) -> None:
-        self.key_edit = QLineEdit(box)
+        self.key_edit = named(QLineEdit(box), "api-key")
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_edit.textEdited.connect(self._key_edited)
-        self.show_key_button = QPushButton(translate("SettingsDialog", "S&how"), box)
+        self.show_key_button = named(QPushButton(translate("SettingsDialog", "S&how"), box), "show-key")
         self.show_key_button.setCheckable(True)
         self.show_key_button.toggled.connect(self._toggle_key_visible)
-        self.test_button = QPushButton(translate("SettingsDialog", "&Test key"), box)
+        self.test_button = named(QPushButton(translate("SettingsDialog", "&Test key"), box), "test-key")
         self.test_button.clicked.connect(self._start_test)
         add_field(
             self.form,
@@ -111,28 +117,51 @@ class KeyRow:
             self.show_key_button,
             self.test_button,
         )
-        if self._env_key:
-            env_note = translate(
-                "SettingsDialog", "Using KIE_API_KEY from the environment; it wins over the saved key."
-            )
-            self.form.addRow("", note(env_note, box, wrap=True))
+        # Not wrapped: a wrapped label keeps the height it needs at the dialog's narrowest width.
+        self.source_note = named(note(self._source_text(), box), "key-source")
+        self.source_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # the path
+        self.form.addRow("", self.source_note)
         self.form.addRow("", self._links_row(box))
-        self.key_status = QLabel(box)
+        self.key_status = named(QLabel(box), "key-status")
         self.key_status.setWordWrap(True)  # KIE's refusals can be two sentences
         self.form.addRow("", self.key_status)
 
     def _links_row(self, box: QGroupBox) -> QHBoxLayout:
         link_text = translate("SettingsDialog", "Get a key on kie.ai")  # lupdate reads no f-string
-        self.key_link = QLabel(f'<a href="{KEY_PAGE}">{link_text}</a>', box)
+        self.key_link = named(QLabel(f'<a href="{KEY_PAGE}">{link_text}</a>', box), "key-link")
         self.key_link.setOpenExternalLinks(False)  # opened by us, and only on a click
         self.key_link.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)  # Tab reaches it
         self.key_link.linkActivated.connect(_open_link)
-        self.forget_button = QPushButton(translate("SettingsDialog", "&Remove saved key"), box)
+        forget_text = (
+            translate("SettingsDialog", "&Forget the key")
+            if self._source is KeySource.SESSION
+            else translate("SettingsDialog", "&Remove saved key")
+        )
+        self.forget_button = named(QPushButton(forget_text, box), "remove-saved-key")
         self.forget_button.clicked.connect(self._forget_saved_key)
         self.forget_button.setVisible(self._has_saved_key and not self._env_key)
         links = row(self.key_link, stretch=True)
         links.addWidget(self.forget_button)
         return links
+
+    def _source_text(self) -> str:
+        """Where the key in effect comes from, in the user's words."""
+        if self._source is KeySource.ENVIRONMENT:
+            return translate(
+                "SettingsDialog", "Using KIE_API_KEY from the environment; it wins over the saved key."
+            )
+        if self._source is KeySource.KEYRING:
+            return translate("SettingsDialog", "The key is saved in the system keyring.")
+        if self._source is KeySource.FILE:
+            text = translate(
+                "SettingsDialog", "The key is saved in a file only you can read (no system keyring):"
+            )
+            return f"{text}\n{key_file_path()}"  # the path on a line of its own: never wrapped mid-name
+        if self._source is KeySource.SESSION:
+            return translate(
+                "SettingsDialog", "The key is kept for this session only: it is not saved anywhere."
+            )
+        return translate("SettingsDialog", "No key is saved yet.")
 
     # --- state -----------------------------------------------------------------------------------------
 

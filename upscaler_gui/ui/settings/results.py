@@ -29,7 +29,7 @@ from upscaler_gui.core.finish import FORMATS
 from upscaler_gui.core.images import EXTENSIONS
 from upscaler_gui.core.output import CONFLICT_POLICIES, NameFields, render_name
 from upscaler_gui.core.settings import Settings, default_output_dir
-from upscaler_gui.ui.settings.form import add_field, new_group, note, select, set_tone
+from upscaler_gui.ui.settings.form import add_field, named, new_group, note, select, set_tone
 
 # The live example's input: fixed, so the example does not change while the user only watches it.
 EXAMPLE_FIELDS = NameFields(
@@ -95,18 +95,18 @@ class ResultsGroup:
     # --- building --------------------------------------------------------------------------------------
 
     def _build(self, box: QGroupBox) -> None:
-        self.folder_edit = QLineEdit(box)
+        self.folder_edit = named(QLineEdit(box), "output-folder")
         self.folder_edit.setPlaceholderText(str(default_output_dir()))
-        self.choose_button = QPushButton(translate("SettingsDialog", "Ch&oose…"), box)
+        self.choose_button = named(QPushButton(translate("SettingsDialog", "Ch&oose…"), box), "choose-folder")
         self.choose_button.clicked.connect(self._choose_folder)
         add_field(
             self.form, translate("SettingsDialog", "Output &folder:"), self.folder_edit, self.choose_button
         )
-        self.template_edit = QLineEdit(box)
+        self.template_edit = named(QLineEdit(box), "naming-template")
         self.template_edit.setToolTip(_fields_text())
         self.template_edit.textChanged.connect(self.refresh_template)
         add_field(self.form, translate("SettingsDialog", "&Naming:"), self.template_edit)
-        self.example = QLabel(box)
+        self.example = named(QLabel(box), "naming-example")
         self.example.setWordWrap(True)  # a template's error names every field
         self.form.addRow("", self.example)
         self.form.addRow("", note(_fields_text(), box))
@@ -114,7 +114,7 @@ class ResultsGroup:
         self._add_format_rows(box)
 
     def _add_conflict_rows(self, box: QGroupBox) -> None:
-        self.conflict_combo = QComboBox(box)
+        self.conflict_combo = named(QComboBox(box), "if-file-exists")
         names = {
             "rename": translate("SettingsDialog", "Rename"),
             "skip": translate("SettingsDialog", "Skip"),
@@ -123,12 +123,12 @@ class ResultsGroup:
         for policy in CONFLICT_POLICIES:
             self.conflict_combo.addItem(names[policy], policy)
         self.conflict_combo.currentIndexChanged.connect(self.refresh_template)
-        self.conflict_note = note("", box, wrap=True)
+        self.conflict_note = named(note("", box, wrap=True), "if-file-exists-note")
         add_field(self.form, translate("SettingsDialog", "If the file e&xists:"), self.conflict_combo)
         self.form.addRow("", self.conflict_note)
 
     def _add_format_rows(self, box: QGroupBox) -> None:
-        self.format_combo = QComboBox(box)
+        self.format_combo = named(QComboBox(box), "output-format")
         names = {
             "keep": translate("SettingsDialog", "Keep result's format"),
             "png": "PNG",
@@ -138,7 +138,7 @@ class ResultsGroup:
         for fmt in FORMATS:
             self.format_combo.addItem(names[fmt], fmt)
         self.format_combo.currentIndexChanged.connect(self.format_changed)
-        self.quality_spin = QSpinBox(box)
+        self.quality_spin = named(QSpinBox(box), "quality")
         self.quality_spin.setRange(1, 100)
         quality_label = QLabel(translate("SettingsDialog", "&Quality:"), box)
         quality_label.setBuddy(self.quality_spin)
@@ -149,9 +149,8 @@ class ResultsGroup:
             quality_label,
             self.quality_spin,
         )
-        self.metadata_check = QCheckBox(
-            translate("SettingsDialog", "Copy &EXIF and colour profile from the original"), box
-        )
+        metadata_text = translate("SettingsDialog", "Copy &EXIF and colour profile from the original")
+        self.metadata_check = named(QCheckBox(metadata_text, box), "keep-metadata")
         self.form.addRow("", self.metadata_check)
 
     # --- reacting to the user --------------------------------------------------------------------------

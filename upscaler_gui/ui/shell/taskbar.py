@@ -14,7 +14,7 @@ from upscaler_gui.core import log
 if TYPE_CHECKING:
     from PySide6.QtDBus import QDBusConnection
 
-DESKTOP_ID = "upscaler-gui.desktop"
+DESKTOP_ID = "io.github.crispupscaler.upscaler_gui.desktop"  # as installed: packaging/README.md
 ENTRY_PATH = "/com/canonical/unity/launcherentry/upscaler_gui"
 ENTRY_INTERFACE = "com.canonical.Unity.LauncherEntry"
 

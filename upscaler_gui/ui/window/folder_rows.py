@@ -40,11 +40,14 @@ class OutputFolderRow(QWidget):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._settings = settings
+        self.demo = False  # the demo runs: its results go to <folder>/demo, shown here
         self.folder_label = _folder_label(self)
         change = QPushButton(self.tr("Change…"), self)
         change.clicked.connect(self.choose)
         open_button = QPushButton(self.tr("Open folder"), self)
-        open_button.clicked.connect(lambda: desktop.open_path(ensure_output_folder(self._settings)))
+        open_button.clicked.connect(
+            lambda: desktop.open_path(ensure_output_folder(self._settings, self.demo))
+        )
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel(self.tr("Results go to:"), self))
@@ -55,7 +58,7 @@ class OutputFolderRow(QWidget):
 
     def refresh(self) -> None:
         """Show the folder in the settings (the Settings dialog may have changed it)."""
-        self.folder_label.setText(str(folder_path(self._settings)))
+        self.folder_label.setText(str(folder_path(self._settings, demo=self.demo)))
 
     def choose(self) -> None:
         title = self.tr("Choose the output folder")
@@ -70,8 +73,8 @@ class OutputFolderRow(QWidget):
         self.folder_chosen.emit(folder)
 
 
-def ensure_output_folder(settings: Settings) -> Path:
-    folder = folder_path(settings)
+def ensure_output_folder(settings: Settings, demo: bool = False) -> Path:
+    folder = folder_path(settings, demo=demo)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -214,6 +214,7 @@ class MainWindow(QMainWindow):
             self.show_error_dialog(self.tr("The job store cannot be used"), text)
 
     def _connection_changed(self, kind: str) -> None:
+        self.output_row.demo = kind == "demo"  # the demo's results go to their own folder
         self.status.show_connection(kind)
         self.refresh()
 
