@@ -136,6 +136,68 @@ def test_tasks_that_became_slower_than_learned_are_still_noticed_soon() -> None:
 # --- the plan itself ---------------------------------------------------------------------------------
 
 
+def share_done_by(age: float, durations: list[float]) -> float:
+    return sum(d <= age for d in durations) / len(durations)
+
+
+def test_with_jittered_durations_learned_the_first_poll_is_past_most_of_them() -> None:
+    learned = jittered(50, 2.0, 0.3, seed=1)
+    first = taught(learned).next_poll_age(None)
+    assert share_done_by(first, learned) >= 0.9  # not the median, where half would be polled again
+    assert first <= max(learned)
+
+
+def test_a_wide_spread_is_planned_as_a_few_polls_across_it_not_one_at_its_slow_end() -> None:
+    learned = jittered(50, 15.0, 5.0, seed=1)
+    planner = taught(learned)
+    first = planner.next_poll_age(None)
+    assert statistics.median(learned) <= first < max(learned)
+    ages = [first]
+    while ages[-1] < max(learned):
+        ages.append(planner.next_poll_age(ages[-1]))
+    polls = [sum(age < d for age in ages) + 1 for d in learned]  # polls until one finds it done
+    assert statistics.fmean(polls) <= 1.5
+
+
+def test_past_everything_learned_the_distance_past_it_doubles_each_poll() -> None:
+    planner = taught([2.0] * 20)
+    ages = [planner.next_poll_age(None)]
+    while ages[-1] < 20:
+        ages.append(planner.next_poll_age(ages[-1]))
+    assert ages[0] == 2.0
+    past = [age - 2.0 for age in ages[1:]]
+    assert past[0] == MIN_GAP_S
+    assert all(b == 2 * a for a, b in itertools.pairwise(past[: past.index(8.0) + 1]))
+    assert len(ages) <= 9  # a task ten times as long as any learned: a handful of polls, not one a 2.5 s
+
+
+def test_a_cold_batch_polls_only_its_scouts_early_and_they_climb_a_ladder_from_kies_first_poll() -> None:
+    planner = PollPlanner()
+    scouts = [task for task in range(10) if planner.scout(task)]
+    assert scouts == list(range(POLL_SCOUTS))
+    ladder = [planner.next_poll_age(None, scout=True)]
+    while ladder[-1] < 30:
+        ladder.append(planner.next_poll_age(ladder[-1], scout=True))
+    assert ladder[0] == 2.0  # KIE's first poll
+    gaps = [b - a for a, b in itertools.pairwise(ladder)]
+    assert gaps[0] == 0.5 and all(0 < gap <= 3.0 for gap in gaps)  # dense early, KIE's 3 s at most
+    assert planner.next_poll_age(None) == 30.0  # the others wait for what the scouts teach
+
+
+def test_the_first_lessons_bring_the_waiting_tasks_first_poll_forward() -> None:
+    planner = PollPlanner()
+    for task in ("scout-a", "scout-b"):
+        planner.scout(task)
+    assert planner.next_poll_age(None) == 30.0  # nothing learned: KIE's guidance after 30 s
+    planner.learn(2.1)  # scout-a ended; scout-b has not
+    planner.release("scout-a")
+    assert not planner.learned
+    assert planner.next_poll_age(None) == 3 * 2.1  # a slow scout-b is not waited for long
+    planner.learn(2.3)
+    planner.release("scout-b")
+    assert planner.learned and planner.next_poll_age(None) <= 2.3
+
+
 def test_a_poll_is_planned_where_tasks_end() -> None:
     assert cheapest_poll_ages([5.0] * 10, 1.5) == (5.0,)
     quick, slow = jittered(20, 2.0, 0.3), jittered(5, 60.0, 2.0, seed=1)
