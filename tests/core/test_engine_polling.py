@@ -62,3 +62,19 @@ async def test_a_task_without_a_recorded_create_time_is_still_polled_to_its_end(
             jobs = await settle(engine)
         assert [job.state for job in jobs] == [JobState.DONE] * 2
         assert sim.stats.creates == 2
+
+
+async def test_a_new_run_on_the_store_plans_from_the_tasks_the_last_run_saw_end(tmp_path: Path) -> None:
+    store_path = tmp_path / "jobs.db"
+    with running_sim(tmp_path, task_seconds=0.3, task_jitter=0.2) as sim:
+        async with engine_on(sim, store_path, learned_s=None) as engine:
+            await run_batch(engine, images(tmp_path / "first", 4), tmp_path / "out")
+        async with engine_on(sim, store_path, learned_s=None) as engine:  # a CLI run started again
+            # No scouts, no wait for KIE's first 2 s: the first polls come where tasks ended before.
+            assert engine.planner.learned and not engine.planner.scout("any task")
+            assert engine.planner.next_poll_age(None) <= 0.3 * 1.2 + 0.05
+            before = sim.stats.record_calls
+            files = images(tmp_path / "second", 6, size=(40, 30))  # other images than the first run
+            _, jobs = await run_batch(engine, files, tmp_path / "out")
+        assert [job.state for job in jobs[-6:]] == [JobState.DONE] * 6
+        assert sim.stats.record_calls - before <= 1.5 * len(files)

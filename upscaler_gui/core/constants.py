@@ -95,6 +95,9 @@ POLL_TRUST_GROWTH: Final = 3.0  # a planned poll comes by 3x the age of the one 
 POLL_SCOUTS: Final = 2
 POLL_SCOUT_GROWTH: Final = 1.25
 POLL_UNLEARNED_WAIT_S: Final = 30.0
+# A new engine (a CLI run, the window started again) learns from the tasks that ended on its store in
+# the last hour: KIE's speed moves with its load over a day, less within an hour.
+POLL_REMEMBER_S: Final = 3600.0
 # KIE doc: any state but waiting/queuing/generating/success/fail is an error to report. A new state
 # name may be harmless, so the job waits this long (and this many answers) before failing.
 POLL_UNKNOWN_STATE_S: Final = 5 * 60.0
