@@ -87,8 +87,10 @@ POLL_STUCK_AFTER_S: Final = 15 * 60.0  # KIE doc: investigate after 10-15 min
 # learns and how it weighs a poll.
 POLL_HISTORY: Final = 50  # recent task durations (costTime) the plan is made from
 # A poll is worth this share of the median task time of waiting: with tasks of 2 s +- 0.3 the plan is
-# one poll at the slow end of the spread; with 15 s +- 5, about 1.3 polls a task, ~3 s after the end.
-POLL_WORTH_SHARE: Final = 0.3
+# one poll at the slow end of the spread; with 15 s +- 5, about 1.25 polls a task, ~3 s after the end.
+# (0.3 sat on the edge for 2 s +- 0.3, where a second poll starts to pay, and made 1.34 polls at 15 s
+# from 30 lessons; within 10% of polling every 0.5 s at 15 s +- 5 would take ~1.9 polls a task.)
+POLL_WORTH_SHARE: Final = 0.35
 POLL_TRUST_GROWTH: Final = 3.0  # a planned poll comes by 3x the age of the one before, however sure
 # Before anything is learned: this many tasks ("scouts") are polled at ages growing 25% a poll from
 # POLL_FIRST_S; the others wait for their lessons (or until POLL_UNLEARNED_WAIT_S, then KIE's guidance).
