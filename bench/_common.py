@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -234,7 +234,7 @@ def verdict(ok: bool) -> str:
     return "MET" if ok else "NOT MET"
 
 
-def print_json_line(name: str, figures: dict[str, object]) -> None:
+def print_json_line(name: str, figures: Mapping[str, object]) -> None:
     """The one machine-readable line, last on stdout."""
     print(json.dumps({"bench": name, "machine": machine(), **figures}, sort_keys=True))
 

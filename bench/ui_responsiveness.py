@@ -9,7 +9,7 @@ servers: all its threads run at nice 19, so it only gets the CPU time the app le
    2 as in the demo). A 5 ms precise QTimer on the Qt thread samples the event-loop lag (actual interval
    - 5 ms) from the drop until every job has finished. First with raised limits (the sim and the
    window's engine allow 200 creates per 10 s and 100 recordInfo per s, so the batch flows at full
-   speed; the engine is told through the one `open_engine` name in the controller's module), then with
+   speed; the engine is told through the one `open_engine` name in `core.engine`), then with
    KIE's default limits and a drop of the folder instead.
 2. memory: 1,000 small images of varied sizes dropped as one folder; the view is paged through from the
    first row to the last so that every thumbnail is asked for; VmRSS and VmHWM once all are loaded. The
@@ -570,7 +570,8 @@ class Session:
 async def open_window(out: Path, url: str) -> AsyncIterator[Session]:
     """The window and its controller connected to the sim, closed as `app.shutdown` closes them."""
     from upscaler_gui.core import settings as settings_store
-    from upscaler_gui.ui.bridge.controller import Connection, EngineController
+    from upscaler_gui.core.connection import Connection
+    from upscaler_gui.ui.bridge.controller import EngineController
     from upscaler_gui.ui.window.main_window import MainWindow
 
     settings = settings_store.load()
@@ -594,13 +595,13 @@ async def open_window(out: Path, url: str) -> AsyncIterator[Session]:
 def raise_engine_limits() -> None:
     """The window's engine told the raised limits, as for an account that was allowed them.
 
-    The controller opens its engine with `open_engine(...)` and no limits (KIE's defaults); this wraps
-    that one name in the controller's module. Nothing else of the app changes."""
+    The window's connection opens its engine with `core.engine.open_engine(...)` and no limits (KIE's
+    defaults); this wraps that one name in its package. Nothing else of the app changes."""
+    from upscaler_gui.core import engine
     from upscaler_gui.core.engine.pacer import Limit
-    from upscaler_gui.ui.bridge import controller
 
-    controller.open_engine = functools.partial(
-        controller.open_engine,
+    engine.open_engine = functools.partial(
+        engine.open_engine,
         create_limit=Limit(int(RAISED["create"]), RAISED["create_window_s"]),
         record_limit=Limit(int(RAISED["record"]), RAISED["record_window_s"]),
     )

@@ -180,6 +180,9 @@ def build_window_parser() -> argparse.ArgumentParser:
     add_connection_options(parser)
     parser.add_argument("--minimized", action="store_true", help="start in the tray (when watching a folder)")
     parser.add_argument(
+        "--paste", action="store_true", help="queue the image (or its link) on the clipboard, as Ctrl+V does"
+    )
+    parser.add_argument(
         "--quit-after",
         type=float,
         metavar="S",

@@ -127,12 +127,13 @@ def test_a_pipe_is_refused_by_its_kind_without_opening_it(
 ) -> None:
     os.mkfifo(tmp_path / "pipe.png")
     opened: list[object] = []
-    monkeypatch.setattr(os, "open", lambda *args, **kwargs: opened.append(args))  # any open is seen
-    (item,) = expand([str(tmp_path / "pipe.png")])
+    with monkeypatch.context() as patched:  # undone before the fixtures' teardown opens anything
+        patched.setattr(os, "open", lambda *args, **kwargs: opened.append(args))  # any open is seen
+        (item,) = expand([str(tmp_path / "pipe.png")])
+        with pytest.raises(InputError, match="a named pipe"):
+            check_file(tmp_path / "pipe.png")
     assert isinstance(item, Rejected)
     assert item.error == "This is not a regular file (a named pipe): only image files can be upscaled."
-    with pytest.raises(InputError, match="a named pipe"):
-        check_file(tmp_path / "pipe.png")
     assert opened == []
 
 

@@ -127,6 +127,7 @@ def test_the_deb_installs_the_program_menu_entry_icons_and_metainfo(
     entry = desktop["Desktop Entry"]
     assert entry["Exec"] == "upscaler-gui %F" and entry["Icon"] == APP_ID
     assert desktop["Desktop Action demo"]["Exec"] == "upscaler-gui --demo"
+    assert desktop["Desktop Action paste"]["Exec"] == "upscaler-gui --paste"
     assert set(entry["MimeType"].strip(";").split(";")) == {"image/png", "image/jpeg", "image/webp"}
 
     hicolor = deb_root / "usr" / "share" / "icons" / "hicolor"

@@ -55,6 +55,7 @@ def test_install_sh_puts_the_program_and_menu_entry_in_local_and_uninstall_takes
     desktop.read(local / "share" / "applications" / f"{APP_ID}.desktop", encoding="utf-8")
     assert desktop["Desktop Entry"]["Exec"] == f"{program} %F"  # ~/.local/bin may not be on PATH
     assert desktop["Desktop Action demo"]["Exec"] == f"{program} --demo"
+    assert desktop["Desktop Action paste"]["Exec"] == f"{program} --paste"
     assert (local / "share" / "icons" / "hicolor" / "48x48" / "apps" / f"{APP_ID}.png").is_file()
     assert (local / "lib" / "upscaler-gui" / "COPYRIGHT").is_file()
     assert not (local / "lib" / "upscaler-gui" / "share").exists()  # share/ went to ~/.local/share

@@ -22,20 +22,21 @@ import pytest
 
 from tests.imagefactory import write_image
 from upscaler_gui.core import settings as settings_store
-from upscaler_gui.ui.shell.one_window import Launch, Place, WindowServer, start_or_hand_over
+from upscaler_gui.ui.shell.one_window import Handover, Launch, Place, WindowServer, start_or_hand_over
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def serving(server: WindowServer, received: list[list[str]]) -> asyncio.Task[None]:
+async def serving(server: WindowServer, received: list[Handover]) -> asyncio.Task[None]:
     task = asyncio.create_task(server.serve(received.append))
     await asyncio.sleep(0.05)  # listening
     return task
 
 
-async def launch_later(inputs: list[str], data_dir: Path, *, tcp: bool) -> Launch:
+async def launch_later(inputs: list[str], data_dir: Path, *, tcp: bool, paste: bool = False) -> Launch:
     """A second launch, in a thread: it blocks as the real one does, while this loop serves."""
-    return await asyncio.to_thread(functools.partial(start_or_hand_over, inputs, data_dir, tcp=tcp))
+    launch = functools.partial(start_or_hand_over, inputs, data_dir, tcp=tcp, paste=paste)
+    return await asyncio.to_thread(launch)
 
 
 @pytest.mark.parametrize("tcp", [False, True], ids=["unix-socket", "tcp-with-token"])
@@ -48,13 +49,15 @@ def test_a_second_launch_hands_its_inputs_over_and_is_done(
     async def scenario() -> None:
         first = start_or_hand_over([], data, tcp=tcp)
         assert first.server is not None and not first.handed_over
-        received: list[list[str]] = []
+        received: list[Handover] = []
         task = await serving(first.server, received)
         second = await launch_later(["a.png", "sub/b.jpg", "https://x.test/c.webp"], data, tcp=tcp)
         assert second.handed_over and second.server is None
         assert received == [
-            [str(tmp_path / "a.png"), str(tmp_path / "sub" / "b.jpg"), "https://x.test/c.webp"]
+            Handover([str(tmp_path / "a.png"), str(tmp_path / "sub" / "b.jpg"), "https://x.test/c.webp"])
         ]
+        pasting = await launch_later([], data, tcp=tcp, paste=True)  # "Upscale Clipboard Image"
+        assert pasting.handed_over and received[-1] == Handover([], paste=True)
         task.cancel()
         first.server.close()
 
@@ -99,7 +102,7 @@ def test_a_request_without_the_token_is_refused(isolated_dirs: dict[str, Path]) 
     async def scenario() -> None:
         first = start_or_hand_over([], data, tcp=True)
         assert first.server is not None
-        received: list[list[str]] = []
+        received: list[Handover] = []
         task = await serving(first.server, received)
         port = int(Place.for_store(data).port_file.read_text("ascii").split()[0])
 

@@ -129,6 +129,26 @@ def test_paste_from_the_clipboard(tmp_path: Path, qloop) -> None:
     run(qloop, scenario())
 
 
+@pytest.mark.qt_log_ignore("^This plugin does not support raise\\(\\)$")  # offscreen: no window stacking
+def test_the_clipboard_action_of_a_later_launch_pastes_in_the_open_window(tmp_path: Path, qloop) -> None:
+    """The desktop file's "Upscale Clipboard Image" runs `upscaler-gui --paste`: with a window open, that
+    launch hands the request over and the open window pastes, as Ctrl+V would."""
+    from upscaler_gui.ui.app import bring_forward
+    from upscaler_gui.ui.shell.one_window import Handover
+
+    async def scenario() -> None:
+        copied = write_image(tmp_path / "copied.png", "PNG", (20, 20))
+        async with window_env(tmp_path) as env:
+            await env.connect()
+            QGuiApplication.clipboard().setText(str(copied))
+            bring_forward(env.window, Handover([], paste=True))
+            await env.all_finished(1)
+            (job,) = env.jobs()
+            assert job.state == JobState.DONE and job.display_name == "copied.png"
+
+    run(qloop, scenario())
+
+
 def test_bad_items_become_rows_with_reasons_and_one_summary(tmp_path: Path, qloop) -> None:
     async def scenario() -> None:
         (tmp_path / "anim.gif").write_bytes(image_bytes("GIF"))

@@ -23,7 +23,7 @@ from upscaler_gui.core import log, paths
 from upscaler_gui.core import settings as settings_store
 
 if TYPE_CHECKING:
-    from upscaler_gui.ui.shell.one_window import Launch, WindowServer
+    from upscaler_gui.ui.shell.one_window import Handover, Launch, WindowServer
 
 STARTED = time.monotonic()
 
@@ -66,7 +66,7 @@ def _one_window(args: argparse.Namespace) -> Launch:
     from upscaler_gui.ui.shell.one_window import Launch, start_or_hand_over
 
     try:
-        launch = start_or_hand_over(args.inputs, paths.data_dir())
+        launch = start_or_hand_over(args.inputs, paths.data_dir(), paste=args.paste)
     except UpscalerError as exc:  # no data dir: the window says so, in its store box
         log.ui.info("one-window check skipped (%s)", exc.message)
         return Launch()
@@ -108,8 +108,10 @@ async def main(
         QTimer.singleShot(round(args.quit_after * 1000), window.close)
     if args.inputs:
         window.intake.take(args.inputs)
+    if args.paste:  # the desktop file's "Upscale Clipboard Image"
+        window.intake.paste()
     if server is not None:  # later launches ("Open with") hand their files to this window
-        window.keeper.spawn(server.serve(lambda inputs: bring_forward(window, inputs)), "One window")
+        window.keeper.spawn(server.serve(lambda handover: bring_forward(window, handover)), "One window")
     window.keeper.spawn(_connect(window, controller, args, Connection), "Connecting")
     await closed.wait()
     await shutdown(window, controller, tray)
@@ -144,13 +146,16 @@ async def _connect(window: Any, controller: Any, args: argparse.Namespace, conne
         await controller.connect_kie(connection_type(found.key, api_base, upload_base))
 
 
-def bring_forward(window: Any, inputs: list[str]) -> None:
-    """Another launch's files: queued here, and the window shown in front (from the tray too)."""
+def bring_forward(window: Any, handover: Handover) -> None:
+    """Another launch's files (or its clipboard paste): queued here, and the window shown in front (from
+    the tray too)."""
     window.showNormal()
     window.raise_()
     window.activateWindow()
-    if inputs:
-        window.intake.take(inputs)
+    if handover.inputs:
+        window.intake.take(handover.inputs)
+    if handover.paste:
+        window.intake.paste()
 
 
 async def shutdown(window: Any, controller: Any, tray: Any) -> None:

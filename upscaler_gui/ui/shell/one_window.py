@@ -50,6 +50,15 @@ class Place:
         return cls(folder / f"{name}.lock", folder / f"{name}.sock", folder / f"{name}.port")
 
 
+@dataclass(frozen=True)
+class Handover:
+    """What a later launch asks of the open window: inputs to queue, and whether to paste the clipboard
+    (the desktop file's "Upscale Clipboard Image" action)."""
+
+    inputs: list[str]
+    paste: bool = False
+
+
 @dataclass
 class Launch:
     """What this launch is: the first window (`server` set), or done (`handed_over`), or neither: a
@@ -60,15 +69,20 @@ class Launch:
 
 
 def start_or_hand_over(
-    inputs: Sequence[str], data_dir: Path, *, tcp: bool = USE_TCP, wait_s: float = HANDOVER_WAIT_S
+    inputs: Sequence[str],
+    data_dir: Path,
+    *,
+    paste: bool = False,
+    tcp: bool = USE_TCP,
+    wait_s: float = HANDOVER_WAIT_S,
 ) -> Launch:
-    """Take the lock and listen, or give `inputs` to the window that holds it."""
+    """Take the lock and listen, or give `inputs` (and `paste`) to the window that holds it."""
     try:
         place = Place.for_store(data_dir)
     except OSError as exc:
         log.ui.info("no runtime dir for the one-window lock (%s): every launch opens a window", exc)
         return Launch()
-    request = {"inputs": [_absolute(given) for given in inputs]}
+    request = {"inputs": [_absolute(given) for given in inputs], "paste": paste}
     deadline = time.monotonic() + wait_s
     while True:
         server = _claim(place, tcp)
@@ -90,7 +104,7 @@ class WindowServer:
         self.place, self._lock_fd, self._listener = place, lock_fd, listener
         self._token, self._tcp = token, tcp
 
-    async def serve(self, on_inputs: Callable[[list[str]], None]) -> None:
+    async def serve(self, on_inputs: Callable[[Handover], None]) -> None:
         """Until cancelled (the window quits): each request answered once its inputs are handed on."""
 
         async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -105,15 +119,15 @@ class WindowServer:
         self,
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
-        on_inputs: Callable[[list[str]], None],
+        on_inputs: Callable[[Handover], None],
     ) -> None:
         try:
             line = await asyncio.wait_for(reader.readline(), HANDOVER_WAIT_S)
-            inputs = self._inputs(json.loads(line))
+            handover = self._handover(json.loads(line))
         except (OSError, ValueError, TimeoutError) as exc:  # ValueError: JSON, size, a wrong token
             log.ui.info("a second launch sent nothing usable (%s)", type(exc).__name__)
         else:
-            on_inputs(inputs)
+            on_inputs(handover)
             writer.write(OK)
             with contextlib.suppress(OSError):
                 await writer.drain()
@@ -121,7 +135,7 @@ class WindowServer:
         with contextlib.suppress(OSError):
             await writer.wait_closed()
 
-    def _inputs(self, request: Any) -> list[str]:
+    def _handover(self, request: Any) -> Handover:
         if not isinstance(request, dict):
             raise ValueError("not a request")
         if not hmac.compare_digest(str(request.get("token", "")), self._token):
@@ -129,7 +143,7 @@ class WindowServer:
         inputs = request.get("inputs")
         if not isinstance(inputs, list) or not all(isinstance(given, str) for given in inputs):
             raise ValueError("no list of inputs")
-        return inputs
+        return Handover(inputs, paste=request.get("paste") is True)
 
     def close(self) -> None:
         """The window quits: later launches start their own (the lock goes with the process anyway)."""
