@@ -43,7 +43,7 @@ QT_SYSTEM_LIBS: dict[str, tuple[str, str]] = {
     "libxcb-xkb.so.1": ("libxcb-xkb1", "libxcb"),
 }
 # The words that run a command, not the window (upscaler_gui/cli.py's COMMANDS and argparse's own).
-NOT_THE_WINDOW = frozenset({"upscale", "watch", "demo-server", "-h", "--help", "--version"})
+NOT_THE_WINDOW = frozenset({"upscale", "watch", "history", "demo-server", "-h", "--help", "--version"})
 
 
 def opens_the_window(argv: Sequence[str]) -> bool:

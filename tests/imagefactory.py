@@ -63,3 +63,62 @@ def big_png(path: Path, size: tuple[int, int], *, pixels: bool = True, alpha: bo
             out.write(chunk(b"IDAT", data))
         out.write(chunk(b"IEND", b""))
     return path
+
+
+# --- the formats converted before upload (issue 12) --------------------------------------------------
+
+RED, BLUE = (255, 0, 0), (0, 0, 255)
+ORIENTATION = 0x0112
+MAKE = 0x010F
+
+
+def marked(size: tuple[int, int] = (64, 48)) -> Image.Image:
+    """Left half red, right half blue: which way up an image was turned shows in its top-left pixel."""
+    image = Image.new("RGB", size, RED)
+    image.paste(BLUE, (size[0] // 2, 0, size[0], size[1]))
+    return image
+
+
+def exif_bytes(orientation: int = 1, make: str = "TestCam") -> bytes:
+    exif = Image.Exif()
+    exif[ORIENTATION] = orientation
+    exif[MAKE] = make
+    return exif.tobytes()
+
+
+def srgb_icc() -> bytes:
+    from PIL import ImageCms
+
+    profile: bytes = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    return profile
+
+
+def write_heic(
+    path: Path, image: Image.Image, *, exif: bytes | None = None, icc: bytes | None = None
+) -> Path:
+    """A real HEIC (HEVC) file, made with pillow-heif's encoder (the app itself only decodes)."""
+    import pillow_heif
+
+    heif = pillow_heif.from_bytes(image.mode, image.size, image.tobytes())
+    if exif:
+        heif.info["exif"] = b"Exif\x00\x00" + exif
+    if icc:
+        heif.info["icc_profile"] = icc
+    path.parent.mkdir(parents=True, exist_ok=True)
+    heif.save(path, quality=90)
+    return path
+
+
+def write_animated_gif(path: Path, size: tuple[int, int] = (64, 48), frames: int = 3) -> Path:
+    colours = [RED, BLUE, (0, 200, 0)]
+    images = [Image.new("RGB", size, colours[i % 3]) for i in range(frames)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    images[0].save(path, save_all=True, append_images=images[1:], duration=100, loop=0)
+    return path
+
+
+def write_png_over_10mb(path: Path, size: tuple[int, int] = (2000, 1800)) -> Path:
+    """A noisy PNG just over KIE's 10 MB (incompressible: only a JPEG can bring it under)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(noisy_png(size))
+    return path

@@ -1,4 +1,4 @@
-"""The front door: the window (default), `upscale`, `watch`, `demo-server`.
+"""The front door: the window (default), `upscale`, `watch`, `history`, `demo-server`.
 
 Only argparse is imported at the top: `upscaler-gui --version` must start fast, without Qt or httpx.
 Each command's module is imported when the command runs.
@@ -41,7 +41,12 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--template",
         default="{stem}_crisp.{ext}",
-        help="result names; fields {stem} {ext} {n} {date} {time} {task_id} {width} {height}",
+        help="result names; fields {stem} {ext} {n} {date} {time} {task_id} {width} {height} {relpath}",
+    )
+    group.add_argument(
+        "--keep-tree",
+        action="store_true",
+        help="put each result of a folder in the same subfolder of --out as its image (the {relpath} field)",
     )
     group.add_argument(
         "--on-conflict",
@@ -63,6 +68,18 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="copy the source's EXIF and colour profile into the result (default: yes)",
+    )
+    inputs = parser.add_argument_group("inputs")
+    inputs.add_argument(
+        "--no-fit",
+        dest="fit",
+        action="store_false",
+        help="refuse a PNG/JPEG/WEBP over KIE's 10 MB instead of re-encoding it to fit",
+    )
+    inputs.add_argument(
+        "--fit-pixels",
+        action="store_true",
+        help="scale an image over 16 megapixels or 4096 px a side down to those limits before upload",
     )
     group.add_argument(
         "--concurrency",
@@ -98,6 +115,35 @@ def add_watch_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_budget_options(parser: argparse.ArgumentParser, *, dry_run: bool) -> None:
+    group = parser.add_argument_group("spending")
+    group.add_argument(
+        "--max-credits",
+        type=float,
+        metavar="N",
+        help="start no task that would take this run past N credits; the rest wait as over budget "
+        "(a later run with a larger budget goes on). The daily budget is a setting of the window",
+    )
+    if dry_run:
+        group.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="check every input and show what would be uploaded and created, the result names "
+            "and the cost; nothing billed is sent, nothing is written",
+        )
+
+
+def add_history_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", metavar="DATE", help="only tasks created on or after DATE (YYYY-MM-DD)")
+    form = parser.add_mutually_exclusive_group()
+    form.add_argument("--csv", action="store_true", help="one CSV row per job on stdout")
+    form.add_argument("--json", action="store_true", help="one JSON document on stdout: jobs, days, totals")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", help="where the job store lives (default: the platform's data dir)"
+    )
+    parser.add_argument("--demo", action="store_true", help="the offline demo's own record")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="upscaler-gui",
@@ -117,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="create again tasks whose outcome was unknown (KIE may bill them twice)",
     )
+    add_budget_options(up, dry_run=True)
     add_connection_options(up)
 
     demo = commands.add_parser("demo-server", help="run the local KIE-compatible server and print its URL")
@@ -128,7 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
     watch = commands.add_parser("watch", help="upscale every image that arrives in a folder, exactly once")
     add_watch_options(watch)
     add_output_options(watch)
+    add_budget_options(watch, dry_run=False)
     add_connection_options(watch)
+
+    history = commands.add_parser("history", help="what each job cost: jobs, tasks, credits, totals per day")
+    add_history_options(history)
     return parser
 
 
@@ -160,11 +211,15 @@ def _run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
         from upscaler_gui.commands.watch import run_watch
 
         return run_watch(args)
+    if args.command == "history":
+        from upscaler_gui.commands.history import run_history
+
+        return run_history(args)
     parser.print_help(sys.stderr)
     return EXIT_USAGE
 
 
-COMMANDS = ("upscale", "demo-server", "watch")
+COMMANDS = ("upscale", "demo-server", "watch", "history")
 
 
 def _is_command(word: str, parser: argparse.ArgumentParser) -> bool:

@@ -23,7 +23,13 @@ HOMEPAGE = "https://github.com/crispupscaler/upscaler-gui"
 DEB_REVISION = "1"  # the packaging's own revision of an upstream version (Debian Policy 5.6.12)
 MAINTAINER = "Crisp Upscaler developers <upscaler-gui@users.noreply.github.com>"
 LICENSE = "MIT"
-IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp")
+# What "Open with" offers the app for: KIE's three formats, and those converted before upload (issue 12).
+IMAGE_TYPES = (
+    "image/png",
+    "image/jpeg",
+    "image/webp",
+    *"image/heic image/heif image/avif image/tiff image/bmp image/gif".split(),
+)
 RESOURCES = ROOT / "resources"
 ICONS = RESOURCES / "icons"
 CHANGELOG = ROOT / "CHANGELOG.md"

@@ -54,8 +54,6 @@ EXCLUDED_MODULES: tuple[str, ...] = (
     "PIL.ImageTk",
     "PIL._imagingtk",
     "PIL.ImageQt",  # would import a Qt binding of its own choosing
-    "PIL._avif",  # the app takes PNG, JPEG and WEBP only
-    "PIL.AvifImagePlugin",
     "PIL.ImageFont",  # no text drawing: saves FreeType and HarfBuzz from pillow.libs
     "PIL._imagingft",
 )

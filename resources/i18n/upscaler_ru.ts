@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>BatchQuestion</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/batch_question.py" line="25"/>
+        <source>About {cost:g} credits for {count} new tasks.</source>
+        <translation>Около {cost:g} кредитов за новые задачи: {count}.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/batch_question.py" line="29"/>
+        <source>The balance could not be read.</source>
+        <translation>Не удалось узнать баланс.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/batch_question.py" line="31"/>
+        <source>Balance: {balance:g} credits.</source>
+        <translation>Баланс: {balance:g} кредитов.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/batch_question.py" line="35"/>
+        <source>The balance does not cover this batch: the queue pauses when the credits run out.</source>
+        <translation>Баланса не хватит на весь пакет: очередь встанет на паузу, когда кредиты закончатся.</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/batch_question.py" line="46"/>
+        <source>Upscale these images?</source>
+        <translation>Выполнить апскейл этих изображений?</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/batch_question.py" line="47"/>
+        <source>Upscale {count} images?</source>
+        <translation>Выполнить апскейл изображений: {count}?</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/batch_question.py" line="49"/>
+        <source>Upscale</source>
+        <translation>Выполнить апскейл</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/batch_question.py" line="50"/>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+</context>
+<context>
     <name>CompareView</name>
     <message>
         <location filename="../../upscaler_gui/ui/compare/view.py" line="55"/>
@@ -111,6 +154,14 @@
     </message>
 </context>
 <context>
+    <name>EngineController</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/bridge/controller.py" line="173"/>
+        <source>The balance ({balance:g} credits) may not cover these images (~{cost:g}).</source>
+        <translation>Баланса ({balance:g} кредитов) может не хватить на эти изображения (~{cost:g}).</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunPanel</name>
     <message>
         <location filename="../../upscaler_gui/ui/window/panels.py" line="73"/>
@@ -146,6 +197,80 @@
         <location filename="../../upscaler_gui/ui/window/panels.py" line="119"/>
         <source>Save key</source>
         <translation>Сохранить ключ</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/history.py" line="63"/>
+        <source>Spending history</source>
+        <translation>История расходов</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/history.py" line="67"/>
+        <source>Total: {jobs} jobs, {tasks} tasks, {credits:g} credits</source>
+        <translation>Всего: заданий — {jobs}, задач — {tasks}, кредитов — {credits:g}</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/history.py" line="76"/>
+        <source>Per day</source>
+        <translation>По дням</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/history.py" line="77"/>
+        <source>Day</source>
+        <translation>День</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/history.py" line="77"/>
+        <source>Tasks</source>
+        <translation>Задачи</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/history.py" line="77"/>
+        <location filename="../../upscaler_gui/ui/window/history.py" line="92"/>
+        <source>Credits</source>
+        <translation>Кредиты</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/history.py" line="87"/>
+        <source>When</source>
+        <translation>Когда</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/history.py" line="88"/>
+        <source>Source</source>
+        <translation>Исходник</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/history.py" line="89"/>
+        <source>Result</source>
+        <translation>Результат</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/history.py" line="90"/>
+        <source>Task id</source>
+        <translation>ID задачи</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/history.py" line="91"/>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/history.py" line="102"/>
+        <source>Open result</source>
+        <translation>Открыть результат</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/history.py" line="136"/>
+        <source>History</source>
+        <translation>История</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/window/history.py" line="138"/>
+        <source>What each job cost, with totals per day</source>
+        <translation>Сколько стоило каждое задание, с итогами по дням</translation>
     </message>
 </context>
 <context>
@@ -443,32 +568,32 @@ Or keep it for this session only: nothing is written, and you enter it again at 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../upscaler_gui/ui/app.py" line="174"/>
+        <location filename="../../upscaler_gui/ui/app.py" line="179"/>
         <source>Unexpected error</source>
         <translation>Непредвиденная ошибка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="52"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="54"/>
         <source>Crisp Upscaler</source>
         <translation>Crisp Upscaler</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="79"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="83"/>
         <source>Paste</source>
         <translation>Вставить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="203"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="208"/>
         <source>Batch finished: {done} done, {failed} failed</source>
         <translation>Пакет обработан. Готово: {done}, с ошибками: {failed}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="214"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="219"/>
         <source>The job store cannot be used</source>
         <translation>Хранилище заданий недоступно</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="278"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="283"/>
         <source>Still watching from the tray</source>
         <translation>Слежение за папкой продолжается в трее</translation>
     </message>
@@ -555,7 +680,7 @@ Or keep it for this session only: nothing is written, and you enter it again at 
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/dialog.py" line="56"/>
+        <location filename="../../upscaler_gui/ui/settings/dialog.py" line="57"/>
         <source>Settings</source>
         <extracomment>(Settings, new_key): new_key is None when the key was left alone, &quot;&quot; when the user removed it. the typed key, or &quot;&quot; for the key in effect (saved or KIE_API_KEY); answer: show_key_test_result.</extracomment>
         <translation>Настройки</translation>
@@ -577,6 +702,7 @@ Or keep it for this session only: nothing is written, and you enter it again at 
     </message>
     <message>
         <location filename="../../upscaler_gui/ui/settings/groups.py" line="37"/>
+        <location filename="../../upscaler_gui/ui/settings/spending_group.py" line="26"/>
         <source> credits</source>
         <translation> кредита</translation>
     </message>
@@ -728,125 +854,190 @@ Or keep it for this session only: nothing is written, and you enter it again at 
         <translation>Запрос к KIE…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="59"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="60"/>
         <source>Results</source>
         <translation>Результаты</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="100"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="107"/>
         <source>Ch&amp;oose…</source>
         <translation>В&amp;ыбрать…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="103"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="110"/>
         <source>Output &amp;folder:</source>
         <translation>Папка &amp;результатов:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="108"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="115"/>
         <source>&amp;Naming:</source>
         <translation>Шаблон &amp;имени:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="119"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="126"/>
         <source>Rename</source>
         <translation>Переименовать</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="120"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="127"/>
         <source>Skip</source>
         <translation>Пропустить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="121"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="128"/>
         <source>Overwrite</source>
         <translation>Перезаписать</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="127"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="134"/>
         <source>If the file e&amp;xists:</source>
         <translation>Если файл уже &amp;есть:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="133"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="140"/>
         <source>Keep result&apos;s format</source>
         <translation>Как у результата</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="143"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="150"/>
         <source>&amp;Quality:</source>
         <translation>Ка&amp;чество:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="147"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="154"/>
         <source>For&amp;mat:</source>
         <translation>&amp;Формат:</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="152"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="159"/>
         <source>Copy &amp;EXIF and colour profile from the original</source>
         <translation>Копировать &amp;EXIF и цветовой профиль из оригинала</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="161"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="166"/>
+        <source>Put results in the s&amp;ubfolders of a dropped folder</source>
+        <translation>Раскладывать результаты по подпапка&amp;м перетащенной папки</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="169"/>
+        <source>Re-encode ima&amp;ges over KIE&apos;s 10 MB to fit</source>
+        <translation>Перекодировать изображения больше 10 МБ под &amp;лимит KIE</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="171"/>
+        <source>Scale do&amp;wn to KIE&apos;s pixel limits (16 MP, 4096 px a side)</source>
+        <translation>Умень&amp;шать до ограничений KIE по пикселям (16 Мп, 4096 px по стороне)</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="181"/>
         <source>Choose the output folder</source>
         <translation>Выберите папку результатов</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="171"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="191"/>
         <source>Example: {name}</source>
         <translation>Пример: {name}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="177"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="197"/>
         <source>Not valid: {problem}</source>
         <translation>Ошибка: {problem}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="190"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="211"/>
         <source>If that name exists: leave the existing file and don&apos;t save the result</source>
         <translation>Если такое имя уже есть: оставить существующий файл и не сохранять результат</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="194"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="215"/>
         <source>If that name exists: replace the existing file</source>
         <translation>Если такое имя уже есть: заменить существующий файл</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="196"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="217"/>
         <source>If that name exists: keep it and save as {other}</source>
         <translation>Если такое имя уже есть: оставить существующий файл и сохранить результат как {other}</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/results.py" line="203"/>
+        <location filename="../../upscaler_gui/ui/settings/results.py" line="224"/>
         <source>Fields: {fields}</source>
         <translation>Поля: {fields}</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/spending_group.py" line="35"/>
+        <source>Spending</source>
+        <translation>Расходы</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/spending_group.py" line="36"/>
+        <source>no limit</source>
+        <translation>без ограничения</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/spending_group.py" line="38"/>
+        <source>until the queue is empty again</source>
+        <translation>пока очередь снова не опустеет</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/spending_group.py" line="39"/>
+        <source>&amp;Budget per batch:</source>
+        <translation>Б&amp;юджет на пакет:</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/spending_group.py" line="41"/>
+        <source>the window and the command line together</source>
+        <translation>окно и командная строка вместе</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/spending_group.py" line="42"/>
+        <source>Budget per &amp;day:</source>
+        <translation>Днев&amp;ной бюджет:</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/spending_group.py" line="43"/>
+        <source>always ask</source>
+        <translation>спрашивать всегда</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/spending_group.py" line="44"/>
+        <source>shows the count, cost and balance first</source>
+        <translation>сначала покажет число, цену и баланс</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/spending_group.py" line="47"/>
+        <source>As&amp;k before a batch over:</source>
+        <translation>Спр&amp;ашивать перед пакетом дороже:</translation>
+    </message>
+    <message>
+        <location filename="../../upscaler_gui/ui/settings/spending_group.py" line="53"/>
+        <source>Images past a budget wait as over budget, kept.</source>
+        <translation>Изображения сверх бюджета ждут в очереди и сохраняются.</translation>
     </message>
 </context>
 <context>
     <name>SettingsFlow</name>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/flow.py" line="82"/>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="85"/>
         <source>The language changes at the next start.</source>
         <translation>Язык сменится при следующем запуске.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/flow.py" line="125"/>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="128"/>
         <source>Using the API key saved in {path} (there is no system keyring).</source>
         <translation>Используется API-ключ, сохранённый в {path} (системного хранилища паролей нет).</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/flow.py" line="128"/>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="131"/>
         <source>Using the API key from KIE_API_KEY.</source>
         <translation>Используется API-ключ из KIE_API_KEY.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/flow.py" line="148"/>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="151"/>
         <source>The key is saved in {path}, readable only by you.</source>
         <translation>Ключ сохранён в {path}, его можете читать только вы.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/flow.py" line="153"/>
+        <location filename="../../upscaler_gui/ui/settings/flow.py" line="156"/>
         <source>The key is used for this session only: enter it again at the next start.</source>
         <translation>Ключ используется только в этом сеансе: при следующем запуске введите его снова.</translation>
     </message>

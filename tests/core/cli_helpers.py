@@ -169,7 +169,7 @@ def json_lines(stdout: str) -> list[dict[str, Any]]:
     for text in stdout.splitlines():
         line = json.loads(text)
         assert isinstance(line, dict), text
-        assert set(line) == {"input", "status", "output", "task_id", "error"}, text
+        assert set(line) == {"input", "status", "output", "task_id", "error", "notes"}, text
         lines.append(line)
     return lines
 

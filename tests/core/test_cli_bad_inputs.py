@@ -56,10 +56,11 @@ def zip_bytes() -> bytes:
 
 # name -> (bytes written to the file, a phrase its message must contain)
 BAD_FILES: dict[str, tuple[bytes, str]] = {
-    "anim.gif": (image_bytes("GIF"), "This is a GIF image, not a PNG, JPEG or WEBP"),
-    "paint.bmp": (image_bytes("BMP"), "This is a BMP image"),
-    "scan.tiff": (image_bytes("TIFF"), "This is a TIFF image"),
-    "photo.heic": (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(200), "HEIC photo"),
+    "icon.ico": (image_bytes("ICO", (32, 32)), "This is an ICO icon, not an image we can upscale"),
+    "photo.heic": (
+        b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(200),
+        "The HEIC image is truncated or damaged",
+    ),
     "invoice.pdf": (b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n", "PDF document"),
     "notes.png": (b"just some notes, not an image\n", "This is a text file"),
     "error-page.jpg": (b"<!DOCTYPE html><html><body>Not found</body></html>", "web page (HTML)"),
@@ -86,9 +87,10 @@ BAD_ARGS: dict[str, str] = {
     "data:image/png;base64,this is not base64!": "This data: URI is not valid base64",
     "data:text/plain,hello%20there": "This is a text file",
     "data:image/png;base64": "This data: URI has no data after the comma",
-    GIF_URI: "This is a GIF image",
     "https://images.example.invalid/remote.png": "could not be fetched",  # KIE fails the task
 }
+# Formats converted before upload (issue 12): they end done, saying so. name -> Pillow's format
+CONVERTED = {"anim.gif": "GIF", "paint.bmp": "BMP", "scan.tiff": "TIFF"}
 FOLDER_OF_SIDECARS = "sidecars"  # a folder with no image in it
 MIXED_FOLDER = "mixed"  # an image, a sidecar file, and a broken file with an image's name
 
@@ -114,6 +116,8 @@ def write_inputs(root: Path) -> list[str]:
     for name, fmt in GOOD.items():
         write_image(root / name, fmt, (50 + len(name), 40))
     (root / DISGUISED).write_bytes(image_bytes("PNG", (44, 33)))
+    for name, fmt in CONVERTED.items():
+        write_image(root / name, fmt, (48, 40))
     for name, (data, _) in BAD_FILES.items():
         (root / name).write_bytes(data)
     sidecars = root / FOLDER_OF_SIDECARS
@@ -124,7 +128,8 @@ def write_inputs(root: Path) -> list[str]:
     write_image(mixed / "inside.png", "PNG", (36, 36))
     (mixed / "notes.txt").write_text("passed over quietly")
     (mixed / "broken.png").write_text("a text file with an image's name")
-    given = [*GOOD, DISGUISED, *BAD_FILES, *BAD_ARGS, SPACE_URL, FOLDER_OF_SIDECARS, MIXED_FOLDER]
+    given = [*GOOD, DISGUISED, *CONVERTED, GIF_URI, *BAD_FILES, *BAD_ARGS, SPACE_URL]
+    given += [FOLDER_OF_SIDECARS, MIXED_FOLDER]
     if not IS_ROOT:  # root reads any file: the permission check cannot be shown then
         write_image(root / UNREADABLE).chmod(0)
         given.append(UNREADABLE)
@@ -137,7 +142,8 @@ def bad_batch(tmp_path_factory: pytest.TempPathFactory) -> BadBatch:
     given = write_inputs(root)
     with SimServer(SimConfig(api_key=KEY, task_seconds=0.2)) as sim:
         not_found = f"{sim.base_url}/photos/missing.png"  # a loopback link that answers HTTP 404
-        batch = run_upscale(sim.base_url, *given, not_found, "--out", "out", cwd=root)
+        # --no-fit: the files over 10 MB here are refused by their size, as they were before fitting
+        batch = run_upscale(sim.base_url, *given, not_found, "--out", "out", "--no-fit", cwd=root)
         return BadBatch(root, [*given, not_found], batch, sim_stats(sim), not_found)
 
 
@@ -152,6 +158,11 @@ def test_each_bad_input_has_its_own_message_and_the_good_ones_complete(bad_batch
             "PNG" if name == DISGUISED else GOOD.get(name, "PNG"),
             (width * 2, height * 2),
         )
+    for name, fmt in [*CONVERTED.items(), (GIF_URI, "GIF")]:
+        line = bad_batch.line(name)
+        assert line["status"] == "done", line
+        assert line["notes"] == [f"Converted from {fmt} to PNG before upload."], line
+        assert decoded(Path(line["output"])) == ("PNG", (96, 80) if name != GIF_URI else (128, 96))
     expected = {name: phrase for name, (_, phrase) in BAD_FILES.items()}
     expected |= BAD_ARGS
     expected[f"{MIXED_FOLDER}/broken.png"] = "This is a text file"
@@ -174,21 +185,25 @@ def test_every_input_has_one_line_and_nothing_half_written(bad_batch: BadBatch) 
     check_batch(bad_batch.batch, given=[line["input"] for line in lines], sources={}, out=out)
     results = sorted(path.name for path in out.iterdir())
     assert results == [
+        "anim_crisp.png",
         "disguised_crisp.png",
         "good_crisp.jpg",
         "good_crisp.png",
         "good_crisp.webp",
         "inside_crisp.png",
+        "paint_crisp.png",
+        "pasted_crisp.png",
+        "scan_crisp.png",
     ]
     summary = bad_batch.batch.summary
-    assert re.match(rf"{len(given)} input\(s\): 5 done, {len(given) - 5} failed", summary), summary
+    assert re.match(rf"{len(given)} input\(s\): 9 done, {len(given) - 9} failed", summary), summary
 
 
 def test_what_the_local_checks_refuse_costs_nothing(bad_batch: BadBatch) -> None:
     stats = bad_batch.stats
-    assert stats.uploads == 5  # the five good local images, nothing else
-    # Billed tasks: the five images and the two links only KIE can judge (it failed both).
-    assert stats.creates == 7
+    assert stats.uploads == 9  # the five good local images and the four converted, nothing else
+    # Billed tasks: the nine images and the two links only KIE can judge (it failed both).
+    assert stats.creates == 11
 
 
 def test_a_file_without_read_permission_says_so(bad_batch: BadBatch) -> None:
@@ -222,11 +237,11 @@ def test_stdin_list_mixes_good_and_bad_lines(tmp_path: Path) -> None:
     assert {name: line["status"] for name, line in lines.items()} == {
         "a.png": "done",
         "b.jpg": "done",
-        "c.gif": "failed",
+        "c.gif": "done",  # converted before upload
         "missing.webp": "failed",
         "ftp://example.com/x.png": "failed",
     }
-    assert "GIF image" in lines["c.gif"]["error"]
+    assert lines["c.gif"]["notes"] == ["Converted from GIF to PNG before upload."]
     assert "No such file or folder" in lines["missing.webp"]["error"]
 
 

@@ -165,8 +165,8 @@ def dedupe(sim: SimProcess, root: Path) -> Run:
 def three_inputs(root: Path) -> tuple[str, ...]:
     write_image(root / "a.png")
     write_image(root / "b.jpg", "JPEG", (50, 40))
-    (root / "c.gif").write_bytes(image_bytes("GIF"))
-    return ("a.png", "b.jpg", "c.gif")
+    (root / "c.ico").write_bytes(image_bytes("ICO", (32, 32)))  # a format not converted: refused
+    return ("a.png", "b.jpg", "c.ico")
 
 
 @scenario
@@ -443,7 +443,7 @@ def test_json_mode_prints_only_json_lines_on_stdout_and_human_text_on_stderr(
     assert [line["input"] for line in batch.lines] and batch.statuses() == {"done": 2, "failed": 1}
     assert all(text.startswith("{") for text in batch.stdout.splitlines())
     assert not any(text.lstrip().startswith("{") for text in batch.stderr.splitlines())
-    assert "done" in batch.stderr and "c.gif" in batch.stderr
+    assert "done" in batch.stderr and "c.ico" in batch.stderr
 
 
 def test_progress_off_a_terminal_is_one_line_per_job_then_a_summary(
@@ -459,8 +459,8 @@ def test_progress_off_a_terminal_is_one_line_per_job_then_a_summary(
         [
             f"done     a.png -> {out / 'a_crisp.png'}",
             f"done     b.jpg -> {out / 'b_crisp.jpg'}",
-            "failed   c.gif: This is a GIF image, not a PNG, JPEG or WEBP image."
-            " Convert it to PNG or JPEG first.",
+            "failed   c.ico: This is an ICO icon, not an image we can upscale (PNG, JPEG, WEBP, HEIC,"
+            " AVIF, TIFF, BMP, GIF). Convert it to PNG or JPEG first.",
         ]
     )
     assert re.fullmatch(r"3 input\(s\): 2 done, 1 failed · 1 credits · \d+\.\ds", lines[3]), lines[3]

@@ -36,7 +36,7 @@ def test_demo_upscales_png_jpeg_webp_to_twice_the_size(tmp_path: Path) -> None:
 
 def test_each_bad_input_gets_its_own_message_and_the_rest_complete(tmp_path: Path) -> None:
     write_image(tmp_path / "good.png")
-    (tmp_path / "anim.gif").write_bytes(image_bytes("GIF"))
+    (tmp_path / "icon.ico").write_bytes(image_bytes("ICO", (32, 32)))
     (tmp_path / "notes.txt").write_text("hello")
     (tmp_path / "empty.png").write_bytes(b"")
     (tmp_path / "huge.png").write_bytes(noisy_png((1900, 1900)))
@@ -44,7 +44,7 @@ def test_each_bad_input_gets_its_own_message_and_the_rest_complete(tmp_path: Pat
     (tmp_path / "cut.jpg").write_bytes(cut[: len(cut) // 2])
     inputs = [
         "good.png",
-        "anim.gif",
+        "icon.ico",
         "notes.txt",
         "empty.png",
         "huge.png",
@@ -53,11 +53,12 @@ def test_each_bad_input_gets_its_own_message_and_the_rest_complete(tmp_path: Pat
         "ftp://example.com/x.png",
         "https://example.com/remote.png",
     ]
-    result = run_cli("upscale", "--demo", *inputs, "--out", "out", cwd=tmp_path)
+    # --no-fit: huge.png is refused by its size (fitting has its own tests)
+    result = run_cli("upscale", "--demo", *inputs, "--out", "out", "--no-fit", cwd=tmp_path)
     assert result.returncode == 1
     err = result.stderr
     expected = {
-        "anim.gif": "GIF image, not a PNG, JPEG or WEBP",
+        "icon.ico": "ICO icon, not an image we can upscale",
         "notes.txt": "text file",
         "empty.png": "empty (0 bytes)",
         "huge.png": "KIE accepts at most 10.0 MB",

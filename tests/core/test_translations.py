@@ -251,5 +251,6 @@ def test_rejected_inputs_are_russian(tmp_path: Path) -> None:
     reasons = [getattr(item, "error", "") for given in ("", str(empty)) for item in sources.classify(given)]
     assert reasons == [
         "Пустая строка — не входные данные.",
-        "В этой папке нет изображений (учитываются PNG, JPEG и WEBP; скрытые и недокачанные файлы — нет).",
+        "В этой папке нет изображений (учитываются PNG, JPEG, WEBP, HEIC, AVIF, TIFF, BMP и GIF;"
+        " скрытые и недокачанные файлы — нет).",
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,8 @@ from tests.core.watch_helpers import (
     watch_options,
     watching,
 )
-from tests.imagefactory import noisy_png
+from tests.imagefactory import marked, noisy_png, write_heic
+from upscaler_gui.core.jobs import OutputOptions
 
 pytestmark = pytest.mark.integration  # real files in a watched folder, the engine and the sim
 
@@ -94,15 +96,15 @@ async def test_temp_partial_and_non_image_files_are_ignored(
                 (folder / name).write_bytes(real)
             (folder / "notes.txt").write_text("not an image")
             (folder / "fake.png").write_text("a text file named like an image")
-            (folder / "anim.gif").write_bytes(b"GIF89a" + b"\0" * 40)
+            (folder / "favicon.ico").write_bytes(b"\x00\x00\x01\x00" + b"\0" * 40)
             put_image(folder / "good.png", 6)
             await wait_until(lambda: len(seen.finished) == 1, "good.png to be done")
             await wait_until(lambda: len(seen.ignored) == 3, "the non-images to be looked at")
         assert created_once(sim) == {sha256(distinct_image(6)): 1}
     names = {path.name: note for path, note in seen.ignored.items()}
-    assert set(names) == {"notes.txt", "fake.png", "anim.gif"}
+    assert set(names) == {"notes.txt", "fake.png", "favicon.ico"}
     assert "text file" in names["fake.png"]
-    assert "GIF" in names["anim.gif"]
+    assert "ICO" in names["favicon.ico"]
     assert any(
         "ignored   fake.png" in r.getMessage() for r in caplog.records
     )  # said aloud: looks like an image
@@ -173,3 +175,18 @@ async def test_a_file_edited_in_place_is_done_again_and_a_touch_is_not(tmp_path:
             await wait_until(lambda: len(created_once(sim)) == 2, "the second version to be created")
             await wait_until(lambda: len(outputs(out)) == 2, "the second result")
         assert created_once(sim) == {sha256(distinct_image(1)): 1, sha256(distinct_image(2)): 1}
+
+
+async def test_a_heic_arriving_in_a_subfolder_is_converted_and_kept_in_its_subfolder(tmp_path: Path) -> None:
+    """Watch --recursive with the tree kept: a phone's HEIC dropped into in/2026/ lands in out/2026/."""
+    folder, out = tmp_path / "in", tmp_path / "out"
+    (folder / "2026").mkdir(parents=True)
+    options = watch_options(folder, out, recursive=True)
+    options = replace(options, output=OutputOptions.checked(out, keep_tree=True))
+    with running_sim(tmp_path) as sim:
+        async with watching(sim, options) as (_, seen):
+            write_heic(tmp_path / "phone.heic", marked()).rename(folder / "2026" / "IMG_1.heic")
+            await wait_until(lambda: len(seen.done()) == 1, "the HEIC to be done")
+        (job,) = seen.done().values()
+    assert job.input_notes == ("Converted from HEIC to PNG before upload.",)
+    assert image_size(out / "2026" / "IMG_1_crisp.png") == (128, 96)

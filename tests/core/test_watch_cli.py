@@ -81,3 +81,26 @@ def test_watch_refuses_a_missing_folder(tmp_path: Path) -> None:
     result = run_cli("watch", "nowhere", "--out", "out", "--demo", cwd=tmp_path, timeout=30)
     assert result.returncode == 2
     assert "does not exist" in result.stderr
+
+
+def test_watch_with_a_budget_holds_what_it_does_not_cover(tmp_path: Path) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out" / "demo"
+    folder.mkdir()
+    for i in range(3):
+        put_image(folder / f"x{i}.png", i + 1)
+    args = ("in", "--out", "out", "--demo", "--settle", "0.3", "--include-existing", "--max-credits", "1")
+    proc = _start(tmp_path, *args)
+    stderr = tmp_path / "stderr.txt"
+    try:
+        _wait_for(lambda: "Over budget" in stderr.read_text() or proc.poll() is not None, "the pause", 30)
+        _wait_for(lambda: out.is_dir() and len(list(out.glob("*.png"))) == 2, "two results", START_LIMIT_S)
+        time.sleep(1.0)  # a third would have been created by now
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=STOP_LIMIT_S + 5)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    log = stderr.read_text()
+    assert "this batch may spend 1 credits" in log, log
+    assert len(list(out.glob("*.png"))) == 2, log

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 from upscaler_packaging import build, elf, project
 
-from tests.imagefactory import write_image
+from tests.imagefactory import marked, write_heic, write_image
 from tests.packaging.conftest import Unpacked, app_env
 from upscaler_gui import __version__
 
@@ -50,6 +50,21 @@ def test_bundled_upscale_demo_makes_a_2x_result(unpacked: Unpacked, tmp_path: Pa
     with Image.open(made) as image:
         image.load()
         assert image.size == (240, 160)
+
+
+def test_bundled_upscale_converts_heic_and_avif(unpacked: Unpacked, tmp_path: Path) -> None:
+    """The codecs travel in the bundle: pi-heif's libheif/libde265 and Pillow's libavif."""
+    write_heic(tmp_path / "in" / "phone.heic", marked((60, 40)))
+    marked((60, 40)).save(tmp_path / "in" / "web.avif")
+    result = run(
+        unpacked.exe, "upscale", "--demo", str(tmp_path / "in"), "--out", str(tmp_path / "out"), tmp=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "(Converted from HEIC to PNG before upload.)" in result.stderr
+    assert "(Converted from AVIF to PNG before upload.)" in result.stderr
+    for name in ("phone_crisp.png", "web_crisp.png"):
+        with Image.open(tmp_path / "out" / "demo" / name) as image:
+            assert image.size == (120, 80)
 
 
 def test_the_window_starts_offscreen_and_quits_cleanly(unpacked: Unpacked, tmp_path: Path) -> None:
@@ -128,7 +143,12 @@ def test_the_deb_installs_the_program_menu_entry_icons_and_metainfo(
     assert entry["Exec"] == "upscaler-gui %F" and entry["Icon"] == APP_ID
     assert desktop["Desktop Action demo"]["Exec"] == "upscaler-gui --demo"
     assert desktop["Desktop Action paste"]["Exec"] == "upscaler-gui --paste"
-    assert set(entry["MimeType"].strip(";").split(";")) == {"image/png", "image/jpeg", "image/webp"}
+    assert set(entry["MimeType"].strip(";").split(";")) == {
+        "image/png",
+        "image/jpeg",
+        "image/webp",
+        *("image/heic", "image/heif", "image/avif", "image/tiff", "image/bmp", "image/gif"),
+    }
 
     hicolor = deb_root / "usr" / "share" / "icons" / "hicolor"
     for size in (16, 24, 32, 48, 64, 128, 256, 512):

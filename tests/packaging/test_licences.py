@@ -29,6 +29,7 @@ NAMED = {
     "cryptography": "Apache-2.0 OR BSD-3-Clause",
     "debian-libssl3": "Apache-2.0",  # OpenSSL, the one Python's ssl module was built against
     "icu": "Unicode-DFS-2016 AND ICU",
+    "pi-heif": "BSD-3-Clause",  # its wheel's libheif and libde265: LGPL-3.0, in its bundled-licences text
 }
 
 
@@ -44,9 +45,13 @@ def test_the_named_components_are_there_with_their_licence_and_text(packages: bu
         assert sum(len(text) for _name, text in component.texts) > 500, component.key
         assert component.copyright.strip(), component.key
     pillow = "\n".join(text for _n, text in found["pillow"].texts)
-    for vendored in ("LIBJPEG", "LIBTIFF", "LIBWEBP", "ZSTD", "OPENJPEG", "LCMS2"):  # pillow.libs
+    for vendored in ("LIBJPEG", "LIBTIFF", "LIBWEBP", "ZSTD", "OPENJPEG", "LCMS2", "LIBAVIF", "DAV1D"):
         assert re.search(rf"^{vendored}$", pillow, re.MULTILINE), vendored
     assert "GNU LESSER GENERAL PUBLIC LICENSE" in found["pyside6-essentials"].texts[0][1]
+    heif = dict(found["pi-heif"].texts)
+    assert "libheif" in heif["LICENSES_bundled.txt"] and "libde265" in heif["LICENSES_bundled.txt"]
+    assert "x265" not in heif["LICENSES_bundled.txt"]  # the decoder only: no GPL encoder in the bundle
+    assert {f for f in found["pi-heif"].files if "libheif" in f}  # its libraries are attributed to it
     assert "Unicode" in found["icu"].texts[0][1]
     assert not {"pytest", "pygments"} & set(found)  # test tools are not in the program
 

@@ -130,6 +130,18 @@ class SettingsDialogDriver:
         return self.control(QCheckBox, "keep-metadata")
 
     @property
+    def keep_tree_check(self) -> QCheckBox:
+        return self.control(QCheckBox, "keep-tree")
+
+    @property
+    def fit_check(self) -> QCheckBox:
+        return self.control(QCheckBox, "fit-to-limit")
+
+    @property
+    def fit_pixels_check(self) -> QCheckBox:
+        return self.control(QCheckBox, "fit-pixels")
+
+    @property
     def concurrency_spin(self) -> QSpinBox:
         return self.control(QSpinBox, "concurrency")
 
@@ -140,6 +152,18 @@ class SettingsDialogDriver:
     @property
     def auto_start_check(self) -> QCheckBox:
         return self.control(QCheckBox, "auto-start")
+
+    @property
+    def batch_budget_spin(self) -> QDoubleSpinBox:
+        return self.control(QDoubleSpinBox, "batch-budget")
+
+    @property
+    def daily_budget_spin(self) -> QDoubleSpinBox:
+        return self.control(QDoubleSpinBox, "daily-budget")
+
+    @property
+    def confirm_over_spin(self) -> QDoubleSpinBox:
+        return self.control(QDoubleSpinBox, "confirm-over")
 
     @property
     def language_combo(self) -> QComboBox:
@@ -186,6 +210,15 @@ class SettingsDialogDriver:
 
     def set_keep_metadata(self, on: bool) -> None:
         self._tick(self.metadata_check, on)
+
+    def set_keep_tree(self, on: bool) -> None:
+        self._tick(self.keep_tree_check, on)
+
+    def set_fit(self, on: bool) -> None:
+        self._tick(self.fit_check, on)
+
+    def set_fit_pixels(self, on: bool) -> None:
+        self._tick(self.fit_pixels_check, on)
 
     def set_auto_start(self, on: bool) -> None:
         self._tick(self.auto_start_check, on)

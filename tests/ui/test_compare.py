@@ -33,7 +33,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.imagefactory import write_image
+from tests.imagefactory import write_heic, write_image
 from upscaler_gui.ui.compare import loading
 from upscaler_gui.ui.compare.loading import load_pair, original_size, read_image
 from upscaler_gui.ui.compare.view import MAX_ZOOM, MIN_ZOOM, CompareView
@@ -479,6 +479,18 @@ def test_read_image_turns_the_picture_upright(tmp_path: Path) -> None:
     assert scaled is not None
     assert scaled.size().toTuple() == (50, 100)
     assert original_size(scaled).toTuple() == (100, 200)
+
+
+def test_read_image_shows_a_heic_source_and_scales_it(tmp_path: Path) -> None:
+    """The "before" of a HEIC photo (Qt cannot decode HEIC): read with Pillow, within the size. (A HEIC
+    is turned by its own `irot` box, which libheif applies; pi-heif then calls its EXIF upright.)"""
+    heic = write_heic(tmp_path / "photo.heic", Image.new("RGB", (300, 200), (20, 20, 220)))
+    image = read_image(str(heic))
+    assert image is not None and image.size().toTuple() == (300, 200)
+    assert image.pixelColor(150, 100).blue() > 180
+    scaled = read_image(str(heic), max_pixels=6000)
+    assert scaled is not None and scaled.width() * scaled.height() <= 6000
+    assert original_size(scaled).toTuple() == (300, 200)
 
 
 def test_read_image_gives_none_for_a_bad_or_missing_file(

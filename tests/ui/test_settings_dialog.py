@@ -121,6 +121,18 @@ def test_editing_then_ok_emits_the_new_settings_and_closes(qtbot: QtBot) -> None
     assert not user.dialog.isVisible()
 
 
+def test_the_input_and_tree_choices_are_saved_and_the_example_shows_the_subfolder(qtbot: QtBot) -> None:
+    user, saved = open_dialog(qtbot)
+    assert user.fit_check.isChecked() and not user.fit_pixels_check.isChecked()  # as upscale's defaults
+    assert user.example.text() == "Example: photo_crisp.png"
+    user.set_keep_tree(True)
+    assert user.example.text() == "Example: trip/day 1/photo_crisp.png"
+    user.set_fit(False)
+    user.set_fit_pixels(True)
+    user.press_save()
+    assert saved.calls == [(replace(Settings(), keep_tree=True, fit_to_limit=False, fit_pixels=True), None)]
+
+
 def test_spin_boxes_keep_to_their_ranges(qtbot: QtBot) -> None:
     user, _ = open_dialog(qtbot)
     user.set_concurrency(500)
@@ -433,9 +445,15 @@ def test_tab_order_follows_the_form(qtbot: QtBot) -> None:
         user.format_combo,
         user.quality_spin,
         user.metadata_check,
+        user.keep_tree_check,
+        user.fit_check,
+        user.fit_pixels_check,
         user.concurrency_spin,
         user.cost_spin,
         user.auto_start_check,
+        user.batch_budget_spin,
+        user.daily_budget_spin,
+        user.confirm_over_spin,
         user.language_combo,
     ]
     chain = tab_chain(user.dialog, user.key_field)
@@ -573,3 +591,16 @@ def test_template_error_is_recoloured_when_the_palette_turns_dark(qtbot: QtBot) 
     user.dialog.setPalette(dark)
     assert text_color(user.example) == error_color(dark).name()
     assert text_color(user.key_status) == error_color(dark).name()
+
+
+def test_the_budgets_are_shown_and_saved(qtbot: QtBot) -> None:
+    user, saved = open_dialog(qtbot)
+    assert user.batch_budget_spin.text() == "no limit" and user.daily_budget_spin.text() == "no limit"
+    assert user.confirm_over_spin.value() == 20.0
+    user.batch_budget_spin.setValue(5)
+    user.daily_budget_spin.setValue(12.5)
+    user.confirm_over_spin.setValue(0)
+    assert user.confirm_over_spin.text() == "always ask"
+    user.ok_button.click()
+    ((settings, _key),) = saved.calls
+    assert (settings.batch_credits, settings.daily_credits, settings.confirm_over_credits) == (5.0, 12.5, 0.0)

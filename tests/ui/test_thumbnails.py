@@ -14,7 +14,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.imagefactory import write_image
+from tests.imagefactory import write_heic, write_image
 from upscaler_gui.ui.queue import thumbnails
 from upscaler_gui.ui.queue.thumbnails import ThumbnailCache
 
@@ -177,3 +177,19 @@ def test_deleting_the_window_while_loading_is_safe(qtbot: QtBot, tmp_path: Path)
     shiboken6.delete(window)  # the window goes, and its cache with it, with reads in flight
     assert not shiboken6.isValid(cache)
     qtbot.wait(300)  # late results would be delivered now: they must find nobody, and crash nothing
+
+
+def test_a_heic_or_avif_source_gets_a_real_thumbnail(
+    qtbot: QtBot, cache: ThumbnailCache, tmp_path: Path
+) -> None:
+    """Qt has no decoder for them: without Pillow's help such a row showed the empty placeholder."""
+    red = Image.new("RGB", (400, 300), (220, 20, 20))
+    heic = write_heic(tmp_path / "photo.heic", red)
+    avif = tmp_path / "photo.avif"
+    red.save(avif, "AVIF")
+    for path in (heic, avif):
+        image = load(qtbot, cache, path)
+        assert (image.width(), image.height()) == (64, 48)
+        assert image.format() == QImage.Format.Format_RGB32
+        centre = image.pixelColor(32, 24)
+        assert centre.red() > 180 and centre.green() < 60  # the picture, not the grey placeholder

@@ -27,7 +27,6 @@ from tests.imagefactory import image_bytes, write_image
 from tests.ui.settings_driver import SettingsDialogDriver
 from tests.ui.window_helpers import SCREENSHOTS, drop, file_mime, run, until, window_env
 from upscaler_gui.core import i18n as core_i18n
-from upscaler_gui.core.jobs import JobState
 from upscaler_gui.core.settings import Settings
 from upscaler_gui.ui.queue.model import elapsed_text
 from upscaler_gui.ui.shell import i18n as ui_i18n
@@ -242,15 +241,22 @@ def test_a_russian_window_first_run_and_drop_zone(tmp_path: Path, qloop) -> None
 def test_a_russian_queue_with_core_reasons(tmp_path: Path, qloop) -> None:
     async def scenario() -> None:
         (tmp_path / "anim.gif").write_bytes(image_bytes("GIF"))
+        (tmp_path / "icon.ico").write_bytes(image_bytes("ICO", (32, 32)))
         good = write_image(tmp_path / "good.png", "PNG", (160, 120))
         async with window_env(tmp_path) as env:
             await env.connect()
-            assert drop(env.window, file_mime(tmp_path / "anim.gif", good, tmp_path / "missing.png"))
-            await env.all_finished(3)
+            inputs = (tmp_path / "anim.gif", tmp_path / "icon.ico", good, tmp_path / "missing.png")
+            assert drop(env.window, file_mime(*inputs))
+            await env.all_finished(4)
             model = env.window.model
             info = {job.display_name: model.info_text(job) for job in env.jobs()}
-            assert info["anim.gif"] == (
-                "Это изображение GIF, а не PNG, JPEG или WEBP. Сначала преобразуйте его в PNG или JPEG."
+            # a GIF is converted before upload, and its row says so once it is done
+            assert (
+                info["anim.gif"] == "Сохранено как anim_crisp.png Преобразовано из GIF в PNG перед загрузкой."
+            )
+            assert info["icon.ico"] == (
+                "Это значок ICO, а не изображение, которое можно увеличить (PNG, JPEG, WEBP, HEIC, AVIF,"
+                " TIFF, BMP, GIF). Сначала преобразуйте его в PNG или JPEG."
             )
             assert info["good.png"] == "Сохранено как good_crisp.png"
             done = next(job for job in env.jobs() if job.display_name == "good.png")
@@ -263,13 +269,13 @@ def test_a_russian_queue_with_core_reasons(tmp_path: Path, qloop) -> None:
             assert (
                 model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) == "Изображение"
             )
-            assert env.window.status.counts_label.text() == "1 готово · 2 с ошибкой"
+            assert env.window.status.counts_label.text() == "2 готово · 2 с ошибкой"
             links = QMimeData()
             links.setText("ftp://example.com/a.png\nftp://example.com/b.png")
             drop(env.window, links)
             message = env.window.status.currentMessage()
             assert "(а эта — ftp)" in message and message.endswith(" (и ещё 1)")
-            row = next(i for i, job in enumerate(env.jobs()) if job.state == JobState.DONE)
+            row = next(i for i, job in enumerate(env.jobs()) if job.display_name == "good.png")
             env.window.view.selectRow(row)
             compare = env.window.compare
             await until(lambda: "320" in compare.after_label_text(), what="the compare images")

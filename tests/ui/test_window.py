@@ -151,16 +151,16 @@ def test_the_clipboard_action_of_a_later_launch_pastes_in_the_open_window(tmp_pa
 
 def test_bad_items_become_rows_with_reasons_and_one_summary(tmp_path: Path, qloop) -> None:
     async def scenario() -> None:
-        (tmp_path / "anim.gif").write_bytes(image_bytes("GIF"))
+        (tmp_path / "icon.ico").write_bytes(image_bytes("ICO", (32, 32)))
         (tmp_path / "notes.png").write_text("not an image")
         good = write_image(tmp_path / "good.png")
-        mime = file_mime(tmp_path / "anim.gif", tmp_path / "notes.png", good, tmp_path / "missing.png")
+        mime = file_mime(tmp_path / "icon.ico", tmp_path / "notes.png", good, tmp_path / "missing.png")
         async with window_env(tmp_path) as env:
             await env.connect()
             assert drop(env.window, mime)
             await env.all_finished(4)
             info = {job.display_name: env.window.model.info_text(job) for job in env.jobs()}
-            assert "GIF image" in info["anim.gif"] and "Convert it" in info["anim.gif"]
+            assert "ICO icon" in info["icon.ico"] and "Convert it" in info["icon.ico"]
             assert "text file" in info["notes.png"]
             assert info["good.png"].startswith("Saved as good_crisp.png")
             assert "No such file or folder" in next(t for name, t in info.items() if "missing.png" in name)

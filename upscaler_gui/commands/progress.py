@@ -12,9 +12,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from upscaler_gui.core.constants import DEFAULT_COST_PER_IMAGE
 from upscaler_gui.core.engine import Admission
 from upscaler_gui.core.jobs import Job, JobState
 from upscaler_gui.core.localfiles import readable
+from upscaler_gui.core.spending import spends
 
 BAR_WIDTH = 24
 REDRAW_S = 0.1
@@ -41,6 +43,7 @@ def json_line(given: str, job: Job, status: str, error: str | None) -> str:
             "output": readable(output) if output else None,
             "task_id": job.task_id,
             "error": readable(error) if error else error,
+            "notes": [readable(note) for note in job.warnings],
         },
         ensure_ascii=False,
     )
@@ -64,6 +67,7 @@ class BatchReporter:
     latest: dict[int, Job] = field(default_factory=dict)  # every job the engine told us about
     tasks_before: dict[int, str | None] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
+    started_at: float = field(default_factory=time.time)  # wall clock, as the spending record has it
     _last_draw: float = 0.0
 
     def admitted(self, admissions: list[Admission]) -> None:
@@ -103,7 +107,8 @@ class BatchReporter:
             print(json_line(line.given, job, status, error or None), file=self.out, flush=True)
         self._clear_bar()
         if status == "done":
-            text = f"done     {line.given} -> {job.output_path}"
+            notes = f" ({' '.join(job.input_notes)})" if job.input_notes else ""
+            text = f"done     {line.given} -> {job.output_path}{notes}"
         else:
             text = f"{status:<8} {line.given}: {error or ''}".rstrip(": ")
         print(readable(text), file=self.err)
@@ -116,13 +121,15 @@ class BatchReporter:
                 self._report(line, self.jobs[line.job_id], "paused", reason)
 
     def credits_used(self) -> float | None:
-        """Credits KIE reported for the tasks this batch created (not those of earlier runs)."""
+        """Credits of the tasks this batch created (not those of earlier runs): KIE's figure where it
+        gave one, else the price."""
         used = [
-            job.credits
+            spend.credits
             for job in self.jobs.values()
-            if job.credits is not None and job.task_id != self.tasks_before.get(job.id)
+            for spend in spends(job, DEFAULT_COST_PER_IMAGE)
+            if spend.task_id != self.tasks_before.get(job.id) and spend.at >= self.started_at
         ]
-        return sum(used) if used else None
+        return round(sum(used), 6) if used else None
 
     def counts(self) -> Counter[str]:
         """Inputs by how they ended; those left under way (Ctrl+C) count as unfinished (kept)."""

@@ -23,6 +23,7 @@ from upscaler_gui.commands.exit_codes import (
     EXIT_USAGE,
 )
 from upscaler_gui.commands.progress import BatchReporter
+from upscaler_gui.commands.spending import spending_from_args
 from upscaler_gui.core import log
 from upscaler_gui.core.connection import Connection, demo_results_folder
 from upscaler_gui.core.engine import Engine, EngineOptions, PauseReason
@@ -58,6 +59,9 @@ def output_options(args: argparse.Namespace) -> OutputOptions:
         output_format=args.format,
         quality=args.quality,
         keep_metadata=args.keep_metadata,
+        fit_bytes=args.fit,
+        fit_pixels=args.fit_pixels,
+        keep_tree=args.keep_tree,
     )
 
 
@@ -65,9 +69,14 @@ def run_upscale(args: argparse.Namespace) -> int:
     log.setup(20 if args.verbose else 30)
     try:
         options = output_options(args)
+        spending = spending_from_args(args)
     except UpscalerError as exc:
         print(f"upscaler-gui upscale: {exc.user_text()}", file=sys.stderr)
         return EXIT_USAGE
+    if args.dry_run:
+        from upscaler_gui.commands.dry_run import run_dry_run
+
+        return run_dry_run(args, options, spending)
     reporter = BatchReporter(as_json=args.json, live=sys.stderr.isatty() and not args.verbose)
     with connection_from_args(args) as connection:
         if not connection.api_key:
@@ -76,7 +85,9 @@ def run_upscale(args: argparse.Namespace) -> int:
             )
             return EXIT_USAGE
         items = expand(args.inputs, stdin=sys.stdin)
-        engine_options = EngineOptions(concurrency=args.concurrency, owner="cli")
+        engine_options = EngineOptions(
+            concurrency=args.concurrency, owner="cli", cost_per_image=spending.price, budget=spending.limits
+        )
         batch = _Batch(connection, options, engine_options, reporter, args)
         try:
             code = asyncio.run(batch.run(items))
@@ -84,7 +95,9 @@ def run_upscale(args: argparse.Namespace) -> int:
             code = EXIT_INTERRUPTED
     reporter.close()
     print(reporter.summary(reporter.credits_used()), file=sys.stderr)
-    if code in (EXIT_PAUSED, EXIT_KEY_REFUSED, EXIT_BLOCKED, EXIT_INTERRUPTED):
+    if batch.pause is not None and batch.pause.kind == "budget":
+        print("The jobs are kept: the same command with a larger budget goes on.", file=sys.stderr)
+    elif code in (EXIT_PAUSED, EXIT_KEY_REFUSED, EXIT_BLOCKED, EXIT_INTERRUPTED):
         print("The jobs are kept: run the same command again to go on.", file=sys.stderr)
     return code
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from upscaler_gui.commands.connection import connection_from_args
 from upscaler_gui.commands.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_STORE, EXIT_USAGE
 from upscaler_gui.commands.progress import json_line
+from upscaler_gui.commands.spending import spending_from_args
 from upscaler_gui.commands.upscale import output_options
 from upscaler_gui.core import log
 from upscaler_gui.core.connection import Connection
@@ -80,6 +81,7 @@ def run_watch(args: argparse.Namespace) -> int:
     _setup_logging(args.verbose)
     try:
         options = watch_options(args)
+        spending = spending_from_args(args)
     except UpscalerError as exc:
         print(f"upscaler-gui watch: {exc.user_text()}", file=sys.stderr)
         return EXIT_USAGE
@@ -89,7 +91,10 @@ def run_watch(args: argparse.Namespace) -> int:
                 "No API key: set KIE_API_KEY, save one in the app's settings, or try --demo.", file=sys.stderr
             )
             return EXIT_USAGE
-        session = _WatchSession(connection, options, EngineOptions(args.concurrency, owner=options.owner))
+        engine_options = EngineOptions(
+            args.concurrency, owner=options.owner, cost_per_image=spending.price, budget=spending.limits
+        )
+        session = _WatchSession(connection, options, engine_options)
         try:
             return asyncio.run(session.run(as_json=args.json))
         except KeyboardInterrupt:  # a second Ctrl+C while stopping

@@ -35,6 +35,16 @@ WARN_MAX_PIXELS: Final = 16_000_000  # KIE doc (upstream Recraft): 16 MP, a warn
 WARN_MAX_SIDE: Final = 4096  # KIE doc (upstream Recraft): sides 32-4096 px, a warning only
 WARN_MIN_SIDE: Final = 32
 ALLOWED_FORMATS: Final = ("PNG", "JPEG", "WEBP")  # seed: image/png, image/jpeg, image/webp
+# Inputs in other formats, converted locally before upload (issue 12): Pillow's names, as sniffed from
+# the bytes (core/input_formats.py). Decoding them holds their pixels, so they share convert.PIXELS.
+CONVERTED_FORMATS: Final = ("HEIF", "AVIF", "TIFF", "BMP", "GIF")
+# choice: a converted or re-encoded input goes as PNG (lossless) when that fits MAX_IMAGE_BYTES, else as
+# JPEG at the first of these qualities that fits (95 is visually lossless for photos; 70 is where
+# compression artefacts start to show, so below it the input is refused rather than spoilt).
+FIT_JPEG_QUALITIES: Final = (95, 90, 85, 80, 75, 70)
+# choice: zlib level for a lossless re-encode: Pillow's default. Level 9 took 18 s for a 16 MP photo
+# (bench/convert.py) for a few percent less, and what still does not fit goes as JPEG anyway.
+FIT_PNG_COMPRESS_LEVEL: Final = 6
 # KIE doc: uploads are deleted after 24 h (the quickstart; older pages say 3 days). Reused only while
 # well under that, so that a create sent now, or after a pause, still finds the file.
 UPLOAD_REUSE_SECONDS: Final = 12 * 3600
@@ -107,6 +117,7 @@ POLL_UNKNOWN_STATE_ANSWERS: Final = 5
 
 # --- credits ----------------------------------------------------------------------------------------
 DEFAULT_COST_PER_IMAGE: Final = 0.5  # KIE doc: price seen in autumn 2026; a setting, it has changed before
+DEFAULT_CONFIRM_OVER_CREDITS: Final = 20.0  # choice (issue 12): the window asks before a batch costing more
 
 # --- one window per job store (ui/shell/one_window.py) ------------------------------------------------
 # choice: a starting window answers a second launch well within this (it shows itself in ~0.3 s); one that

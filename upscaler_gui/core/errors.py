@@ -64,6 +64,11 @@ class TaskNotRecordedError(StoreError):
         self.task_id = task_id
 
 
+class OverBudgetError(UpscalerError):
+    """A create would pass the budget the user set (for this batch, or for today): it is not sent, the
+    job waits as "over budget" and a larger budget (or tomorrow, for the daily one) lets it go on."""
+
+
 class SettingsError(UpscalerError):
     """Settings cannot be read, written or understood."""
 

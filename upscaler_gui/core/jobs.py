@@ -22,6 +22,7 @@ from upscaler_gui.core.output import CONFLICT_POLICIES, DEFAULT_TEMPLATE, Confli
 from upscaler_gui.core.redact import has_link_secrets, hide_link_secrets
 
 InputKind = Literal["file", "url", "data"]
+INPUT_NOTES = "input_notes"  # Job.extra: what was done to the input before upload (converted from HEIC...)
 
 
 class JobState(StrEnum):
@@ -47,7 +48,8 @@ RETRYABLE = frozenset({JobState.FAILED, JobState.UNKNOWN, JobState.CANCELLED})
 
 @dataclass(frozen=True)
 class OutputOptions:
-    """Where and how one job's result is written (kept with the job, so a resume writes the same way)."""
+    """How one job's input is made ready and where and how its result is written (kept with the job as
+    JSON, so a resume does the same; a field added later reads as its default from older rows)."""
 
     folder: str
     template: str = DEFAULT_TEMPLATE
@@ -55,6 +57,9 @@ class OutputOptions:
     output_format: str = "keep"  # keep | png | jpeg | webp
     quality: int = 92
     keep_metadata: bool = True
+    fit_bytes: bool = True  # a PNG/JPEG/WEBP over 10 MB is re-encoded to fit (False: refused)
+    fit_pixels: bool = False  # an image over upstream's pixel limits is scaled down to them
+    relpath: str = ""  # the input's subfolder inside the folder it came from ('/'-separated): {relpath}
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -69,12 +74,17 @@ class OutputOptions:
         output_format: str = "keep",
         quality: int = 92,
         keep_metadata: bool = True,
+        fit_bytes: bool = True,
+        fit_pixels: bool = False,
+        keep_tree: bool = False,
     ) -> OutputOptions:
         """Options from what a user chose (the command line or the window's settings), each checked:
-        `InputError` says what is wrong. The folder is made absolute, so a resume writes to the same one."""
+        `InputError` says what is wrong. The folder is made absolute, so a resume writes to the same one.
+        `keep_tree` puts each result in its input's subfolder: the template gains `{relpath}/`."""
         from upscaler_gui.core.finish import validate_format
-        from upscaler_gui.core.output import validate_template
+        from upscaler_gui.core.output import tree_template, validate_template
 
+        template = tree_template(template) if keep_tree else template
         validate_template(template)
         policy = next((known for known in CONFLICT_POLICIES if known == on_conflict), None)
         if policy is None:
@@ -90,6 +100,8 @@ class OutputOptions:
             output_format=validate_format(output_format),
             quality=quality,
             keep_metadata=keep_metadata,
+            fit_bytes=fit_bytes,
+            fit_pixels=fit_pixels,
         )
 
     @classmethod
@@ -146,6 +158,13 @@ class Job:
     @property
     def finished(self) -> bool:
         return self.state in FINISHED
+
+    @property
+    def input_notes(self) -> tuple[str, ...]:
+        """What was done to the input before upload (converted from HEIC, re-encoded to fit): shown with
+        the job also once it is done, when its other warnings no longer matter."""
+        notes = self.extra.get(INPUT_NOTES)
+        return tuple(str(note) for note in notes) if isinstance(notes, list) else ()
 
     @property
     def display_name(self) -> str:

@@ -219,3 +219,13 @@ def adapt_exif(tiff: bytes, *, raw: tuple[int, int], result: tuple[int, int]) ->
         exif.set_int(sub.get(_PIXEL_Y), result[1])
     exif.drop_thumbnail(ifd0)
     return bytes(exif.data)
+
+
+def upright_exif(tiff: bytes) -> bytes:
+    """The EXIF with its Orientation set to 1 (normal), for pixels already turned upright; patched in
+    place like `adapt_exif`, so the rest survives byte for byte."""
+    exif = _Tiff(tiff)
+    entry = exif.entries(exif.get("I", 4)).get(_ORIENTATION)
+    if entry is not None and exif.get("H", entry + 2) == _SHORT:
+        exif.put("H", entry + 8, 1)
+    return bytes(exif.data)

@@ -27,7 +27,7 @@ from upscaler_gui.core.i18n import tr
 ConflictPolicy = Literal["rename", "skip", "overwrite"]
 CONFLICT_POLICIES: tuple[ConflictPolicy, ...] = ("rename", "skip", "overwrite")
 DEFAULT_TEMPLATE = "{stem}_crisp.{ext}"
-TEMPLATE_FIELDS = frozenset({"stem", "ext", "n", "date", "time", "task_id", "width", "height"})
+TEMPLATE_FIELDS = frozenset({"stem", "ext", "n", "date", "time", "task_id", "width", "height", "relpath"})
 TEMP_PREFIX = ".crisp-"
 TEMP_SUFFIX = ".part"
 MAX_NAME_BYTES = 200  # most file systems allow 255; leave room for "-12" and the extension
@@ -55,6 +55,7 @@ class NameFields:
     width: int = 0
     height: int = 0
     when: datetime | None = None
+    relpath: str = ""  # the input's subfolder in the folder it came from; '/' between parts
 
     def as_dict(self) -> dict[str, str]:
         when = self.when or datetime.now()
@@ -67,6 +68,7 @@ class NameFields:
             "task_id": self.task_id,
             "width": str(self.width),
             "height": str(self.height),
+            "relpath": self.relpath,
         }
 
 
@@ -93,17 +95,41 @@ def validate_template(template: str) -> None:
 
 
 def render_name(template: str, values: NameFields) -> str:
-    """The file name for one result: the template filled, then made safe as one name in one folder."""
+    """The result's name: the template filled, then made safe as one name in one folder; or, for a
+    template with {relpath}, a relative path whose every part is such a name (nothing can lead out:
+    '', '.' and '..' parts are dropped, so is a leading '/')."""
     validate_template(template)
     parts = values.as_dict()
     # Each value made safe first, so a hostile or huge input name cannot eat the template's own text.
     parts["stem"] = safe_stem(parts["stem"], limit=MAX_STEM_BYTES)
     parts["task_id"] = safe_stem(parts["task_id"], limit=64) if parts["task_id"] else ""
+    parts["relpath"] = "/".join(safe_folders(values.relpath))
     raw = template.format(**parts)
+    folders: list[str] = []
+    if uses_relpath(template):  # then '/' separates folders, the template's own too
+        *above, raw = raw.split("/")
+        folders = safe_folders("/".join(above))
     stem, dot, ext = raw.rpartition(".")
     if not dot:
         stem, ext = raw, values.ext
-    return f"{safe_stem(stem)}.{safe_stem(ext) or values.ext}"
+    return "/".join([*folders, f"{safe_stem(stem)}.{safe_stem(ext) or values.ext}"])
+
+
+def uses_relpath(template: str) -> bool:
+    return any(name == "relpath" for _, name, _, _ in string.Formatter().parse(template))
+
+
+def tree_template(template: str) -> str:
+    """The template that keeps the input's folder tree: `{relpath}/` before it, unless it places
+    {relpath} itself."""
+    return template if uses_relpath(template) else "{relpath}/" + template
+
+
+def safe_folders(relpath: str) -> list[str]:
+    """The parts of a relative folder path, each a safe name; parts of only dots and spaces ('', '.',
+    '..') dropped."""
+    parts = relpath.replace("\\", "/").split("/")
+    return [safe_stem(part) for part in parts if part.strip(". ")]
 
 
 # Fields whose value is only known once the result exists (or that change by the minute).
@@ -111,7 +137,9 @@ _KNOWN_LATE = frozenset({"task_id", "width", "height", "time"})
 _FORMAT_EXT = {"png": "png", "jpeg": "jpg", "webp": "webp"}
 
 
-def predicted_name(template: str, stem: str, output_format: str, input_ext: str | None, n: int) -> str | None:
+def predicted_name(
+    template: str, stem: str, output_format: str, input_ext: str | None, n: int, *, relpath: str = ""
+) -> str | None:
     """The result's name as it will be, when it can be known before the task runs; else None.
 
     The extension is the converted format's, or else the input's (the result keeps the format it is
@@ -121,7 +149,7 @@ def predicted_name(template: str, stem: str, output_format: str, input_ext: str 
     names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
     if not ext or names & _KNOWN_LATE:
         return None
-    return render_name(template, NameFields(stem=stem, ext=ext, n=n))
+    return render_name(template, NameFields(stem=stem, ext=ext, n=n, relpath=relpath))
 
 
 def safe_stem(text: str, limit: int = MAX_NAME_BYTES) -> str:
@@ -172,10 +200,14 @@ def ensure_folder(folder: Path) -> None:
 
 
 def place(temp: Path, folder: Path, name: str, policy: ConflictPolicy) -> Path | None:
-    """Give the finished temp file its final name; None when `skip` found the name taken."""
+    """Give the finished temp file its final name (`name` may hold subfolders, made here); None when
+    `skip` found the name taken."""
     target = folder / name
-    if target.resolve().parent != folder.resolve():
+    inside = folder.resolve()
+    if inside not in target.resolve().parents:  # a '..', an absolute name, a link that leads out
         raise OutputError(tr("The result name {name} would leave the output folder.").format(name=name))
+    if target.parent != folder:
+        ensure_folder(target.parent)
     if policy == "overwrite":
         os.replace(temp, target)
         return target

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from upscaler_gui.core import key_file, log, paths
-from upscaler_gui.core.constants import DEFAULT_COST_PER_IMAGE, ENV_API_KEY
+from upscaler_gui.core.constants import DEFAULT_CONFIRM_OVER_CREDITS, DEFAULT_COST_PER_IMAGE, ENV_API_KEY
 from upscaler_gui.core.errors import KeyringUnavailableError, SettingsError
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.redact import register_secret
@@ -35,8 +35,14 @@ class Settings:
     output_format: str = "keep"  # keep | png | jpeg | webp
     quality: int = 92
     keep_metadata: bool = True
+    fit_to_limit: bool = True  # re-encode a PNG/JPEG/WEBP over 10 MB to fit (upscale --no-fit: off)
+    fit_pixels: bool = False  # scale an image over 16 MP or 4096 px a side down (upscale --fit-pixels)
+    keep_tree: bool = False  # a dropped folder's subfolders mirrored in the output (upscale --keep-tree)
     concurrency: int = 10
     cost_per_image: float = DEFAULT_COST_PER_IMAGE
+    batch_credits: float = 0.0  # the window's budget for one batch (0: none); the CLI has --max-credits
+    daily_credits: float = 0.0  # what a day may spend across runs, window and command line (0: none)
+    confirm_over_credits: float = DEFAULT_CONFIRM_OVER_CREDITS  # a batch costing more asks first
     language: str = ""  # "" follows the system; en | ru
     auto_start: bool = True
     callback_url: str = ""

@@ -20,6 +20,7 @@ from urllib.parse import unquote_to_bytes, urlsplit
 from upscaler_gui.core.errors import InputError
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.images import sniff_format
+from upscaler_gui.core.input_formats import sniff_convertible
 from upscaler_gui.core.localfiles import not_regular_message, open_regular, readable
 from upscaler_gui.core.redact import hide_link_secrets, preview_value
 
@@ -30,7 +31,10 @@ SourceKind = Literal["file", "url", "data"]
 IMAGE_SUFFIXES = frozenset(
     ".png .jpg .jpeg .jpe .jfif .webp .gif .bmp .tif .tiff .heic .heif .avif .jxl .psd .ico".split()
 )
-NO_IMAGES_IN_FOLDER = "No image in this folder (PNG, JPEG and WEBP count; hidden and partial files do not)."
+NO_IMAGES_IN_FOLDER = (
+    "No image in this folder (PNG, JPEG, WEBP, HEIC, AVIF, TIFF, BMP and GIF count;"
+    " hidden and partial files do not)."
+)
 PARTIAL_SUFFIXES = (".part", ".crdownload", ".tmp", ".download", ".partial", ".!qb", ".opdownload")
 
 
@@ -43,6 +47,7 @@ class Source:
     path: Path | None = None
     url: str | None = None
     data: bytes | None = None
+    relpath: str = ""  # a file found in a folder: its subfolder there, '/' between parts ('' at the top)
 
 
 @dataclass(frozen=True)
@@ -185,13 +190,15 @@ def walk_folder(folder: Path) -> Iterator[Item]:
         yield from (_unreadable_folder(exc) for exc in unreadable)
         unreadable.clear()
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        relpath = Path(root).relative_to(folder).as_posix()
+        relpath = "" if relpath == "." else relpath
         for name in sorted(files):
             if not is_hidden_or_partial(name):
-                yield from _folder_file(Path(root, name))
+                yield from _folder_file(Path(root, name), relpath)
     yield from (_unreadable_folder(exc) for exc in unreadable)
 
 
-def _folder_file(path: Path) -> Iterator[Item]:
+def _folder_file(path: Path, relpath: str) -> Iterator[Item]:
     named_as_image = path.suffix.lower() in IMAGE_SUFFIXES
     try:
         mode = os.stat(path).st_mode
@@ -204,7 +211,7 @@ def _folder_file(path: Path) -> Iterator[Item]:
         if named_as_image:
             yield Rejected(readable(str(path)), not_regular_message(mode))
     elif named_as_image or _looks_like_image(path):
-        yield Source("file", readable(str(path)), path=path.absolute())
+        yield Source("file", readable(str(path)), path=path.absolute(), relpath=relpath)
 
 
 def _unreadable_folder(exc: OSError) -> Rejected:
@@ -218,7 +225,8 @@ def _unreadable_folder(exc: OSError) -> Rejected:
 def _looks_like_image(path: Path) -> bool:
     try:
         with open_regular(path) as stream:
-            return sniff_format(stream.read(16)) is not None
+            head = stream.read(32)
+            return sniff_format(head) is not None or sniff_convertible(head) is not None
     except (OSError, InputError):
         return False
 

@@ -198,6 +198,13 @@ class JobStore:
             ).fetchall()
         return [row[0] for row in reversed(rows)]
 
+    def changed_since(self, since: float) -> list[Job]:
+        """Jobs written at or after `since` (every job that was billed since then is among them)."""
+        with self._reading():
+            query = "SELECT * FROM jobs WHERE updated_at >= ? ORDER BY id"
+            rows = self._db.execute(query, (since,)).fetchall()
+        return [from_row(row) for row in rows]
+
     def delete(self, job_id: int) -> None:
         with self._tx() as db:
             db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))

@@ -14,13 +14,15 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
+from upscaler_gui.core.engine.budget import Budget, BudgetLimits
 from upscaler_gui.core.engine.dbthread import JobWriter
 from upscaler_gui.core.engine.inputs import build_input
-from upscaler_gui.core.errors import InputError, StoreError, TaskNotRecordedError
+from upscaler_gui.core.errors import InputError, OverBudgetError, StoreError, TaskNotRecordedError
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.jobs import Job, JobState
 from upscaler_gui.core.kie import KieClient
 from upscaler_gui.core.kie.retry import may_have_created
+from upscaler_gui.core.spending import with_task
 
 
 def task_not_recorded(job: Job, task_id: str, cause: StoreError) -> TaskNotRecordedError:
@@ -37,8 +39,18 @@ def task_not_recorded(job: Job, task_id: str, cause: StoreError) -> TaskNotRecor
 
 
 class CreateStage:
-    def __init__(self, client: KieClient, update: JobWriter, *, callback_url: str | None) -> None:
+    def __init__(
+        self,
+        client: KieClient,
+        update: JobWriter,
+        *,
+        callback_url: str | None,
+        price: float,
+        budget: Budget | None = None,
+    ) -> None:
         self.client, self.update, self.callback_url = client, update, callback_url or None
+        self.price = price  # what one create is counted at until KIE says what it cost
+        self.budget = budget or Budget(BudgetLimits())
         self.on_the_wire: set[asyncio.Future[str]] = set()  # creates sent: awaited before closing
         self.stopped = False  # set when the engine closes: no create leaves after that
 
@@ -53,6 +65,10 @@ class CreateStage:
         async def guard(send: Callable[[], Awaitable[str]]) -> str:
             if self.stopped:  # quitting: a create the pacer let go a moment too late is not sent
                 raise asyncio.CancelledError
+            await self.budget.load_day()
+            refusal = self.budget.reserve(self.price)  # checked and counted in one step: see budget.py
+            if refusal is not None:
+                raise OverBudgetError(refusal)
             latest = recorded[-1] if recorded else job  # after a refused attempt: its undone mark
             inner = asyncio.ensure_future(self._on_the_wire(latest, send, recorded))
             self.on_the_wire.add(inner)
@@ -80,17 +96,15 @@ class CreateStage:
             task_id = await send()
         except BaseException as exc:
             if not may_have_created(exc):  # a cancel mid-send counts as "may have": kept, never resent
+                self.budget.release(self.price)
                 recorded.append(
                     await self.update(replace(job, submit_started_at=None, creates=job.creates - 1))
                 )
             raise
         try:
-            recorded.append(
-                await self.update(
-                    replace(job.at(JobState.POLLING), task_id=task_id, task_created_at=time.time()),
-                    durable=True,
-                )
-            )
+            now = time.time()
+            sent = replace(job.at(JobState.POLLING), task_id=task_id, task_created_at=now)
+            recorded.append(await self.update(with_task(sent, task_id, now, self.price), durable=True))
         except StoreError as exc:
             raise task_not_recorded(job, task_id, exc) from exc
         return task_id

@@ -13,12 +13,13 @@ import contextlib
 import functools
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from upscaler_gui.core import log
 from upscaler_gui.core.constants import DEFAULT_COST_PER_IMAGE, POLL_HISTORY, POLL_REMEMBER_S
+from upscaler_gui.core.engine.budget import Budget, BudgetLimits
 from upscaler_gui.core.engine.dbthread import AsyncJobStore
 from upscaler_gui.core.engine.events import EngineEvents, PauseReason, QueueSummary
 from upscaler_gui.core.engine.gate import QueueGate
@@ -33,6 +34,7 @@ from upscaler_gui.core.jobs import FINISHED, RETRYABLE, Job, JobState, OutputOpt
 from upscaler_gui.core.kie import KieClient
 from upscaler_gui.core.output import remove_stale_temp_files
 from upscaler_gui.core.sources import Item
+from upscaler_gui.core.spending import spent_since
 from upscaler_gui.core.store import JobStore
 from upscaler_gui.core.tasks import TaskKeeper
 
@@ -47,6 +49,7 @@ class EngineOptions:
     callback_url: str | None = None
     auto_retries: int = 1  # new tasks for a failure KIE calls transient
     cost_per_image: float = DEFAULT_COST_PER_IMAGE
+    budget: BudgetLimits = field(default_factory=BudgetLimits)  # what a batch and a day may spend
 
 
 class Engine:
@@ -67,8 +70,16 @@ class Engine:
         self._jobs: dict[int, Job] = {}
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self.gate = QueueGate(self.events, self.options.max_tasks_in_flight)
+        self.budget = Budget(self.options.budget, self._spent_since)
         self.pipeline = Pipeline(
-            client, self.db, self.planner, self._update, callback_url=self.options.callback_url, sleep=sleep
+            client,
+            self.db,
+            self.planner,
+            self._update,
+            callback_url=self.options.callback_url,
+            sleep=sleep,
+            price=self.options.cost_per_image,
+            budget=self.budget,
         )
         self.runner = JobRunner(
             self.pipeline,
@@ -93,6 +104,7 @@ class Engine:
         self._engine_id = await self.db.run(self.db.store.register_engine)
         await self._seed_pacer()
         await self._seed_planner()
+        await self.budget.load_day()
         self.keeper.spawn(self._beat(), "heartbeat")
         if not resume:
             return []
@@ -117,6 +129,10 @@ class Engine:
         lately = await self.db.run(self.db.store.recent_task_times, POLL_HISTORY, POLL_REMEMBER_S)
         for seconds in lately:
             self.planner.learn(seconds)
+
+    async def _spent_since(self, since: float) -> float:
+        jobs = await self.db.run(self.db.store.changed_since, since)
+        return spent_since(jobs, since, self.options.cost_per_image)
 
     async def close(self) -> None:
         """Stop every job where it is (each resumes at the next start) and release the store."""

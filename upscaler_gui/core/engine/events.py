@@ -12,7 +12,7 @@ from upscaler_gui.core.jobs import Job, JobState
 
 P = ParamSpec("P")
 
-PauseKind = Literal["user", "key", "credits", "key_limit", "firewall", "store"]
+PauseKind = Literal["user", "key", "credits", "key_limit", "firewall", "store", "budget"]
 
 
 class Hook(Generic[P]):

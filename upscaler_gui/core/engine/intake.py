@@ -16,6 +16,7 @@ from upscaler_gui.core import paths
 from upscaler_gui.core.errors import InputError
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.images import EXTENSIONS, check_bytes, sniff_format
+from upscaler_gui.core.input_formats import sniff_convertible
 from upscaler_gui.core.jobs import STAGE_PROGRESS, Job, JobState, OutputOptions
 from upscaler_gui.core.localfiles import open_regular
 from upscaler_gui.core.redact import link_key
@@ -47,10 +48,10 @@ def file_digest(path: Path) -> str:
 def save_data_input(data: bytes) -> tuple[Path, str]:
     """Keep a data: URI's bytes in the data dir, so the job survives a restart."""
     digest = hashlib.sha256(data).hexdigest()
-    fmt = sniff_format(data[:16])
+    fmt = sniff_format(data[:16]) or sniff_convertible(data[:32]) or ""
     folder = paths.data_dir() / "inputs"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{digest[:32]}.{EXTENSIONS.get(fmt or '', 'bin')}"
+    path = folder / f"{digest[:32]}.{EXTENSIONS.get(fmt, fmt.lower() or 'bin')}"
     if not path.exists():
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(data)
@@ -67,6 +68,8 @@ def draft_job(item: Item, options: OutputOptions, owner: str) -> Job:
     given = shown_input(item.given)
     if isinstance(item, Rejected):
         return _refused(given, item.error, options, owner)
+    if item.relpath:  # kept with the job: {relpath} (and --keep-tree) names its result's subfolder
+        options = replace(options, relpath=item.relpath)
     if item.kind == "url" and item.url:
         return Job(0, "url", given, link_key(item.url), options, owner, source_url=item.url)
     if item.kind == "data":
@@ -85,9 +88,11 @@ def draft_job(item: Item, options: OutputOptions, owner: str) -> Job:
 
 
 def _data_job(given: str, data: bytes, options: OutputOptions, owner: str) -> Job:
-    """A data: URI's image, checked before it is kept: a refused one is not saved in the data dir."""
+    """A data: URI's image, checked before it is kept: a refused one is not saved in the data dir. One in
+    a format we convert (HEIC, say) is checked when it is converted, before upload."""
     try:
-        check_bytes(data)
+        if sniff_convertible(data[:32]) is None:
+            check_bytes(data)
     except InputError as exc:
         return _refused(given, exc.user_text(), options, owner)
     path, digest = save_data_input(data)

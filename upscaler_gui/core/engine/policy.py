@@ -1,7 +1,7 @@
 """What an error means for a job and for the queue, in one place.
 
-- a refused key, or KIE's firewall refusing the app, stops the queue; out of credits or a sub-key limit
-  pauses it; the job is kept;
+- a refused key, or KIE's firewall refusing the app, stops the queue; out of credits, a sub-key limit
+  or the user's budget pauses it; the job is kept;
 - a create whose outcome cannot be known makes the job `unknown`, never sent again by itself;
 - a task KIE failed transiently is tried once more as a new task; otherwise it fails with KIE's words;
 - 429s never fail a job (the wait is the Retry-After, capped); other transient faults are retried
@@ -29,6 +29,7 @@ from upscaler_gui.core.errors import (
     KieRateLimitError,
     KieSubKeyLimitError,
     KieTaskFailedError,
+    OverBudgetError,
     ResultUnusableError,
     UpscalerError,
 )
@@ -54,7 +55,13 @@ class Outcome:
     delay_s: float = 0.0
 
 
-def pause_reason(exc: KieError) -> PauseReason:
+# Errors every next create would meet too: the queue pauses (an over-budget create was never sent).
+PAUSING = (KieAuthError, KieCreditsError, KieSubKeyLimitError, KieFirewallError, OverBudgetError)
+
+
+def pause_reason(exc: UpscalerError) -> PauseReason:
+    if isinstance(exc, OverBudgetError):
+        return PauseReason("budget", exc.message)
     if isinstance(exc, KieFirewallError):  # every request would be refused alike: stop, jobs kept
         return PauseReason("firewall", exc.user_text())
     if isinstance(exc, KieAuthError):
@@ -86,7 +93,7 @@ def judge(
     a result that cannot be used (fetched STAGE_ROUNDS + 1 times at most) and a result host that cannot
     be reached at all (DOWNLOAD_CONNECT_ROUNDS).
     """
-    if isinstance(exc, KieAuthError | KieCreditsError | KieSubKeyLimitError | KieFirewallError):
+    if isinstance(exc, PAUSING):
         return Outcome("pause", pause=pause_reason(exc))
     if isinstance(exc, CreateOutcomeUnknownError):
         return Outcome("unknown")

@@ -100,12 +100,12 @@ class JobRunner:
                 self.gate.drop_slot(job.id)
             return job
         if job.state == JobState.SUBMITTING:
-            await self._ready_to_create(job.id)
+            job = await self._ready_to_create(job)
             if not _upload_too_old(job):
                 return await self._guarded(job, self.pipeline.submit)
             self.gate.drop_slot(job.id)  # waited so long that KIE may have deleted the upload
             return await self.update(replace(job, state=JobState.QUEUED))
-        await self.gate.wait(job.id)  # new spending waits while paused
+        job = await self._wait_at_gate(job)  # new spending waits while paused
         return await self._guarded(job, partial(self._transferring, self.pipeline.upload, download=False))
 
     async def _transferring(self, stage: Stage, job: Job, *, download: bool) -> Job:
@@ -115,14 +115,26 @@ class JobRunner:
         async with self.transfer.slot(download=download):
             return await stage(job)
 
-    async def _ready_to_create(self, job_id: int) -> None:
+    async def _ready_to_create(self, job: Job) -> Job:
         """Hold an in-flight slot with the queue running; never wait on a pause while holding one."""
         while True:
-            self.gate.drop_slot(job_id)  # none is held while waiting (after a failed task, say)
-            await self.gate.wait(job_id)  # new spending waits while paused
-            await self.gate.take_slot(job_id)
+            self.gate.drop_slot(job.id)  # none is held while waiting (after a failed task, say)
+            job = await self._wait_at_gate(job)  # new spending waits while paused
+            await self.gate.take_slot(job.id)
             if self.gate.running:
-                return
+                return job
+
+    async def _wait_at_gate(self, job: Job) -> Job:
+        """Wait while the queue is paused. Over budget, the job says so meanwhile (paused, with the
+        reason), so every row left waiting reads "over budget", not just the one that hit it."""
+        reason = self.gate.reason
+        if reason is None or reason.kind != "budget":
+            await self.gate.wait(job.id)
+            return job
+        state = job.state
+        job = await self.update(replace(job, state=JobState.PAUSED, paused_reason=reason.message))
+        await self.gate.wait(job.id)
+        return await self.update(replace(job, state=state, paused_reason=None))
 
     # --- the error policy -----------------------------------------------------------------------------------
 

@@ -17,8 +17,16 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from upscaler_gui.core import images, log
-from upscaler_gui.core.constants import UPLOAD_REUSE_SECONDS
+from upscaler_gui.core import log
+from upscaler_gui.core.constants import DEFAULT_COST_PER_IMAGE, UPLOAD_REUSE_SECONDS
+from upscaler_gui.core.engine.budget import Budget
+from upscaler_gui.core.engine.convert_input import (
+    PREPARED,
+    discard_prepared,
+    metadata_source,
+    prepare_input,
+    upload_key,
+)
 from upscaler_gui.core.engine.create import CreateStage
 from upscaler_gui.core.engine.dbthread import AsyncJobStore, JobWriter
 from upscaler_gui.core.engine.polling import (
@@ -35,10 +43,11 @@ from upscaler_gui.core.errors import (
 )
 from upscaler_gui.core.finish import FinishOptions, finish_result
 from upscaler_gui.core.i18n import tr
-from upscaler_gui.core.jobs import Job, JobState
+from upscaler_gui.core.jobs import INPUT_NOTES, Job, JobState
 from upscaler_gui.core.kie import KieClient, TaskRecord
 from upscaler_gui.core.output import NameFields, numbered, predicted_name, stem_of
 from upscaler_gui.core.results import ResultImage, SavedResult, save_result
+from upscaler_gui.core.spending import with_consumed
 
 Sleep = Callable[[float], Awaitable[None]]
 DUE_SLACK_S = 0.01  # a poll this close to its planned moment goes now (no sleep of a few ms)
@@ -52,7 +61,8 @@ def _without(extra: dict[str, Any], key: str) -> dict[str, Any]:
 def finisher(job: Job) -> Callable[[Path], ResultImage]:
     """The check, conversion and metadata step for this job's result (run in a worker thread)."""
     options = job.options
-    source = Path(job.source_path) if job.source_path else None
+    # The copy made for upload, while there is one: the input's metadata with its Orientation made true.
+    source = metadata_source(job) or (Path(job.source_path) if job.source_path else None)
     finish_options = FinishOptions(options.output_format, options.quality, options.keep_metadata)
     return partial(finish_result, source=source, options=finish_options)
 
@@ -61,7 +71,7 @@ def keep_earlier_copy(saved: SavedResult) -> SavedResult:
     """The same result under an earlier numbered name, saved by a run that died before it could record
     it: that copy is kept and the new one removed, so a result is never saved twice (x_crisp-1.png)."""
     assert saved.path is not None
-    for candidate in numbered(saved.path.parent / saved.name):
+    for candidate in numbered(saved.path.parent / Path(saved.name).name):
         if candidate == saved.path:
             break
         if candidate.is_file() and filecmp.cmp(candidate, saved.path, shallow=False):
@@ -90,14 +100,17 @@ class Pipeline:
         *,
         callback_url: str | None = None,
         sleep: Sleep = asyncio.sleep,
+        price: float = DEFAULT_COST_PER_IMAGE,
+        budget: Budget | None = None,
     ) -> None:
         self.client = client
+        self.price = price
         self.db = db
         self.planner = planner
         self.update = update
         self.callback_url = callback_url or None
         self.sleep = sleep
-        self.creates = CreateStage(client, update, callback_url=callback_url)
+        self.creates = CreateStage(client, update, callback_url=callback_url, price=price, budget=budget)
         self._lesson = asyncio.Event()  # set (and replaced) when the planner learned something
         self.submit = self.creates.submit
 
@@ -108,7 +121,7 @@ class Pipeline:
             replace(
                 job.at(JobState.SKIPPED),
                 error=tr("skipped: {name} already exists in the output folder").format(name=Path(taken).name),
-                extra={**job.extra, "name_taken_by": taken},
+                extra={**discard_prepared(job), "name_taken_by": taken},
                 finished_at=time.time(),
             )
         )
@@ -118,7 +131,9 @@ class Pipeline:
         options = job.options
         if options.on_conflict != "skip":
             return None
-        name = predicted_name(options.template, job.input_stem, options.output_format, ext, job.id)
+        name = predicted_name(
+            options.template, job.input_stem, options.output_format, ext, job.id, relpath=options.relpath
+        )
         path = Path(options.folder) / name if name else None
         return str(path) if path is not None and path.exists() else None
 
@@ -128,23 +143,26 @@ class Pipeline:
             taken = self._name_taken(job, None)
             return await (self._skipped(job, taken) if taken else self.update(job.at(JobState.SUBMITTING)))
         job = await self.update(job.at(JobState.UPLOADING))
-        path = Path(job.source_path or "")
-        info = await asyncio.to_thread(images.check_file, path)
+        prepared = await asyncio.to_thread(prepare_input, job)
+        info, path = prepared.info, prepared.path
+        extra = {**_without(job.extra, PREPARED), INPUT_NOTES: list(prepared.done)}
+        if prepared.made:
+            extra[PREPARED] = str(path)
         if taken := self._name_taken(job, info.extension):
-            return await self._skipped(job, taken)
+            return await self._skipped(replace(job, extra=extra), taken)  # the copy made is removed
         job = await self.update(
             replace(
                 job,
                 in_width=info.width,
                 in_height=info.height,
                 in_bytes=info.size_bytes,
-                warnings=info.warnings,
+                warnings=prepared.notes,
+                extra=extra,
             )
         )
         host = self.client.upload_host
-        reused = await self.db.run(
-            self.db.store.recent_upload, job.content_hash or "", host, UPLOAD_REUSE_SECONDS
-        )
+        # A copy made for upload is its own bytes: an upload of the input as it is is not it.
+        reused = await self.db.run(self.db.store.recent_upload, upload_key(job), host, UPLOAD_REUSE_SECONDS)
         if reused is not None:
             log.jobs.info(
                 "job %d: reusing an upload of the same bytes from %.1f h ago",
@@ -156,13 +174,13 @@ class Pipeline:
             name = f"{stem_of(job.input_stem)}.{info.extension}"
             uploaded = await self.client.upload_file(path, file_name=name)
             url, uploaded_at = uploaded.download_url, time.time()
-            await self.db.run(self.db.store.remember_upload, job.content_hash or "", host, url, uploaded_at)
+            await self.db.run(self.db.store.remember_upload, upload_key(job), host, url, uploaded_at)
         return await self.update(
             replace(job.at(JobState.SUBMITTING), upload_url=url, uploaded_at=uploaded_at)
         )
 
     async def forget_upload(self, job: Job) -> None:
-        await self.db.run(self.db.store.forget_upload, job.content_hash or "", self.client.upload_host)
+        await self.db.run(self.db.store.forget_upload, upload_key(job), self.client.upload_host)
 
     # --- wait for the result ------------------------------------------------------------------------------
 
@@ -173,14 +191,15 @@ class Pipeline:
         gets a note and is polled on at the slow rate; one in a state KIE does not document fails after
         a while (see polling). Neither is ever created again from here."""
         assert job.task_id is not None
+        task_id = job.task_id
         polled_at: float | None = None  # the task's age at our last poll
         created_at = job.task_created_at or time.time()  # unknown (an old store): from now on
         noted = False
         sent = (job.upload_url or job.source_url or "").strip() or None
         try:
             while True:
-                polled_at = await self._when_due(job.task_id, created_at, polled_at)
-                record = await self.client.get_task(job.task_id, expected_image=sent)
+                polled_at = await self._when_due(task_id, created_at, polled_at)
+                record = await self.client.get_task(task_id, expected_image=sent)
                 if record.is_unknown or _UNKNOWN in job.extra:
                     job = await self._unknown_state(job, record)
                     noted = noted or record.is_unknown
@@ -193,17 +212,15 @@ class Pipeline:
                 self._replanned()
                 record.raise_for_failure()
                 # Still "polling" until a transfer slot is free: `download` says "downloading" once it is.
-                return await self.update(
-                    replace(
-                        job,
-                        result_url=record.result_urls[0],
-                        cost_time_s=record.cost_time_s,
-                        credits=record.credits_consumed,
-                        error=None if noted else job.error,
-                    )
+                ended = replace(
+                    job,
+                    result_url=record.result_urls[0],
+                    cost_time_s=record.cost_time_s,
+                    error=None if noted else job.error,
                 )
+                return await self.update(with_consumed(ended, task_id, record.credits_consumed, self.price))
         finally:
-            if self.planner.release(job.task_id):  # a scout left: another task may take its place
+            if self.planner.release(task_id):  # a scout left: another task may take its place
                 self._replanned()
 
     async def _when_due(self, task_id: str, created_at: float, polled_at: float | None) -> float:
@@ -286,6 +303,7 @@ class Pipeline:
                 out_height=saved.image.height,
                 out_bytes=saved.path.stat().st_size,
                 warnings=(*job.warnings, *saved.image.notes),  # a conversion not made, say
+                extra=discard_prepared(job),
             )
         )
 
@@ -311,7 +329,9 @@ class Pipeline:
 
     async def _save(self, job: Job, url: str, finish: Callable[[Path], ResultImage]) -> SavedResult:
         options = job.options
-        fields = NameFields(stem=job.input_stem, ext="png", n=job.id, task_id=job.task_id or "")
+        fields = NameFields(
+            stem=job.input_stem, ext="png", n=job.id, task_id=job.task_id or "", relpath=options.relpath
+        )
         return await save_result(
             self.client.download_to,
             url,

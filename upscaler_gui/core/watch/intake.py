@@ -16,6 +16,7 @@ from upscaler_gui.core.engine import Engine
 from upscaler_gui.core.errors import UpscalerError
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.images import describe_other, sniff_format
+from upscaler_gui.core.input_formats import sniff_convertible
 from upscaler_gui.core.jobs import OutputOptions
 from upscaler_gui.core.sources import IMAGE_SUFFIXES, Source
 from upscaler_gui.core.watch.files import FileStat, Probe
@@ -58,12 +59,20 @@ class Intake:
             return tr("it cannot be read ({cause})").format(cause=probe.error), True
         if probe.stat.size == 0:
             return tr("empty (0 bytes)"), False  # often a file about to be written: its write brings it back
-        if sniff_format(probe.head) is None:
+        if sniff_format(probe.head) is None and sniff_convertible(probe.head) is None:
             what = describe_other(probe.head)
             # Said aloud for names that look like images; a folder's sidecar files are passed over quietly.
             loud = path.suffix.lower() in IMAGE_SUFFIXES
-            return tr("this is {what}, not a PNG, JPEG or WEBP image").format(what=what), loud
+            return tr("this is {what}, not an image we can upscale").format(what=what), loud
         return None
+
+    def _relpath(self, path: Path) -> str:
+        """The file's subfolder in the watched folder ('' at its top), for {relpath} and --keep-tree."""
+        try:
+            relpath = path.parent.relative_to(self.finisher.folder).as_posix()
+        except ValueError:
+            return ""
+        return "" if relpath == "." else relpath
 
     def _ignore(self, path: Path, stat: FileStat, note: str, loud: bool) -> None:
         (log.watch.info if loud else log.watch.debug)("ignored   %s: %s", self.finisher.name(path), note)
@@ -96,7 +105,7 @@ class Intake:
         batch = [(path, stat) for path, stat in batch if str(path) not in ours]
         if not batch:
             return
-        sources = [Source("file", str(path), path=path) for path, _ in batch]
+        sources = [Source("file", str(path), path=path, relpath=self._relpath(path)) for path, _ in batch]
         admissions = await self.engine.add(sources, self.output)
         entries = [
             LedgerEntry.seen(path, stat, "queued", content_hash=adm.job.content_hash, job_id=adm.job.id)

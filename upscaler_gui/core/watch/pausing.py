@@ -68,9 +68,8 @@ class PauseKeeper:
         while (reason := self.engine.paused) is not None and reason.kind != "user":
             await asyncio.sleep(every_s)
             if self.engine.paused is reason and await self._can_go_on(reason):
-                log.watch.info(
-                    "resuming: %s", "credits available" if reason.kind == "credits" else "key accepted"
-                )
+                why = {"credits": "credits available", "budget": "a new day's budget"}
+                log.watch.info("resuming: %s", why.get(reason.kind, "key accepted"))
                 self.engine.resume()
 
     async def _can_go_on(self, reason: PauseReason) -> bool:
@@ -81,7 +80,11 @@ class PauseKeeper:
             return False
         if balance is None:
             return False
-        return reason.kind != "credits" or balance >= self.engine.options.cost_per_image
+        price = self.engine.options.cost_per_image
+        if reason.kind == "budget":  # a daily budget goes on by itself the next day; a run's never does
+            await self.engine.budget.load_day()
+            return self.engine.budget.refusal(price) is None
+        return reason.kind != "credits" or balance >= price
 
     async def _stop_checker(self) -> None:
         await self._keeper.close()

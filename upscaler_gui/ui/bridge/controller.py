@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -24,6 +25,7 @@ from upscaler_gui.core.redact import register_secret
 from upscaler_gui.core.settings import Settings
 from upscaler_gui.core.sources import Item, expand
 from upscaler_gui.core.tasks import TaskKeeper
+from upscaler_gui.ui.bridge.budget import BatchQuote, asks_first, quote, window_limits
 from upscaler_gui.ui.bridge.output import output_options
 from upscaler_gui.ui.bridge.watching import WatchController
 
@@ -42,6 +44,8 @@ class EngineController(QObject):
     credits_changed = Signal(float)
     connection_changed = Signal(str)  # "kie", "demo", or "" (none yet)
     store_failed = Signal(str)  # the job store cannot be written: one sentence, the queue is stopped
+    batch_to_confirm = Signal(object)  # BatchQuote: a batch costing more than the setting, not added yet
+    batch_warning = Signal(str)  # the balance does not cover a batch just added
 
     def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +55,7 @@ class EngineController(QObject):
         self._stack: contextlib.AsyncExitStack | None = None
         self._sim: SimServer | None = None
         self._pending: list[Item] = []
+        self.balance: float | None = None  # the credit balance KIE said last
         self._lock = asyncio.Lock()
         self._keeper = TaskKeeper("window engine", logger=log.ui)  # work the engine's events start
         self.watch = WatchController(settings, self)
@@ -71,6 +76,7 @@ class EngineController(QObject):
                 owner=OWNER,
                 callback_url=self.settings.callback_url or None,
                 cost_per_image=self.settings.cost_per_image,
+                budget=window_limits(self.settings),
             )
             self.engine = await stack.enter_async_context(
                 connection.open_engine(options, events=events, resume=True)
@@ -123,16 +129,28 @@ class EngineController(QObject):
             return []
         return await self.engine.db.run(self.engine.db.store.all, owner=OWNER)
 
+    async def all_jobs(self) -> list[Job]:
+        """Every job in the store, of every run (the spending history shows them all)."""
+        if self.engine is None:
+            return []
+        return await self.engine.db.run(self.engine.db.store.all)
+
     def _wire(self, events: EngineEvents) -> None:
         events.job_did_change.connect(self.job_changed.emit)
         events.job_was_removed.connect(self.job_removed.emit)
         events.queue_did_pause.connect(self.queue_paused.emit)
         events.queue_did_resume.connect(self.queue_resumed.emit)
         events.queue_did_drain.connect(self._drained)
-        events.credits_did_change.connect(self.credits_changed.emit)
+        events.credits_did_change.connect(self._balance_known)
         events.store_did_fail.connect(lambda _job, exc: self.store_failed.emit(exc.user_text()))
 
+    def _balance_known(self, balance: float) -> None:
+        self.balance = balance
+        self.credits_changed.emit(balance)
+
     def _drained(self, summary: QueueSummary) -> None:
+        if self.engine is not None:
+            self.engine.budget.new_batch()  # the queue ran dry: what comes next is a new batch
         self.queue_drained.emit(summary)
         if not self._keeper.closed:
             self._keeper.spawn(self.refresh_credits(), "refreshing the credit balance")
@@ -146,7 +164,19 @@ class EngineController(QObject):
         folder = paths.data_dir() / "pasted"
         saved = [str(await asyncio.to_thread(save_pasted_image, image, folder)) for image in images]
         items = await asyncio.to_thread(expand, [*inputs, *saved])  # walking a folder takes a while
+        if self.engine is not None:
+            batch = quote(items, self.settings, self.balance)
+            if asks_first(batch, self.settings):  # added only if the user says yes (`add_confirmed`)
+                self.batch_to_confirm.emit(replace(batch, balance=await self.refresh_credits()))
+                return []
+            if batch.uncovered:
+                text = self.tr("The balance ({balance:g} credits) may not cover these images (~{cost:g}).")
+                self.batch_warning.emit(text.format(balance=batch.balance, cost=batch.cost))
         return await self._add_items(items)  # a rejected item becomes a row that says why
+
+    async def add_confirmed(self, batch: BatchQuote) -> list[Admission]:
+        """A batch the user agreed to pay for."""
+        return await self._add_items(batch.items)
 
     async def _add_items(self, items: list[Item]) -> list[Admission]:
         if self.engine is None:
@@ -195,6 +225,16 @@ class EngineController(QObject):
 
     async def refresh_credits(self) -> float | None:
         return await self.engine.refresh_credits() if self.engine else None
+
+    def apply_budget(self) -> None:
+        """The budget settings changed: the engine uses them at once, and a queue paused over budget
+        goes on when the new budget covers another image."""
+        if self.engine is None:
+            return
+        self.engine.budget.set_limits(window_limits(self.settings))
+        over = self.engine.paused is not None and self.engine.paused.kind == "budget"
+        if over and self.engine.budget.refusal(self.settings.cost_per_image) is None:
+            self.engine.resume()
 
     # --- shutdown -----------------------------------------------------------------------------------------
 

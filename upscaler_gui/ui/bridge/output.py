@@ -19,6 +19,9 @@ def output_options(settings: Settings, *, demo: bool = False) -> OutputOptions:
         output_format=settings.output_format,
         quality=settings.quality,
         keep_metadata=settings.keep_metadata,
+        fit_bytes=settings.fit_to_limit,
+        fit_pixels=settings.fit_pixels,
+        keep_tree=settings.keep_tree,
     )
 
 

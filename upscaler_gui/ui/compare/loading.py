@@ -13,6 +13,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QImageIOHandler, QImageReader
 
 from upscaler_gui.core import log
+from upscaler_gui.ui.shell.pillow_image import read_with_pillow
 
 DEFAULT_MAX_PIXELS = 40_000_000
 # A huge image is read with a scaled size, but some decoders (PNG) still decode it whole first, and Qt
@@ -34,7 +35,7 @@ def read_image(path: str | None, max_pixels: int = DEFAULT_MAX_PIXELS) -> QImage
     stored = reader.size()  # before the EXIF rotation, like the scaled size the reader takes
     if not stored.isValid():
         log.ui.info("compare: cannot read %s: %s", path, reader.errorString())
-        return None
+        return _read_with_pillow(path, max_pixels)
     if not _allow_decoding(stored):
         log.ui.info("compare: %s is too large to preview (%d x %d)", path, stored.width(), stored.height())
         return None
@@ -46,6 +47,15 @@ def read_image(path: str | None, max_pixels: int = DEFAULT_MAX_PIXELS) -> QImage
         log.ui.info("compare: cannot read %s: %s", path, reader.errorString())
         return None
     return _prepared(image, _upright(stored, reader.transformation()))
+
+
+def _read_with_pillow(path: str, max_pixels: int) -> QImage | None:
+    """A HEIC or AVIF "before" (Qt has no decoder for them), as Pillow reads it."""
+    pictured = read_with_pillow(path, max_pixels)
+    if pictured is None:
+        return None
+    image, (width, height) = pictured
+    return _prepared(image, QSize(width, height))
 
 
 async def load_pair(

@@ -139,7 +139,8 @@ class JobTableModel(QAbstractTableModel):
         if job.state == JobState.PAUSED and job.paused_reason:
             return job.paused_reason
         if job.state == JobState.DONE and job.output_path:
-            return self.tr("Saved as {name}").format(name=Path(job.output_path).name)
+            saved = self.tr("Saved as {name}").format(name=Path(job.output_path).name)
+            return " ".join((saved, *job.input_notes))  # converted from HEIC, say
         if job.error:
             return shown(job.error)  # in the language of now, whatever it was when the job ended
         return " ".join(job.warnings)

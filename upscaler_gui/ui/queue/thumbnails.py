@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal, S
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QImageReader, QPainter, QPen
 
 from upscaler_gui.core import log
+from upscaler_gui.ui.shell.pillow_image import read_with_pillow
 
 MAX_PIXEL_RATIO = 2.0  # sharper than 2x is invisible at thumbnail size, and costs 2.25x the memory
 POOL_THREADS = 2
@@ -41,7 +42,10 @@ def load_thumbnail(path: str, side: int) -> QImage:
     image = reader.read()
     if image.isNull():
         log.ui.debug("thumbnail: cannot read %s: %s", path, reader.errorString())
-        return image
+        pictured = read_with_pillow(path, side * side)  # a HEIC or AVIF: Qt has no decoder for it
+        if pictured is None:
+            return image
+        image = pictured[0]
     if max(image.width(), image.height()) > side:  # a format whose header gave no size
         image = image.scaled(
             side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation

@@ -32,6 +32,7 @@ from upscaler_gui.ui.settings.form import align_label_columns, error_color
 from upscaler_gui.ui.settings.groups import AppearanceGroup, QueueGroup
 from upscaler_gui.ui.settings.key_row import KeyRow, env_key_is_set
 from upscaler_gui.ui.settings.results import ResultsGroup
+from upscaler_gui.ui.settings.spending_group import SpendingGroup
 
 __all__ = ["SettingsDialog", "env_key_is_set", "error_color"]
 
@@ -63,8 +64,9 @@ class SettingsDialog(QDialog):
         )
         self._results = ResultsGroup(self, set_valid=self._set_valid, relayout=self._fit_height)
         self._queue = QueueGroup(self)
+        self._spending = SpendingGroup(self)
         self._appearance = AppearanceGroup(self)
-        groups = (self._key_row, self._results, self._queue, self._appearance)
+        groups = (self._key_row, self._results, self._queue, self._spending, self._appearance)
         for group in groups:
             layout.addWidget(group.box)
         layout.addStretch(1)  # a taller window gives its extra room here, not between the rows
@@ -80,13 +82,16 @@ class SettingsDialog(QDialog):
         results, queue = self._results, self._queue
         folder = results.folder_edit.text().strip()
         return replace(
-            self._settings,
+            self._spending.read(self._settings),
             output_dir=str(Path(folder).expanduser()) if folder else "",
             template=results.template_edit.text().strip(),
             on_conflict=str(results.conflict_combo.currentData()),
             output_format=str(results.format_combo.currentData()),
             quality=results.quality_spin.value(),
             keep_metadata=results.metadata_check.isChecked(),
+            fit_to_limit=results.fit_check.isChecked(),
+            fit_pixels=results.fit_pixels_check.isChecked(),
+            keep_tree=results.tree_check.isChecked(),
             concurrency=queue.concurrency_spin.value(),
             cost_per_image=round(queue.cost_spin.value(), 2),
             auto_start=queue.auto_start_check.isChecked(),
@@ -145,6 +150,7 @@ class SettingsDialog(QDialog):
             *self._key_row.tab_chain(),
             *self._results.tab_chain(),
             *self._queue.tab_chain(),
+            *self._spending.tab_chain(),
             *self._appearance.tab_chain(),
         ]
         for first, second in itertools.pairwise(chain):
@@ -154,6 +160,7 @@ class SettingsDialog(QDialog):
         self._key_row.show_state()
         self._results.show(settings)
         self._queue.show(settings)
+        self._spending.show(settings)
         self._appearance.show(settings)
         self._results.format_changed()
 

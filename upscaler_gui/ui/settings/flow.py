@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 # Settings that need the engine reopened to take effect.
 RECONNECT_FIELDS = ("concurrency", "api_base", "upload_base", "callback_url", "cost_per_image")
+BUDGET_FIELDS = ("batch_credits", "daily_credits")  # applied to the running engine, no reconnect
 
 
 class SettingsFlow(QObject):
@@ -78,6 +79,8 @@ class SettingsFlow(QObject):
         elif key == "":  # "Remove saved key"
             await key_check.save_key_off_thread("")
             await self.load_key(announce=False)
+        if any(name in BUDGET_FIELDS for name in changed):
+            self._controller.apply_budget()
         if "language" in changed:
             self.message.emit(self.tr("The language changes at the next start."))
         connection = self._controller.connection

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from upscaler_gui.core.errors import UpscalerError
 from upscaler_gui.core.finish import FORMATS
 from upscaler_gui.core.images import EXTENSIONS
-from upscaler_gui.core.output import CONFLICT_POLICIES, NameFields, render_name
+from upscaler_gui.core.output import CONFLICT_POLICIES, NameFields, render_name, tree_template
 from upscaler_gui.core.settings import Settings, default_output_dir
 from upscaler_gui.ui.settings.form import add_field, named, new_group, note, select, set_tone
 
@@ -40,6 +40,7 @@ EXAMPLE_FIELDS = NameFields(
     width=2048,
     height=1536,
     when=datetime(2026, 5, 17, 14, 30, 5),
+    relpath="trip/day 1",
 )
 LOSSY_FORMATS = frozenset({"jpeg", "webp"})  # the formats the quality setting applies to
 
@@ -66,6 +67,9 @@ class ResultsGroup:
         select(self.format_combo, settings.output_format)
         self.quality_spin.setValue(settings.quality)
         self.metadata_check.setChecked(settings.keep_metadata)
+        self.tree_check.setChecked(settings.keep_tree)
+        self.fit_check.setChecked(settings.fit_to_limit)
+        self.fit_pixels_check.setChecked(settings.fit_pixels)
 
     def tab_chain(self) -> list[QWidget]:
         return [
@@ -76,6 +80,9 @@ class ResultsGroup:
             self.format_combo,
             self.quality_spin,
             self.metadata_check,
+            self.tree_check,
+            self.fit_check,
+            self.fit_pixels_check,
         ]
 
     def format_changed(self) -> None:
@@ -152,6 +159,19 @@ class ResultsGroup:
         metadata_text = translate("SettingsDialog", "Copy &EXIF and colour profile from the original")
         self.metadata_check = named(QCheckBox(metadata_text, box), "keep-metadata")
         self.form.addRow("", self.metadata_check)
+        self._add_input_rows(box)
+
+    def _add_input_rows(self, box: QGroupBox) -> None:
+        """The folder tree, and what is done to an image KIE would refuse as it is."""
+        tree_text = translate("SettingsDialog", "Put results in the s&ubfolders of a dropped folder")
+        self.tree_check = named(QCheckBox(tree_text, box), "keep-tree")
+        self.tree_check.toggled.connect(self.refresh_template)
+        fit_text = translate("SettingsDialog", "Re-encode ima&ges over KIE's 10 MB to fit")
+        self.fit_check = named(QCheckBox(fit_text, box), "fit-to-limit")
+        pixels_text = translate("SettingsDialog", "Scale do&wn to KIE's pixel limits (16 MP, 4096 px a side)")
+        self.fit_pixels_check = named(QCheckBox(pixels_text, box), "fit-pixels")
+        for check in (self.tree_check, self.fit_check, self.fit_pixels_check):
+            self.form.addRow("", check)
 
     # --- reacting to the user --------------------------------------------------------------------------
 
@@ -182,7 +202,8 @@ class ResultsGroup:
     def _example_name(self) -> str:
         fmt = str(self.format_combo.currentData())
         fields = replace(EXAMPLE_FIELDS, ext=EXTENSIONS.get(fmt.upper(), EXAMPLE_FIELDS.ext))
-        return render_name(self.template_edit.text().strip(), fields)
+        template = self.template_edit.text().strip()
+        return render_name(tree_template(template) if self.tree_check.isChecked() else template, fields)
 
     def _conflict_text(self, name: str) -> str:
         policy = self.conflict_combo.currentData()

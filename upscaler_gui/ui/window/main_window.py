@@ -28,8 +28,10 @@ from upscaler_gui.ui.settings.flow import SettingsFlow
 from upscaler_gui.ui.shell.resources import app_icon
 from upscaler_gui.ui.shell.taskbar import TaskbarProgress
 from upscaler_gui.ui.window.batch_progress import BatchProgress
+from upscaler_gui.ui.window.batch_question import wire_batch_question
 from upscaler_gui.ui.window.folder_rows import OutputFolderRow, WatchFolderRow
 from upscaler_gui.ui.window.geometry import SavedGeometry
+from upscaler_gui.ui.window.history import history_action
 from upscaler_gui.ui.window.pages import Pages
 from upscaler_gui.ui.window.quit_confirm import QuitConfirmation
 from upscaler_gui.ui.window.selected_job import SelectedJobCompare
@@ -76,6 +78,8 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.toolbar = MainToolbar(self)
         self.addToolBar(self.toolbar)
+        self.history_action = history_action(self, self.controller, self.settings, self._spawn)
+        self.toolbar.addAction(self.history_action)
         self.paste_action = QAction(self.tr("Paste"), self)
         self.paste_action.setShortcut(QKeySequence.StandardKey.Paste)
         self.addAction(self.paste_action)  # a shortcut only, not on the toolbar
@@ -169,6 +173,7 @@ class MainWindow(QMainWindow):
         c.connection_changed.connect(self._connection_changed)
         c.store_failed.connect(self._store_failed)
         c.watch.changed.connect(self._watch_changed)
+        wire_batch_question(self, c, self._spawn, lambda text: self.status.showMessage(text, 15_000))
 
     # --- engine events ---------------------------------------------------------------------------------
 
