@@ -130,6 +130,18 @@ def test_a_bad_certificate_or_proxy_setting_is_one_clear_settings_error(
     assert said in text and ("unset" in text or "Unset" in text)
 
 
+@pytest.mark.parametrize("value", ["/nonexistent/ca.pem", __file__])
+async def test_the_shared_ssl_context_of_a_kie_client_names_a_bad_certificate_file(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    monkeypatch.setenv("SSL_CERT_FILE", value)
+    with pytest.raises(SettingsError) as caught:
+        async with open_kie_client(api_key=KEY, api_base="http://127.0.0.1:9"):
+            pass  # pragma: no cover
+    assert "SSL_CERT_FILE" in caught.value.user_text() and value in caught.value.user_text()
+
+
 def test_a_proxy_password_is_not_repeated_in_the_message(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HTTPS_PROXY", "foo://me:s3cret-pw@proxy.example:3128")
     with pytest.raises(SettingsError) as caught:

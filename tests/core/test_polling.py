@@ -1,19 +1,25 @@
-"""The poll planner: KIE's guidance until it has learned, then near the expected end and backing off."""
+"""The poll planner: how many recordInfo calls a task costs, and how soon its result is noticed.
+
+Whole batches run in virtual time (tests/core/poll_batch.py: paced creates, the recordInfo window, no
+sleeping), so each test states what a user relies on: about one poll per task, results noticed soon
+after they are ready (no later than polling every 0.5 s would notice them), and KIE's guidance where
+nothing better is known.
+"""
 
 from __future__ import annotations
 
 import itertools
+import statistics
 
-from upscaler_gui.core.engine.polling import MIN_GAP_S, PollPlanner, guidance_interval
-
-
-def schedule(planner: PollPlanner, polls: int, start: float = 0.0) -> list[float]:
-    """The task ages at which the first `polls` polls happen."""
-    elapsed, ages = start, []
-    for done in range(polls):
-        elapsed += planner.next_delay(elapsed, done)
-        ages.append(elapsed)
-    return ages
+from tests.core.poll_batch import EveryHalfSecond, jittered, paced_creates, run_batch
+from upscaler_gui.core.constants import POLL_SCOUTS
+from upscaler_gui.core.engine.polling import (
+    MIN_GAP_S,
+    PollPlanner,
+    cheapest_poll_ages,
+    guidance_interval,
+    longest_interval,
+)
 
 
 def kie_range(age: float) -> tuple[float, float]:
@@ -25,69 +31,241 @@ def kie_range(age: float) -> tuple[float, float]:
     return 15.0, 30.0
 
 
-def test_without_an_estimate_the_first_poll_is_at_two_seconds() -> None:
+def taught(durations: list[float]) -> PollPlanner:
+    """A planner that has seen these tasks end (an earlier batch in the same session)."""
     planner = PollPlanner()
-    assert planner.expected_s is None
-    assert planner.next_delay(0.0, 0) == 2.0
-    assert planner.next_delay(1.5, 0) == 0.5  # a task already 1.5 s old: at its 2 s mark
-    assert planner.next_delay(30.0, 0) == MIN_GAP_S  # an old task (after a restart): soon
+    for seconds in durations:
+        planner.learn(seconds)
+    return planner
 
 
-def test_without_an_estimate_follow_ups_follow_kies_guidance() -> None:
-    planner = PollPlanner()
-    ages = schedule(planner, 40)
-    assert ages[0] == 2.0
-    for before, after in itertools.pairwise(ages):
-        low, high = kie_range(before)
-        assert low <= after - before <= high, (before, after - before)
-    assert ages[-1] > 120  # the schedule reached the late phase and stayed in KIE's range there
-
-
-def test_guidance_interval_is_within_kies_ranges() -> None:
+def test_guidance_intervals_are_within_kies_ranges() -> None:
     for age in (0, 10, 29.9, 30, 60, 119, 120, 600, 3600):
         low, high = kie_range(age)
         assert low <= guidance_interval(age) <= high
+        assert longest_interval(age) == high
 
 
-def test_with_learned_durations_the_first_poll_is_at_the_median() -> None:
+# --- batches: polls per task and how late a result is noticed -------------------------------------------
+
+
+def test_jittered_two_second_tasks_cost_about_one_poll_and_are_noticed_as_soon_as_half_second_polling() -> (
+    None
+):
+    durations = jittered(100, 2.0, 0.3)
+    ours = run_batch(durations)
+    every_half_second = run_batch(durations, planner=EveryHalfSecond())
+    assert ours.polls_per_task <= 1.1
+    assert every_half_second.polls_per_task >= 1.9
+    # Through the same 10/s window, from the batch's first task on (nothing learned before it):
+    assert statistics.fmean(ours.late_s) <= statistics.fmean(every_half_second.late_s)
+    assert max(ours.late_s) <= 2.5
+
+
+def test_jittered_fifteen_second_tasks_cost_few_polls_and_are_noticed_within_seconds() -> None:
+    durations = jittered(100, 15.0, 5.0)
+    ours = run_batch(durations)
+    assert ours.polls_per_task <= 1.45  # KIE's guidance (a poll every 2.5 s) would make ~6
+    assert statistics.fmean(ours.late_s) <= 0.3 * 15.0  # the first batch: nothing learned before it
+    assert max(ours.late_s) <= 12.5  # the first tasks, polled once the scouts taught the rest
+
+
+def test_once_learned_fifteen_second_tasks_cost_at_most_1_3_polls() -> None:
+    planner = taught(jittered(50, 15.0, 5.0, seed=1))
+    ours = run_batch(jittered(100, 15.0, 5.0), planner=planner)
+    assert ours.polls_per_task <= 1.3
+    assert statistics.fmean(ours.late_s) <= 3.6
+
+
+def test_only_the_scouts_are_polled_before_the_first_result_teaches_the_rest() -> None:
+    ours = run_batch(jittered(30, 15.0, 5.0))
+    first_noticed = min(ours.noticed)
+    polled_before = {
+        task
+        for task, ages in enumerate(ours.ages)
+        if any(ours.created[task] + age < first_noticed for age in ages)
+    }
+    assert len(polled_before) <= POLL_SCOUTS
+    assert ours.polls_per_task <= 1.9  # the scouts' polls, spread over a small batch
+
+
+def guidance_polls(seconds: float) -> int:
+    """How many polls KIE's guidance makes for a task of this length (the first at 2 s)."""
+    age, polls = 2.0, 1
+    while age < seconds:
+        age += guidance_interval(age)
+        polls += 1
+    return polls
+
+
+def test_a_lone_task_is_noticed_within_a_quarter_of_its_time_with_about_kies_polls() -> None:
+    for seconds in (2.0, 15.0, 100.0):
+        alone = run_batch([seconds], [0.0])
+        assert alone.late_s[0] <= max(0.5, 0.25 * seconds), seconds
+        assert alone.polls[0] <= guidance_polls(seconds) + 5, seconds
+
+
+def test_when_the_scouts_fail_other_tasks_take_over_and_nobody_waits_the_fallback() -> None:
+    # The first POLL_SCOUTS tasks end without a lesson (failed tasks teach no duration).
+    durations = jittered(20, 2.0, 0.3)
+    ours = run_batch(durations, fail=frozenset(range(POLL_SCOUTS)))
+    assert max(ours.late_s) <= 3.0  # not the 30 s the others would wait with no scout left
+
+
+def test_a_slow_scout_does_not_hold_back_the_rest() -> None:
+    durations = [60.0, *jittered(19, 2.0, 0.3)]  # the first scout is a long-tail task
+    ours = run_batch(durations)
+    assert max(ours.late_s[1:]) <= 7.0  # about 3x the first lesson's time, not the 30 s fallback
+    assert ours.late_s[0] <= 0.25 * 60.0
+
+
+def test_a_task_far_past_everything_learned_is_still_noticed_soon() -> None:
+    planner = taught(jittered(50, 2.0, 0.3, seed=1))
+    ours = run_batch([60.0], [0.0], planner=planner)
+    assert ours.late_s[0] <= 0.25 * 60.0 and ours.polls[0] <= 20
+
+
+def test_tasks_that_became_slower_than_learned_are_still_noticed_soon() -> None:
+    planner = taught(jittered(50, 2.0, 0.3, seed=1))
+    durations = jittered(40, 15.0, 5.0)
+    ours = run_batch(durations, paced_creates(40), planner=planner)
+    assert statistics.fmean(ours.late_s) <= 3.0  # the first ones late, then the plan has caught up
+    assert all(late <= d for late, d in zip(ours.late_s, durations, strict=True))  # by twice their time
+
+
+# --- the plan itself ---------------------------------------------------------------------------------
+
+
+def share_done_by(age: float, durations: list[float]) -> float:
+    return sum(d <= age for d in durations) / len(durations)
+
+
+def test_with_jittered_durations_learned_the_first_poll_is_past_most_of_them() -> None:
+    learned = jittered(50, 2.0, 0.3, seed=1)
+    first = taught(learned).next_poll_age(None)
+    assert share_done_by(first, learned) >= 0.9  # not the median, where half would be polled again
+    assert first <= max(learned)
+
+
+def test_a_wide_spread_is_planned_as_a_few_polls_across_it_not_one_at_its_slow_end() -> None:
+    learned = jittered(50, 15.0, 5.0, seed=1)
+    planner = taught(learned)
+    first = planner.next_poll_age(None)
+    assert statistics.median(learned) <= first < max(learned)
+    ages = [first]
+    while ages[-1] < max(learned):
+        ages.append(planner.next_poll_age(ages[-1]))
+    polls = [sum(age < d for age in ages) + 1 for d in learned]  # polls until one finds it done
+    assert statistics.fmean(polls) <= 1.5
+
+
+def test_past_everything_learned_the_distance_past_it_doubles_each_poll() -> None:
+    planner = taught([2.0] * 20)
+    ages = [planner.next_poll_age(None)]
+    while ages[-1] < 20:
+        ages.append(planner.next_poll_age(ages[-1]))
+    assert ages[0] == 2.0
+    past = [age - 2.0 for age in ages[1:]]
+    assert past[0] == MIN_GAP_S
+    assert all(b == 2 * a for a, b in itertools.pairwise(past[: past.index(8.0) + 1]))
+    assert len(ages) <= 9  # a task ten times as long as any learned: a handful of polls, not one a 2.5 s
+
+
+def test_a_cold_batch_polls_only_its_scouts_early_and_they_climb_a_ladder_from_kies_first_poll() -> None:
     planner = PollPlanner()
-    for seconds in (10.0, 30.0, 12.0, 14.0, 11.0):
-        planner.learn(seconds)
-    assert planner.expected_s == 12.0
-    assert planner.next_delay(0.0, 0) == 12.0
-    assert planner.next_delay(5.0, 0) == 7.0
+    scouts = [task for task in range(10) if planner.scout(task)]
+    assert scouts == list(range(POLL_SCOUTS))
+    ladder = [planner.next_poll_age(None, scout=True)]
+    while ladder[-1] < 30:
+        ladder.append(planner.next_poll_age(ladder[-1], scout=True))
+    assert ladder[0] == 2.0  # KIE's first poll
+    gaps = [b - a for a, b in itertools.pairwise(ladder)]
+    assert gaps[0] == 0.5 and all(0 < gap <= 3.0 for gap in gaps)  # dense early, KIE's 3 s at most
+    assert planner.next_poll_age(None) == 30.0  # the others wait for what the scouts teach
 
 
-def test_follow_ups_grow_and_are_capped_by_guidance() -> None:
+def test_the_first_lessons_bring_the_waiting_tasks_first_poll_forward() -> None:
     planner = PollPlanner()
-    planner.learn(20.0)
-    ages = schedule(planner, 30)
-    assert ages[0] == 20.0
-    gaps = [b - a for a, b in itertools.pairwise(ages)]
-    assert gaps[0] < guidance_interval(ages[0])  # soon after the expected end, not a full interval
-    for before, gap in zip(ages, gaps, strict=False):
-        assert MIN_GAP_S <= gap <= guidance_interval(before)
-    growing = gaps[: gaps.index(max(gaps[:6])) + 1]
-    assert growing == sorted(growing) and len(set(growing)) > 2  # backing off...
-    assert max(gaps) <= 20.0  # ...never past KIE's late interval
-    assert gaps[-1] == guidance_interval(ages[-2])  # and settles on the cap
+    for task in ("scout-a", "scout-b"):
+        planner.scout(task)
+    assert planner.next_poll_age(None) == 30.0  # nothing learned: KIE's guidance after 30 s
+    planner.learn(2.1)  # scout-a ended; scout-b has not
+    planner.release("scout-a")
+    assert not planner.learned
+    assert planner.next_poll_age(None) == 3 * 2.1  # a slow scout-b is not waited for long
+    planner.learn(2.3)
+    planner.release("scout-b")
+    assert planner.learned and planner.next_poll_age(None) <= 2.3
 
 
-def test_short_tasks_are_polled_no_faster_than_the_minimum_gap() -> None:
+def test_a_poll_is_planned_where_tasks_end() -> None:
+    assert cheapest_poll_ages([5.0] * 10, 1.5) == (5.0,)
+    quick, slow = jittered(20, 2.0, 0.3), jittered(5, 60.0, 2.0, seed=1)
+    ages = cheapest_poll_ages([*quick, *slow], 0.6)
+    assert ages[0] == max(quick) and ages[-1] == max(slow)
+    assert not [age for age in ages if max(quick) < age < min(slow)]  # nothing ends in between
+
+
+def test_a_dearer_poll_means_fewer_polls_planned_later() -> None:
+    durations = jittered(50, 15.0, 5.0)
+    cheap, dear = cheapest_poll_ages(durations, 0.5), cheapest_poll_ages(durations, 50.0)
+    assert len(cheap) > 3 and cheap[0] < dear[0]
+    assert dear == (max(durations),)
+
+
+def test_nonsense_durations_teach_nothing() -> None:
+    planner = taught([None, 0.0, -3.0, 3600.0, 1e9])  # type: ignore[list-item]
+    assert not planner.learned
+    assert planner.scout("task-1")  # still scouting
+
+
+def test_the_plan_follows_the_recent_durations() -> None:
+    planner = taught([100.0] * 50 + [8.0] * 50)
+    assert planner.next_poll_age(None) == 8.0
+
+
+def test_a_task_older_than_its_plan_is_polled_at_once() -> None:
+    planner = taught([10.0] * 5)
+    assert planner.next_poll_age(None) <= 10.0  # a task resumed at age 100 s is due now
+
+
+def test_polls_of_one_task_are_never_closer_than_the_minimum_gap() -> None:
+    planner = taught([0.2] * 5)
+    age, ages = 0.0, []
+    for _ in range(10):
+        age = planner.next_poll_age(age if ages else None)
+        ages.append(age)
+    assert all(b - a >= MIN_GAP_S - 1e-9 for a, b in itertools.pairwise(ages))
+
+
+def test_a_task_that_does_not_end_is_polled_within_kies_late_range() -> None:
+    planner = taught(jittered(50, 2.0, 0.3))
+    age = 900.0
+    for _ in range(20):
+        after = planner.next_poll_age(age)
+        assert 0 < after - age <= kie_range(age)[1]  # at least every 30 s: it may end any time
+        age = after
+
+
+def test_with_nothing_learned_the_tasks_that_wait_follow_kies_guidance_once_old() -> None:
     planner = PollPlanner()
-    planner.learn(0.2)
-    ages = schedule(planner, 10)
-    assert ages[0] == MIN_GAP_S
-    assert all(b - a >= MIN_GAP_S for a, b in itertools.pairwise(ages))
+    for n in range(POLL_SCOUTS):
+        assert planner.scout(f"scout-{n}")
+    assert not planner.scout("waiting")
+    ages = [planner.next_poll_age(None)]
+    for _ in range(30):
+        ages.append(planner.next_poll_age(ages[-1]))
+    assert ages[0] == 30.0
+    for before, after in itertools.pairwise(ages):
+        low, high = kie_range(before)
+        assert low <= after - before <= high, (before, after - before)
 
 
-def test_learning_keeps_the_recent_median_and_ignores_nonsense() -> None:
+def test_a_scout_that_ends_makes_room_for_another() -> None:
     planner = PollPlanner()
-    for bad in (None, 0.0, -3.0, 3600.0, 1e9):
-        planner.learn(bad)
-    assert planner.expected_s is None
-    for _ in range(25):
-        planner.learn(100.0)
-    for _ in range(25):
-        planner.learn(8.0)
-    assert planner.expected_s == 8.0  # only the recent tasks count
+    for n in range(POLL_SCOUTS):
+        planner.scout(f"scout-{n}")
+    assert not planner.scout("next")
+    assert planner.release("scout-0")  # failed: no lesson
+    assert planner.scout("next")
+    assert not planner.release("never-a-scout")

@@ -9,6 +9,7 @@ import logging
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -147,6 +148,18 @@ def test_states_start_at_waiting_with_empty_results(make_sim: MakeSim, tmp_path:
     assert isinstance(data, dict)
     assert data["state"] == "waiting" and data["resultJson"] == "" and data["completeTime"] is None
     assert data["costTime"] == 0 and "creditsConsumed" not in data
+
+
+def test_a_tail_share_of_tasks_take_the_tail_time(make_sim: MakeSim, tmp_path: Path) -> None:
+    # A 0.2 s task is past "waiting" within 0.02 s; a 600 s one stays "waiting" for its first 60 s.
+    sim = make_sim(task_tail_share=0.5, task_tail_s=600.0, create_limit=0)
+    with h.client(sim) as client:
+        url = h.upload_file(client, h.write_image(tmp_path / "x.png"))
+        ids = [h.create_task(client, url) for _ in range(40)]
+        time.sleep(0.3)
+        states = [h.record(client, task_id)["data"]["state"] for task_id in ids]
+    tail = states.count("waiting")
+    assert 8 <= tail <= 32, states  # about half (the seed fixes which)
 
 
 def test_result_format_and_cost_time_unit_follow_the_config(

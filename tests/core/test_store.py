@@ -140,6 +140,26 @@ def test_find_all_and_delete(tmp_path: Path) -> None:
     store.close()
 
 
+def test_recent_task_times_are_the_last_done_tasks_costtime_within_the_window(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "jobs.db")
+    now = time.time()
+
+    def ended(n: int, state: JobState, cost: float | None, ago_s: float) -> None:
+        key = f"sha256:{n}"
+        draft = Job(0, "file", key, key, OutputOptions(str(tmp_path)), "cli", state=state)
+        store.add(replace(draft, cost_time_s=cost, finished_at=now - ago_s))
+
+    ended(1, JobState.DONE, 9.0, 7200)  # too long ago
+    ended(2, JobState.DONE, 14.0, 300)
+    ended(3, JobState.FAILED, 3.0, 200)  # a failed task teaches no duration
+    ended(4, JobState.DONE, None, 150)  # KIE said no costTime
+    ended(5, JobState.DONE, 16.5, 100)
+    ended(6, JobState.DONE, 12.0, 10)
+    assert store.recent_task_times(10, 3600) == [14.0, 16.5, 12.0]  # oldest first: the newest weigh last
+    assert store.recent_task_times(2, 3600) == [16.5, 12.0]
+    store.close()
+
+
 def test_one_input_has_one_job_per_folder(tmp_path: Path) -> None:
     store = JobStore(tmp_path / "jobs.db")
     draft = Job(0, "file", "a.png", "sha256:1", OutputOptions(str(tmp_path / "a")))

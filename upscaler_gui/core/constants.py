@@ -89,7 +89,27 @@ POLL_FIRST_S: Final = 2.0
 POLL_EARLY_S: Final = 2.5  # up to 30 s
 POLL_MID_S: Final = 7.0  # up to 2 min
 POLL_LATE_S: Final = 20.0  # after 2 min
+POLL_EARLY_MAX_S: Final = 3.0  # the longest interval of each of KIE's ranges
+POLL_MID_MAX_S: Final = 10.0
+POLL_LATE_MAX_S: Final = 30.0
 POLL_STUCK_AFTER_S: Final = 15 * 60.0  # KIE doc: investigate after 10-15 min
+# choice (issue 13; figures from bench/batch_time.py and tests/core/poll_batch.py): how the poll planner
+# learns and how it weighs a poll.
+POLL_HISTORY: Final = 50  # recent task durations (costTime) the plan is made from
+# A poll is worth this share of the median task time of waiting: with tasks of 2 s +- 0.3 the plan is
+# one poll at the slow end of the spread; with 15 s +- 5, about 1.25 polls a task, ~3 s after the end.
+# (0.3 sat on the edge for 2 s +- 0.3, where a second poll starts to pay, and made 1.34 polls at 15 s
+# from 30 lessons; within 10% of polling every 0.5 s at 15 s +- 5 would take ~1.9 polls a task.)
+POLL_WORTH_SHARE: Final = 0.35
+POLL_TRUST_GROWTH: Final = 3.0  # a planned poll comes by 3x the age of the one before, however sure
+# Before anything is learned: this many tasks ("scouts") are polled at ages growing 25% a poll from
+# POLL_FIRST_S; the others wait for their lessons (or until POLL_UNLEARNED_WAIT_S, then KIE's guidance).
+POLL_SCOUTS: Final = 2
+POLL_SCOUT_GROWTH: Final = 1.25
+POLL_UNLEARNED_WAIT_S: Final = 30.0
+# A new engine (a CLI run, the window started again) learns from the tasks that ended on its store in
+# the last hour: KIE's speed moves with its load over a day, less within an hour.
+POLL_REMEMBER_S: Final = 3600.0
 # KIE doc: any state but waiting/queuing/generating/success/fail is an error to report. A new state
 # name may be harmless, so the job waits this long (and this many answers) before failing.
 POLL_UNKNOWN_STATE_S: Final = 5 * 60.0

@@ -25,7 +25,7 @@ from pathlib import Path
 from upscaler_gui.core import log
 from upscaler_gui.core.errors import StoreError
 from upscaler_gui.core.i18n import tr
-from upscaler_gui.core.jobs import FINISHED, Job
+from upscaler_gui.core.jobs import FINISHED, Job, JobState
 from upscaler_gui.core.store_errors import folder_error, store_error
 from upscaler_gui.core.store_rows import from_row, identity, insert, migrate, to_row
 
@@ -185,6 +185,18 @@ class JobStore:
                 "SELECT submit_started_at FROM jobs WHERE submit_started_at > ?", (since,)
             ).fetchall()
         return [row[0] for row in rows]
+
+    def recent_task_times(self, count: int, within_s: float) -> list[float]:
+        """KIE's costTime of the last `count` tasks that ended done in the last `within_s` seconds, by
+        any run on this store, oldest first: what a new engine's poll planner starts from."""
+        since = time.time() - within_s
+        with self._reading():
+            rows = self._db.execute(
+                "SELECT cost_time_s FROM jobs WHERE state = ? AND cost_time_s > 0 AND finished_at > ?"
+                " ORDER BY finished_at DESC LIMIT ?",
+                (str(JobState.DONE), since, count),
+            ).fetchall()
+        return [row[0] for row in reversed(rows)]
 
     def changed_since(self, since: float) -> list[Job]:
         """Jobs written at or after `since` (every job that was billed since then is among them)."""

@@ -72,9 +72,11 @@ def _create_task(state: SimState, body: dict[str, object], image: str) -> Reply:
 
 
 def _duration(state: SimState) -> float:
-    jitter = state.config.task_jitter
+    config = state.config
+    jitter = config.task_jitter
     factor = 1.0 + state.uniform(-jitter, jitter) if jitter > 0 else 1.0
-    return max(0.0, state.config.task_seconds * factor)
+    base = config.task_tail_s if state.chance(config.task_tail_share) else config.task_seconds
+    return max(0.0, base * factor)
 
 
 def record(state: SimState, request: Request) -> Reply:

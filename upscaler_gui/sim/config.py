@@ -72,6 +72,8 @@ class SimConfig:
     api_key: str = "sim-key"  # the Bearer key every /api/ path accepts
     task_seconds: float = 2.0  # create -> success; waiting, queuing, generating on the way
     task_jitter: float = 0.0  # +/- this share of task_seconds, at random
+    task_tail_share: float = 0.0  # this share of tasks (at random) take task_tail_s instead: a long tail
+    task_tail_s: float = 60.0
     answer_delay_s: float = 0.0  # added to every API and upload answer
     credits: float = 1000.0  # the live balance: creates deduct from it
     cost_per_task: float = 0.5
@@ -179,6 +181,8 @@ _CONFIG_FIELDS: dict[str, Callable[[object], object]] = {
     "api_key": _str,
     "task_seconds": _float,
     "task_jitter": _float,
+    "task_tail_share": _rate,
+    "task_tail_s": _float,
     "answer_delay_s": _float,
     "credits": _float,
     "cost_per_task": _float,

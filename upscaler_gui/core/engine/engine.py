@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from upscaler_gui.core import log
-from upscaler_gui.core.constants import DEFAULT_COST_PER_IMAGE
+from upscaler_gui.core.constants import DEFAULT_COST_PER_IMAGE, POLL_HISTORY, POLL_REMEMBER_S
 from upscaler_gui.core.engine.budget import Budget, BudgetLimits
 from upscaler_gui.core.engine.dbthread import AsyncJobStore
 from upscaler_gui.core.engine.events import EngineEvents, PauseReason, QueueSummary
@@ -103,6 +103,7 @@ class Engine:
         """Register with the store; with `resume`, take up this owner's unfinished jobs."""
         self._engine_id = await self.db.run(self.db.store.register_engine)
         await self._seed_pacer()
+        await self._seed_planner()
         await self.budget.load_day()
         self.keeper.spawn(self._beat(), "heartbeat")
         if not resume:
@@ -121,6 +122,13 @@ class Engine:
         window = self.pacer.windows["create"]
         sent = await self.db.run(self.db.store.recent_creates, window.window)
         window.seed([time.time() - at for at in sent])
+
+    async def _seed_planner(self) -> None:
+        """Tasks that ended lately on this store (a run a few minutes ago) teach the poll planner, so
+        a new run polls about once a task from its start instead of scouting first."""
+        lately = await self.db.run(self.db.store.recent_task_times, POLL_HISTORY, POLL_REMEMBER_S)
+        for seconds in lately:
+            self.planner.learn(seconds)
 
     async def _spent_since(self, since: float) -> float:
         jobs = await self.db.run(self.db.store.changed_since, since)

@@ -1,8 +1,17 @@
 """When to ask KIE about a task next, and what to say about a task that does not end.
 
-The expected duration is learned from the costTime of tasks that finished (a running median of the
-recent ones). Before anything is learned, KIE's own guidance is used: every 2-3 s for the first 30 s,
-5-10 s up to 2 minutes, 15-30 s after.
+The planner learns how long tasks take (their costTime) and polls each task at the ages that cost least
+over the durations it learned: the wait from a task's end to our noticing it, plus a price per poll
+(POLL_WORTH_SHARE of the median duration). With jittered durations that is about one poll a task, near
+the slow end of the spread, not at the median (where half the tasks would be polled again).
+
+Before anything is learned, a few tasks ("scouts") are polled from KIE's first 2 s on, at ages growing
+25% a poll (gaps at most as long as KIE's longest interval for that age: 3, 10, 30 s); the others wait
+for what the scouts' results teach (woken when a lesson comes), or until they are 30 s old, then follow
+KIE's guidance (every 2-3 s for the first 30 s, 5-10 s up to 2 minutes, 15-30 s after). A task older
+than everything learned (a long tail, or tasks slower than before) is polled as its distance past the
+learned range doubles, at least every 10 s (30 s after 2 minutes); a gap planned from what was learned
+never lets a task's age more than triple (or KIE's suggested interval pass, if that is longer).
 
 A task still running after POLL_STUCK_AFTER_S gets a note naming it (KIE says: investigate after
 10-15 min); it is polled on at the slow rate, never created again. A state KIE does not document is
@@ -11,62 +20,156 @@ reported, and fails the job once it lasted POLL_UNKNOWN_STATE_S and POLL_UNKNOWN
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import statistics
 from collections import deque
+from collections.abc import Hashable, Sequence
 
 from upscaler_gui.core import constants
 from upscaler_gui.core.constants import (
+    POLL_EARLY_MAX_S,
     POLL_EARLY_S,
     POLL_FIRST_S,
+    POLL_HISTORY,
+    POLL_LATE_MAX_S,
     POLL_LATE_S,
+    POLL_MID_MAX_S,
     POLL_MID_S,
+    POLL_SCOUT_GROWTH,
+    POLL_SCOUTS,
+    POLL_TRUST_GROWTH,
+    POLL_UNLEARNED_WAIT_S,
+    POLL_WORTH_SHARE,
 )
 from upscaler_gui.core.errors import KieTaskStateError
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.kie.records import TaskRecord
 
-HISTORY = 25  # recent tasks the estimate is made from
-FIRST_POLL_SHARE = 1.0  # first poll at the expected end (the median): half the tasks answer "done" at once
-FOLLOW_UP_SHARE = 0.1  # then every 10% of the expected time, growing...
-FOLLOW_UP_GROWTH = 1.6  # ...by 60% a poll, never longer than KIE's guidance for that age
-MIN_GAP_S = 0.25
+MIN_GAP_S = 0.25  # between two polls of one task (tests lower it for their 0.1 s sim tasks)
 
 
-def guidance_interval(elapsed_s: float) -> float:
+def guidance_interval(age_s: float) -> float:
     """KIE's suggested poll interval for a task of this age."""
-    if elapsed_s < 30:
+    if age_s < 30:
         return POLL_EARLY_S
-    if elapsed_s < 120:
+    if age_s < 120:
         return POLL_MID_S
     return POLL_LATE_S
 
 
+def longest_interval(age_s: float) -> float:
+    """The longest interval KIE's guidance names for a task of this age: a scout (nothing is known to
+    plan from) is polled at least this often."""
+    if age_s < 30:
+        return POLL_EARLY_MAX_S
+    if age_s < 120:
+        return POLL_MID_MAX_S
+    return POLL_LATE_MAX_S
+
+
+def cheapest_poll_ages(durations: Sequence[float], poll_worth_s: float) -> tuple[float, ...]:
+    """The poll ages that minimise, summed over tasks with these durations, the wait from each task's
+    end to the poll that finds it done, plus `poll_worth_s` for every poll made (a task is polled at
+    each age until one finds it done). Exact, by dynamic programming over the sorted durations: an
+    optimal poll is always at one of them. O(n^2), n <= POLL_HISTORY."""
+    ends = sorted(durations)
+    count = len(ends)
+    sums = [0.0, *itertools.accumulate(ends)]
+    cost = [0.0] * (count + 1)  # cost[i]: tasks i.. still running, the best plan from here
+    upto = [count] * (count + 1)  # the next poll at ends[upto[i]] finds tasks i..upto[i] done
+    for first in range(count - 1, -1, -1):
+        polls = poll_worth_s * (count - first)  # every task still running is polled once more
+        best, best_last = float("inf"), first
+        for last in range(first, count):
+            waited = (last - first + 1) * ends[last] - (sums[last + 1] - sums[first])
+            total = polls + waited + cost[last + 1]
+            if total < best:
+                best, best_last = total, last
+        cost[first], upto[first] = best, best_last
+    ages, first = [], 0
+    while first < count:
+        ages.append(ends[upto[first]])
+        first = upto[first] + 1
+    return tuple(ages)
+
+
+def _longest_tail_gap(age_s: float) -> float:
+    """A task past everything learned (a long tail) is polled at least this often: KIE's longest
+    interval up to 2 minutes, and after."""
+    return POLL_MID_MAX_S if age_s < 120 else POLL_LATE_MAX_S
+
+
 class PollPlanner:
-    """Learns task durations and plans each task's next poll."""
+    """Learns task durations and plans each task's next poll (as an age: seconds since its create)."""
 
     def __init__(self) -> None:
-        self._recent: deque[float] = deque(maxlen=HISTORY)
+        self._recent: deque[float] = deque(maxlen=POLL_HISTORY)
+        self._ages: tuple[float, ...] = ()
+        self._scouts: set[Hashable] = set()
+
+    # --- what is known --------------------------------------------------------------------------------
 
     def learn(self, duration_s: float | None) -> None:
         if duration_s is not None and 0 < duration_s < 3600:
             self._recent.append(duration_s)
+            self._ages = cheapest_poll_ages(self._recent, POLL_WORTH_SHARE * statistics.median(self._recent))
 
     @property
-    def expected_s(self) -> float | None:
-        return statistics.median(self._recent) if self._recent else None
+    def learned(self) -> bool:
+        """Enough to plan from: every scout's lesson is in (a first lesson alone comes from the
+        quickest task, so the rest would be polled too early), or as many lessons as scouts."""
+        return len(self._recent) >= POLL_SCOUTS or (bool(self._recent) and not self._scouts)
 
-    def next_delay(self, elapsed_s: float, polls_done: int) -> float:
-        """Seconds from now until the next poll of a task created `elapsed_s` ago."""
-        expected = self.expected_s
-        cap = guidance_interval(elapsed_s)
-        if expected is None:
-            return max(MIN_GAP_S, POLL_FIRST_S - elapsed_s) if polls_done == 0 else cap
-        first = expected * FIRST_POLL_SHARE
-        if elapsed_s < first:
-            return max(MIN_GAP_S, first - elapsed_s)
-        overdue_polls = max(0, polls_done - 1)
-        follow_up = max(MIN_GAP_S, expected * FOLLOW_UP_SHARE) * FOLLOW_UP_GROWTH**overdue_polls
-        return min(cap, follow_up)
+    # --- scouts: before anything is learned -------------------------------------------------------------
+
+    def scout(self, task: Hashable) -> bool:
+        """Whether `task` is polled densely to teach the others (it becomes a scout if nothing is
+        learned yet and fewer than POLL_SCOUTS tasks scout)."""
+        if task in self._scouts:
+            return True
+        if not self.learned and not self._recent and len(self._scouts) < POLL_SCOUTS:
+            self._scouts.add(task)
+        return task in self._scouts
+
+    def release(self, task: Hashable) -> bool:
+        """`task` is no longer polled (ended, failed, cancelled); True if it was a scout, so that a
+        waiting task may take its place."""
+        if task in self._scouts:
+            self._scouts.discard(task)
+            return True
+        return False
+
+    # --- the plan ---------------------------------------------------------------------------------------
+
+    def next_poll_age(self, polled_at: float | None, *, scout: bool = False) -> float:
+        """The age at which to poll a task next, given the age of its last poll (None: not polled
+        yet). A result may be earlier than the task's age now: poll at once."""
+        last = polled_at or 0.0
+        if not self.learned:
+            return self._unlearned(polled_at, scout=scout)
+        later = bisect.bisect_right(self._ages, last) if polled_at is not None else 0
+        if later < len(self._ages):
+            planned = self._ages[later]
+        else:  # past everything learned: the distance past it doubles at each poll (a long tail?)
+            planned = last + max(MIN_GAP_S, min(last - self._ages[-1], _longest_tail_gap(last)))
+        if polled_at is None:
+            return planned
+        # However sure the plan, the next poll comes by POLL_TRUST_GROWTH times the age (or KIE's
+        # interval): if tasks took longer than learned and now end sooner, that bounds the wait.
+        longest = max(guidance_interval(last), (POLL_TRUST_GROWTH - 1) * last)
+        return max(last + MIN_GAP_S, min(planned, last + longest))
+
+    def _unlearned(self, polled_at: float | None, *, scout: bool) -> float:
+        if scout:  # a ladder of ages from KIE's first poll, each POLL_SCOUT_GROWTH times the one before
+            if polled_at is None:
+                return POLL_FIRST_S
+            return polled_at + min((POLL_SCOUT_GROWTH - 1) * polled_at, longest_interval(polled_at))
+        if polled_at is not None:
+            return polled_at + guidance_interval(polled_at)
+        if self._recent:  # a first lesson is in: a slow scout is not waited for much longer
+            return min(POLL_UNLEARNED_WAIT_S, POLL_TRUST_GROWTH * max(self._recent))
+        return POLL_UNLEARNED_WAIT_S
 
 
 # --- tasks that do not end -------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from upscaler_gui.core.engine.dbthread import JobWriter
 from upscaler_gui.core.engine.events import PauseReason
 from upscaler_gui.core.engine.gate import QueueGate
 from upscaler_gui.core.engine.policy import Outcome, judge
+from upscaler_gui.core.engine.slots import TransferSlots
 from upscaler_gui.core.engine.stages import Pipeline
 from upscaler_gui.core.errors import (
     KieTaskFailedError,
@@ -57,7 +58,7 @@ class JobRunner:
         self.pipeline, self.gate, self.jobs, self.update = pipeline, gate, jobs, update
         self.auto_retries = auto_retries
         self.sleep = sleep
-        self.transfer = asyncio.Semaphore(max(1, concurrency))
+        self.transfer = TransferSlots(concurrency)
         self.cancelling: set[int] = set()  # user cancels (a shutdown cancel keeps the job for next start)
 
     async def run(self, job_id: int) -> None:
@@ -90,7 +91,7 @@ class JobRunner:
 
     async def _step(self, job: Job) -> Job:
         if job.result_url:
-            download = partial(self._transferring, self.pipeline.download)
+            download = partial(self._transferring, self.pipeline.download, download=True)
             return await self._guarded(job, download, patient=True, downloading=True)
         if job.task_id:
             await self.gate.take_slot(job.id)
@@ -105,13 +106,13 @@ class JobRunner:
             self.gate.drop_slot(job.id)  # waited so long that KIE may have deleted the upload
             return await self.update(replace(job, state=JobState.QUEUED))
         job = await self._wait_at_gate(job)  # new spending waits while paused
-        return await self._guarded(job, partial(self._transferring, self.pipeline.upload))
+        return await self._guarded(job, partial(self._transferring, self.pipeline.upload, download=False))
 
-    async def _transferring(self, stage: Stage, job: Job) -> Job:
-        """A stage that moves bytes, inside one of the transfer slots. The slot is held for the stage
-        only: never while the job waits on a pause or a backoff, or the jobs queued behind it would
-        wait without counting as parked, and the queue would never settle."""
-        async with self.transfer:
+    async def _transferring(self, stage: Stage, job: Job, *, download: bool) -> Job:
+        """A stage that moves bytes, inside one of the transfer slots (a download waiting goes first).
+        The slot is held for the stage only: never while the job waits on a pause or a backoff, or the
+        jobs queued behind it would wait without counting as parked, and the queue would never settle."""
+        async with self.transfer.slot(download=download):
             return await stage(job)
 
     async def _ready_to_create(self, job: Job) -> Job:

@@ -8,6 +8,7 @@ the queue (pause, retry, fail).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import filecmp
 import time
 from collections.abc import Awaitable, Callable
@@ -49,6 +50,7 @@ from upscaler_gui.core.results import ResultImage, SavedResult, save_result
 from upscaler_gui.core.spending import with_consumed
 
 Sleep = Callable[[float], Awaitable[None]]
+DUE_SLACK_S = 0.01  # a poll this close to its planned moment goes now (no sleep of a few ms)
 _UNKNOWN = "unknown_state"  # job.extra: [task id, when KIE first said an undocumented state, answers since]
 
 
@@ -109,6 +111,7 @@ class Pipeline:
         self.callback_url = callback_url or None
         self.sleep = sleep
         self.creates = CreateStage(client, update, callback_url=callback_url, price=price, budget=budget)
+        self._lesson = asyncio.Event()  # set (and replaced) when the planner learned something
         self.submit = self.creates.submit
 
     # --- check and upload -----------------------------------------------------------------------------
@@ -182,38 +185,64 @@ class Pipeline:
     # --- wait for the result ------------------------------------------------------------------------------
 
     async def await_result(self, job: Job) -> Job:
-        """Poll near the expected end, then back off, until the task ends; a failure raises.
+        """Poll when the planner says, until the task ends; a failure raises.
 
         A record for another image than ours is an error, never our result. A task that runs too long
         gets a note and is polled on at the slow rate; one in a state KIE does not document fails after
         a while (see polling). Neither is ever created again from here."""
         assert job.task_id is not None
         task_id = job.task_id
-        polls, noted = 0, False
+        polled_at: float | None = None  # the task's age at our last poll
+        created_at = job.task_created_at or time.time()  # unknown (an old store): from now on
+        noted = False
         sent = (job.upload_url or job.source_url or "").strip() or None
+        try:
+            while True:
+                polled_at = await self._when_due(task_id, created_at, polled_at)
+                record = await self.client.get_task(task_id, expected_image=sent)
+                if record.is_unknown or _UNKNOWN in job.extra:
+                    job = await self._unknown_state(job, record)
+                    noted = noted or record.is_unknown
+                if record.is_running and (note := stuck_note(record.task_id, polled_at)):
+                    job = await self._note(job, note, first=not noted)
+                    noted = True
+                if record.is_unknown or record.is_running:
+                    continue
+                self.planner.learn(task_duration(record, job))
+                self._replanned()
+                record.raise_for_failure()
+                # Still "polling" until a transfer slot is free: `download` says "downloading" once it is.
+                ended = replace(
+                    job,
+                    result_url=record.result_urls[0],
+                    cost_time_s=record.cost_time_s,
+                    error=None if noted else job.error,
+                )
+                return await self.update(with_consumed(ended, task_id, record.credits_consumed, self.price))
+        finally:
+            if self.planner.release(task_id):  # a scout left: another task may take its place
+                self._replanned()
+
+    async def _when_due(self, task_id: str, created_at: float, polled_at: float | None) -> float:
+        """Wait until the planner says to poll; the task's age then. The plan is asked again after
+        every wait (lessons learned meanwhile may move it later), and a task waiting for a first
+        lesson wakes as soon as one comes."""
         while True:
-            elapsed = time.time() - (job.task_created_at or time.time())
-            await self.sleep(self.planner.next_delay(elapsed, polls))
-            record = await self.client.get_task(job.task_id, expected_image=sent)
-            polls += 1
-            if record.is_unknown or _UNKNOWN in job.extra:
-                job = await self._unknown_state(job, record)
-                noted = noted or record.is_unknown
-            if record.is_running and (note := stuck_note(record.task_id, elapsed)):
-                job = await self._note(job, note, first=not noted)
-                noted = True
-            if record.is_unknown or record.is_running:
-                continue
-            self.planner.learn(task_duration(record, job))
-            record.raise_for_failure()
-            # Still "polling" until a transfer slot is free: `download` says "downloading" once it is.
-            ended = replace(
-                job,
-                result_url=record.result_urls[0],
-                cost_time_s=record.cost_time_s,
-                error=None if noted else job.error,
-            )
-            return await self.update(with_consumed(ended, task_id, record.credits_consumed, self.price))
+            scout = self.planner.scout(task_id)
+            age = time.time() - created_at
+            due = self.planner.next_poll_age(polled_at, scout=scout)
+            if due <= age + DUE_SLACK_S:
+                return age
+            if self.planner.learned or scout:
+                await self.sleep(due - age)
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._lesson.wait(), due - age)
+
+    def _replanned(self) -> None:
+        """Wake the tasks waiting for a lesson (one was learned, or a scout left)."""
+        self._lesson.set()
+        self._lesson = asyncio.Event()
 
     async def _note(self, job: Job, note: str, *, first: bool) -> Job:
         """Show `note` on the job (written only when it changes); the first one is logged as a warning."""
