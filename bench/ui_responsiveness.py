@@ -32,7 +32,8 @@ Where the worst stalls come from (lag runs):
   and where.
 
 Experiments (they change nothing in the app; they show what a proposed fix would do): `--gc-freeze`
-calls gc.freeze() once the window is up (the app itself does since issue 11, 1.5 s after its start); `--nice-workers N` renices the child's threads but its Qt
+calls gc.freeze() once the window is up (the app itself does since issue 11, 1.5 s after its start);
+`--nice-workers N` renices the child's threads but its Qt
 thread from outside.
 
     .venv/bin/python bench/ui_responsiveness.py [--quick] [--only lag|memory|startup] [--raised-only]
