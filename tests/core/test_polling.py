@@ -269,3 +269,12 @@ def test_a_scout_that_ends_makes_room_for_another() -> None:
     assert planner.release("scout-0")  # failed: no lesson
     assert planner.scout("next")
     assert not planner.release("never-a-scout")
+
+
+def test_the_typical_duration_for_time_left_is_the_median_learned() -> None:
+    """The window's "about 1 min left" starts from it; nothing learned, nothing claimed."""
+    planner = PollPlanner()
+    assert planner.expected_s is None
+    for duration in (14.0, 15.0, 30.0):
+        planner.learn(duration)
+    assert planner.expected_s == 15.0

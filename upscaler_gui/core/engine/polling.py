@@ -116,6 +116,11 @@ class PollPlanner:
             self._ages = cheapest_poll_ages(self._recent, POLL_WORTH_SHARE * statistics.median(self._recent))
 
     @property
+    def expected_s(self) -> float | None:
+        """A task's typical duration lately (the median learned), for time-left estimates."""
+        return statistics.median(self._recent) if self._recent else None
+
+    @property
     def learned(self) -> bool:
         """Enough to plan from: every scout's lesson is in (a first lesson alone comes from the
         quickest task, so the rest would be polled too early), or as many lessons as scouts."""
