@@ -16,9 +16,8 @@ from upscaler_gui.core import convert, images, input_formats, log
 
 def preview_image(path: str, max_pixels: int) -> Image.Image | None:
     """The HEIC/AVIF (or other converted format) at `path`, upright, at most `max_pixels`, as RGB (RGBA
-    when it has transparency), its
-    upright size before shrinking in `info["original_size"]`; None when it is not such a file, cannot be
-    decoded here, or is larger than the pixel budget."""
+    when it has transparency), its upright size before shrinking in `info["original_size"]`; None when
+    it is not such a file, cannot be decoded here, or is larger than the pixel budget."""
     try:
         stream = open(path, "rb")  # noqa: SIM115 - closed below, after the decode
     except OSError:
@@ -39,7 +38,7 @@ def preview_image(path: str, max_pixels: int) -> Image.Image | None:
 def _shrunk_upright(image: Image.Image, max_pixels: int) -> Image.Image | None:
     pixels = image.width * image.height
     if pixels > convert.PIXELS.total:
-        return None  # would wait forever for a budget it can never have: no preview, as Qt does
+        return None  # more than a run would ever decode (it refuses such an input): not for a thumbnail
     with convert.PIXELS.hold(pixels):
         image.load()
         upright = ImageOps.exif_transpose(image)

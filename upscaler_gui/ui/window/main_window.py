@@ -92,10 +92,8 @@ class MainWindow(QMainWindow):
         self._build_central()
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
-        self.menus = MainMenus(self, self.toolbar, self.view.job_actions, self.compare)
+        self.menus = MainMenus(self, self.toolbar, self.view.job_actions, self.compare, self.history_action)
         self.paste_action = self.menus.paste
-        before_quit = self.menus.file.actions()[-2]  # the line above Quit: History goes with Settings
-        self.menus.file.insertAction(before_quit, self.history_action)
         paused = lambda: self.controller.paused is not None  # noqa: E731 - a one-line question
         self._batch = BatchProgress(self.model, self.taskbar, self.status, self.learned_task_s, paused)
         aside = [self.toolbar, self.output_row, self.watch_row, self.view]

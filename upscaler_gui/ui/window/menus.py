@@ -21,7 +21,12 @@ Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
 
 class MainMenus(QObject):
     def __init__(
-        self, window: QMainWindow, toolbar: MainToolbar, jobs: JobActions, compare: CompareView
+        self,
+        window: QMainWindow,
+        toolbar: MainToolbar,
+        jobs: JobActions,
+        compare: CompareView,
+        history: QAction,
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -39,7 +44,7 @@ class MainMenus(QObject):
         bar = window.menuBar()
         bar.setAccessibleName(self.tr("Menu bar"))
         adding = [toolbar.add_files, toolbar.add_folder, toolbar.add_link]
-        self.file = self._menu(self.tr("&File"), adding, [toolbar.open_settings], [self.quit])
+        self.file = self._menu(self.tr("&File"), adding, [toolbar.open_settings, history], [self.quit])
         self.edit = self._menu(
             self.tr("&Edit"),
             [self.paste, self.select_all],
