@@ -61,7 +61,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="229"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="227"/>
         <source>Batch finished: %n done</source>
         <translation>
             <numerusform>Batch finished: %Ln done</numerusform>
@@ -69,7 +69,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="231"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="229"/>
         <source>, %n failed</source>
         <translation>
             <numerusform>, %Ln failed</numerusform>

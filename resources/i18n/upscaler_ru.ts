@@ -238,8 +238,8 @@
     </message>
     <message>
         <location filename="../../upscaler_gui/ui/window/panels.py" line="37"/>
-        <source>PNG, JPEG or WEBP up to 10 MB · paste with Ctrl+V · or use Add files…</source>
-        <translation>PNG, JPEG или WEBP до 10 МБ · вставка — Ctrl+V · или «Добавить файлы…»</translation>
+        <source>PNG, JPEG, WEBP, HEIC, AVIF, TIFF, BMP, GIF · paste with Ctrl+V · or Add files…</source>
+        <translation>PNG, JPEG, WEBP, HEIC, AVIF, TIFF, BMP, GIF · вставка — Ctrl+V · или «Добавить файлы…»</translation>
     </message>
 </context>
 <context>
@@ -253,42 +253,42 @@
 <context>
     <name>FirstRunPanel</name>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="74"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="75"/>
         <source>Welcome to Crisp Upscaler</source>
         <translation>Добро пожаловать в Crisp Upscaler</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="81"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="82"/>
         <source>Images are upscaled by KIE AI&apos;s recraft/crisp-upscale model (about 0.5 credits each).&lt;br&gt;Paste your KIE API key to start, or try everything offline first.</source>
         <translation>Апскейл выполняет модель recraft/crisp-upscale от KIE AI (около 0,5 кредита за изображение).&lt;br&gt;Вставьте API-ключ KIE, чтобы начать, или сначала попробуйте всё офлайн.</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="88"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="89"/>
         <source>Get a key on kie.ai</source>
         <translation>Получить ключ на kie.ai</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="105"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="106"/>
         <source>Try the offline demo</source>
         <translation>Попробовать офлайн-демо</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="107"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="108"/>
         <source>A local server that behaves like KIE: no key, no network, no cost</source>
         <translation>Локальный сервер, который ведёт себя как KIE: без ключа, без сети, бесплатно</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="120"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="121"/>
         <source>Paste your KIE API key</source>
         <translation>Вставьте API-ключ KIE</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="122"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="123"/>
         <source>KIE API key</source>
         <translation>API-ключ KIE</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/panels.py" line="123"/>
+        <location filename="../../upscaler_gui/ui/window/panels.py" line="124"/>
         <source>Save key</source>
         <translation>Сохранить ключ</translation>
     </message>
@@ -362,7 +362,7 @@
         <translation>История</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/history.py" line="138"/>
+        <location filename="../../upscaler_gui/ui/window/history.py" line="139"/>
         <source>What each job cost, with totals per day</source>
         <translation>Сколько стоило каждое задание, с итогами по дням</translation>
     </message>
@@ -678,77 +678,77 @@ Or keep it for this session only: nothing is written, and you enter it again at 
 <context>
     <name>MainMenus</name>
     <message>
-        <location filename="../../upscaler_gui/ui/window/menus.py" line="28"/>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="33"/>
         <source>&amp;Paste</source>
         <translation>&amp;Вставить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/menus.py" line="29"/>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="34"/>
         <source>Select &amp;all</source>
         <translation>Выделить в&amp;сё</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/menus.py" line="30"/>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="35"/>
         <source>&amp;Quit</source>
         <translation>&amp;Выход</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/menus.py" line="32"/>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="37"/>
         <source>Compare in &amp;full window</source>
         <translation>Сравнение на всё &amp;окно</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/menus.py" line="34"/>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="39"/>
         <source>&amp;Back to the queue</source>
         <translation>&amp;Назад к очереди</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/menus.py" line="36"/>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="41"/>
         <source>&amp;Help and about…</source>
         <translation>&amp;Справка и о программе…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/menus.py" line="40"/>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="45"/>
         <source>Menu bar</source>
         <translation>Строка меню</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/menus.py" line="42"/>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="47"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/menus.py" line="44"/>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="49"/>
         <source>&amp;Edit</source>
         <translation>&amp;Правка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/menus.py" line="53"/>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="58"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/menus.py" line="57"/>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="62"/>
         <source>&amp;Help</source>
         <translation>&amp;Справка</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/menus.py" line="61"/>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="66"/>
         <source>&amp;Fit the picture</source>
         <translation>&amp;Вписать картинку</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/menus.py" line="62"/>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="67"/>
         <source>&amp;Actual size (100%)</source>
         <translation>&amp;Реальный размер (100 %)</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/menus.py" line="63"/>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="68"/>
         <source>Zoom &amp;in</source>
         <translation>&amp;Увеличить</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/menus.py" line="64"/>
+        <location filename="../../upscaler_gui/ui/window/menus.py" line="69"/>
         <source>Zoom &amp;out</source>
         <translation>У&amp;меньшить</translation>
     </message>
@@ -782,7 +782,7 @@ Or keep it for this session only: nothing is written, and you enter it again at 
     </message>
     <message>
         <location filename="../../upscaler_gui/ui/window/toolbar.py" line="28"/>
-        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="52"/>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="58"/>
         <source>Pause</source>
         <translation>Пауза</translation>
     </message>
@@ -797,7 +797,7 @@ Or keep it for this session only: nothing is written, and you enter it again at 
         <translation>Настройки…</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="52"/>
+        <location filename="../../upscaler_gui/ui/window/toolbar.py" line="58"/>
         <source>Resume</source>
         <translation>Продолжить</translation>
     </message>
@@ -815,7 +815,7 @@ Or keep it for this session only: nothing is written, and you enter it again at 
         <translation>Crisp Upscaler</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="229"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="227"/>
         <source>Batch finished: %n done</source>
         <translation>
             <numerusform>Пакет обработан. Готово: %Ln</numerusform>
@@ -824,7 +824,7 @@ Or keep it for this session only: nothing is written, and you enter it again at 
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="231"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="229"/>
         <source>, %n failed</source>
         <translation>
             <numerusform>, с ошибками: %Ln</numerusform>
@@ -833,17 +833,17 @@ Or keep it for this session only: nothing is written, and you enter it again at 
         </translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="242"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="240"/>
         <source>The job store cannot be used</source>
         <translation>Хранилище заданий недоступно</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="299"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="297"/>
         <source>Esc, F11 or a double-click: back to the queue</source>
         <translation>Esc, F11 или двойной щелчок — назад к очереди</translation>
     </message>
     <message>
-        <location filename="../../upscaler_gui/ui/window/main_window.py" line="327"/>
+        <location filename="../../upscaler_gui/ui/window/main_window.py" line="325"/>
         <source>Still watching from the tray</source>
         <translation>Слежение за папкой продолжается в трее</translation>
     </message>

@@ -34,7 +34,8 @@ class DropZone(QWidget):
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
         title.setFont(font)
-        hint = QLabel(self.tr("PNG, JPEG or WEBP up to 10 MB · paste with Ctrl+V · or use Add files…"), self)
+        formats = self.tr("PNG, JPEG, WEBP, HEIC, AVIF, TIFF, BMP, GIF · paste with Ctrl+V · or Add files…")
+        hint = QLabel(formats, self)
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         for widget in (icon, title, hint):
