@@ -1,6 +1,6 @@
 """Screenshots of the window in each of its states, and README's docs/screenshot.png.
 
-    .venv/bin/python docs/screenshots.py            # every state into docs/screenshots/ (not committed)
+    .venv/bin/python docs/screenshots.py            # every state into docs/screenshots/, about a minute
     .venv/bin/python docs/screenshots.py finished   # only the states named
 
 The window runs offscreen on a 1920 x 1080 screen (tests/ui/offscreen-screen.json) against the sim on
@@ -17,6 +17,7 @@ import asyncio
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -26,11 +27,14 @@ os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 sys.path.insert(0, str(ROOT))
 
 from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
+from PySide6.QtCore import QTranslator  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from tests.ui.window_helpers import WindowEnv  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 README_SHOT = ROOT / "docs" / "screenshot.png"
+STATE_LIMIT_S = 120.0  # one state; the busy one waits for a third of a 12-image batch
 SCENES = [
     ("harbour", (40, 110, 190)),
     ("meadow", (70, 150, 90)),
@@ -200,22 +204,42 @@ STATES: dict[str, tuple[Callable[[WindowEnv, Path], Awaitable[None]], tuple[int,
 
 
 async def shoot(name: str, work: Path) -> Path:
-    from PySide6.QtWidgets import QApplication
-
     from tests.ui.window_helpers import window_env
 
     state, size = STATES[name]
     async with window_env(work) as env:
         env.window.resize(*size)
         await state(env, work)
-        await asyncio.sleep(0.8)  # thumbnails, the compare view's previews, a status line
-        QApplication.processEvents()
+        # Thumbnails, the compare view's previews, a status line. No processEvents() here: called inside
+        # a task it runs other tasks' steps nested in this one ("Cannot enter into task"), which broke
+        # the busy state's jobs and left the window's close waiting for them for good.
+        await asyncio.sleep(0.8)
         OUT.mkdir(exist_ok=True)
         path = OUT / f"{name}.png"
         env.window.grab().save(str(path))
         if name == "finished":
             env.window.grab().save(str(README_SHOT))
     return path
+
+
+async def shoot_all(app: QApplication, names: list[str]) -> list[Path]:
+    """Every state in one task: qasync's run_until_complete is called once, as the app and tests do."""
+    from upscaler_gui.ui.shell.i18n import install_translations
+
+    made = []
+    for name in names:
+        started = time.monotonic()
+        with tempfile.TemporaryDirectory() as tmp:
+            for variable in ("UPSCALER_GUI_DATA_DIR", "UPSCALER_GUI_CONFIG_DIR", "UPSCALER_GUI_CACHE_DIR"):
+                os.environ[variable] = tmp
+            install_translations(app, "ru" if name == "russian" else "en")
+            try:
+                made.append(await asyncio.wait_for(shoot(name, Path(tmp)), STATE_LIMIT_S))
+            finally:
+                for translator in _installed():
+                    app.removeTranslator(translator)
+        print(f"{made[-1].relative_to(ROOT)}  ({time.monotonic() - started:.1f} s)", flush=True)
+    return made
 
 
 def settings_shots() -> None:
@@ -225,32 +249,27 @@ def settings_shots() -> None:
 
 
 def main(names: list[str]) -> int:
+    unknown = set(names) - set(STATES) - {"settings"}
+    if unknown:
+        print(f"unknown states: {', '.join(sorted(unknown))}; known: {', '.join(STATES)}, settings")
+        return 2
     if not names or "settings" in names:
         settings_shots()
         names = [name for name in names if name != "settings"]
         if not names and "settings" in sys.argv[1:]:
             return 0
     import qasync
-    from PySide6.QtWidgets import QApplication
-
-    from upscaler_gui.ui.shell.i18n import install_translations
 
     app = QApplication([])
+    app.setQuitOnLastWindowClosed(False)  # one state's window closing must not stop the loop
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    for name in names or list(STATES):
-        with tempfile.TemporaryDirectory() as tmp:
-            for variable in ("UPSCALER_GUI_DATA_DIR", "UPSCALER_GUI_CONFIG_DIR", "UPSCALER_GUI_CACHE_DIR"):
-                os.environ[variable] = tmp
-            install_translations(app, "ru" if name == "russian" else "en")
-            print(loop.run_until_complete(shoot(name, Path(tmp))))
-            for translator in list(_installed()):
-                app.removeTranslator(translator)
+    loop.run_until_complete(shoot_all(app, names or list(STATES)))
     loop.close()  # stops qasync's executor threads before the interpreter exits
     return 0
 
 
-def _installed() -> list[object]:
+def _installed() -> list[QTranslator]:
     from upscaler_gui.ui.shell import i18n
 
     installed = list(i18n._installed)
