@@ -51,6 +51,19 @@ def qloop(_session_qloop: asyncio.AbstractEventLoop) -> Iterator[asyncio.Abstrac
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _app_as_run(qapp: object) -> None:
+    """The application as run_app sets it up: closing the last window does not quit it (the app quits
+    when its window says so). Qt's default quit, posted when a test's window was deleted, was handled
+    after qasync's exec() had returned (its run_until_complete ends with a processEvents()), and only the
+    next exec() clears a quit: every later nested loop (qtbot.waitSignal, a QEventLoop) then returned at
+    once, and the thumbnail tests failed whenever they ran after a window test."""
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(qapp, QApplication)
+    qapp.setQuitOnLastWindowClosed(False)
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _english_catalog(qapp: object) -> None:
     """English as the app installs it: its plural forms ("1 image", "3 images"); numbers as en_US
     writes them, whatever the machine's own locale."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
 from tests.imagefactory import write_image
 from tests.ui.window_helpers import WindowEnv, drop, file_mime, run, until, window_env
@@ -246,3 +247,20 @@ def test_every_control_has_an_accessible_name(tmp_path: Path, qloop) -> None:
             assert env.window.menuBar().accessibleName() and env.window.toolbar.accessibleName()
 
     run(qloop, scenario())
+
+
+def test_closing_the_window_leaves_later_qt_waits_working(tmp_path: Path, qloop, qtbot: QtBot) -> None:
+    """The last window closing must not quit the application (the app sets this; so do the tests):
+    a quit left pending made every later nested Qt loop (qtbot.waitSignal) return at once, failing
+    the thumbnail tests that happened to run after this file."""
+
+    async def scenario() -> None:
+        async with window_env(tmp_path):
+            pass
+
+    run(qloop, scenario())
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.start(50)
+    with qtbot.waitSignal(timer.timeout, timeout=2000):  # a TimeoutError at once when a quit is pending
+        pass
