@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, QRect
 from PySide6.QtWidgets import QApplication
 
 from tests.imagefactory import image_bytes, write_image
+from tests.ui.screen_child import run_child
 from tests.ui.window_helpers import drop, file_mime, run, until, window_env
 from upscaler_gui.core import i18n as core_i18n
 from upscaler_gui.ui.queue.delegates import fitted_lines
@@ -135,3 +136,25 @@ def test_an_error_stored_in_english_reads_in_russian_after_a_switch(tmp_path: Pa
             QLocale.setDefault(QLocale("en_US"))
 
     run(qloop, scenario())
+
+
+@pytest.mark.parametrize(
+    ("saved_on", "geometry"),
+    [
+        ((2560, 1600), (1500, 900, 1000, 650)),  # the bottom right of a big monitor
+        ((1920, 1080), (600, 300, 1200, 700)),  # fits at 1x, not at 2x: 1280 x 720 logical pixels
+        ((3840, 2160), (100, 60, 3600, 2000)),  # nearly all of a 4K monitor at 1x
+    ],
+)
+def test_a_geometry_saved_at_1x_is_restored_inside_a_screen_at_scale_2(
+    tmp_path: Path, saved_on: tuple[int, int], geometry: tuple[int, int, int, int]
+) -> None:
+    """Really at scale 2 (QT_SCALE_FACTOR=2, a process of its own): a 2560 x 1440 screen, 1280 x 720
+    logical pixels, where the window opens after a run at 1x on another monitor."""
+    saved = run_child(tmp_path, saved_on, 1, "save-geometry", *map(str, geometry))
+    assert saved["inside"] and saved["ratio"] == 1.0  # saved as the user left it
+    restored = run_child(tmp_path, (2560, 1440), 2, "window")
+    assert restored["ratio"] == 2.0 and restored["screen"] == [0, 0, 1280, 720]
+    assert restored["inside"], restored  # frame and title bar included
+    width, height = restored["frame"][2:]
+    assert width >= restored["minimum"][0] and height >= restored["minimum"][1]  # not squeezed below use
