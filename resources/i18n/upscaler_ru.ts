@@ -983,7 +983,7 @@ Or keep it for this session only: nothing is written, and you enter it again at 
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../upscaler_gui/ui/settings/dialog.py" line="57"/>
+        <location filename="../../upscaler_gui/ui/settings/dialog.py" line="66"/>
         <source>Settings</source>
         <extracomment>(Settings, new_key): new_key is None when the key was left alone, &quot;&quot; when the user removed it. the typed key, or &quot;&quot; for the key in effect (saved or KIE_API_KEY); answer: show_key_test_result.</extracomment>
         <translation>Настройки</translation>

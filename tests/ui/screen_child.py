@@ -98,33 +98,50 @@ async def _window(command: str, args: list[str]) -> dict[str, Any]:
 
 
 async def _settings(args: list[str]) -> dict[str, Any]:
-    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+    """The dialog as Settings opens it over the window; args: a language, then a screenshot's path."""
+    from PySide6.QtCore import QPoint, QRect, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QDoubleSpinBox, QWidget
 
     from upscaler_gui.core.settings import KeySource, Settings
     from upscaler_gui.ui.settings.dialog import SettingsDialog
+    from upscaler_gui.ui.shell.i18n import install_translations
 
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    install_translations(app, args[0] if args else "en")
     settings = Settings(output_dir="/home/me/Pictures/Crisp Upscaler")
     dialog = SettingsDialog(settings, key_source=KeySource.FILE)
     dialog.open()
     await asyncio.sleep(0.3)
-    if args:
-        dialog.grab().save(args[0])
+    if len(args) > 1:
+        dialog.grab().save(args[1])
     screen = dialog.screen().availableGeometry()
+
+    def in_sight(widget: QWidget) -> bool:
+        """Shown whole: not cut by the dialog's edge, not scrolled away, not past the screen's edge."""
+        area = widget.visibleRegion().boundingRect()
+        on_screen = QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
+        return widget.isVisible() and area.size() == widget.size() and screen.contains(on_screen)
+
     buttons = dialog.findChild(QDialogButtonBox)
-    shown = []
-    for standard in (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel):
-        button = buttons.button(standard)
-        corner = button.mapTo(dialog, button.rect().topLeft())
-        in_dialog = dialog.rect().contains(corner) and dialog.rect().contains(
-            button.mapTo(dialog, button.rect().bottomRight())
-        )
-        shown.append(button.isVisible() and in_dialog)
+    ok, cancel = (
+        buttons.button(b)
+        for b in (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel)
+    )
+    last_field = dialog.findChild(QComboBox, "language")
+    before = dialog.findChild(QDoubleSpinBox, "confirm-over")  # the field before it in the Tab order
+    before.setFocus()
+    QTest.keyClick(before, Qt.Key.Key_Tab)  # Tab to the last field, as a user would
+    await asyncio.sleep(0.1)
+    reached = QApplication.focusWidget() is last_field
     answer = {
         "frame": _rect(dialog.frameGeometry()),
         "screen": _rect(screen),
         "inside": screen.contains(dialog.frameGeometry()),
-        "buttons_shown": shown,
-        "modal": QApplication.activeModalWidget() is dialog,
+        "buttons_in_sight": [in_sight(ok), in_sight(cancel)],
+        "last_field_in_sight": reached and in_sight(last_field),
+        "buttons_still_in_sight": [in_sight(ok), in_sight(cancel)],
     }
     dialog.reject()
     dialog.deleteLater()

@@ -158,3 +158,14 @@ def test_a_geometry_saved_at_1x_is_restored_inside_a_screen_at_scale_2(
     assert restored["inside"], restored  # frame and title bar included
     width, height = restored["frame"][2:]
     assert width >= restored["minimum"][0] and height >= restored["minimum"][1]  # not squeezed below use
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_settings_dialog_fits_an_800_by_600_screen_with_its_buttons_in_sight(
+    tmp_path: Path, language: str
+) -> None:
+    """About 930 pixels of settings on a 600-pixel screen: the form scrolls, OK and Cancel stay."""
+    shown = run_child(tmp_path, (800, 600), 1, "settings", language)
+    assert shown["inside"], shown  # frame and title bar included
+    assert shown["buttons_in_sight"] == [True, True]
+    assert shown["last_field_in_sight"] and shown["buttons_still_in_sight"] == [True, True]

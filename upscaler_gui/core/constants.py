@@ -133,6 +133,11 @@ LINK_ORIGINAL_TIMEOUT_S: Final = 30.0
 LINK_ORIGINALS_AT_ONCE: Final = 4  # choice: a drop of 200 links fetches a few at a time
 LINK_ORIGINALS_KEPT: Final = 300  # choice: files kept in the cache folder; the oldest go first
 
+# choice: the height a window's frame and title bar take before it is shown (the window manager tells only
+# then); GNOME's title bar is about 37 px, KDE's and Xfce's about 30. The Settings dialog fits its screen
+# with this room left.
+TITLE_BAR_ALLOWANCE_PX: Final = 40
+
 # --- credits ----------------------------------------------------------------------------------------
 DEFAULT_COST_PER_IMAGE: Final = 0.5  # KIE doc: price seen in autumn 2026; a setting, it has changed before
 DEFAULT_CONFIRM_OVER_CREDITS: Final = 20.0  # choice (issue 12): the window asks before a batch costing more

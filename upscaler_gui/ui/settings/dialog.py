@@ -23,10 +23,19 @@ from dataclasses import replace
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
+from upscaler_gui.core.constants import TITLE_BAR_ALLOWANCE_PX
 from upscaler_gui.core.settings import KeySource, Settings
 from upscaler_gui.ui.settings.form import align_label_columns, error_color
 from upscaler_gui.ui.settings.groups import AppearanceGroup, QueueGroup
@@ -55,7 +64,9 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self._settings = settings
         self.setWindowTitle(self.tr("Settings"))
-        layout = self._layout = QVBoxLayout(self)
+        form = self._form = QWidget(self)
+        layout = self._layout = QVBoxLayout(form)
+        layout.setContentsMargins(0, 0, 0, 0)
         self._key_row = KeyRow(
             self,
             source=key_source,
@@ -70,8 +81,11 @@ class SettingsDialog(QDialog):
         for group in groups:
             layout.addWidget(group.box)
         layout.addStretch(1)  # a taller window gives its extra room here, not between the rows
-        layout.addWidget(self._button_box())
         align_label_columns([group.form for group in groups])
+        self._scroll = self._scrolled(form)
+        outer = self._outer = QVBoxLayout(self)
+        outer.addWidget(self._scroll, 1)
+        outer.addWidget(self._button_box())  # under the scrolled form: OK and Cancel always in sight
         self._show_settings(settings)
         self._set_tab_order()
 
@@ -169,15 +183,45 @@ class SettingsDialog(QDialog):
 
     # --- size ---------------------------------------------------------------------------------------------
 
+    def _scrolled(self, form: QWidget) -> QScrollArea:
+        """The form in a scroll area: about 930 pixels of settings still fit an 800 x 600 screen."""
+        scroll = QScrollArea(self)
+        scroll.setWidget(form)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes field to field; it scrolls to each
+        # As wide as the form needs with the vertical bar shown; as short as a screen may need.
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        scroll.setMinimumWidth(form.minimumSizeHint().width() + bar)
+        scroll.setMinimumHeight(self._key_row.box.sizeHint().height())
+        return scroll
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         self._fit_height()
         super().showEvent(event)
 
     def _fit_height(self) -> None:
-        """Never let the window squeeze wrapped text into overlapping lines.
+        """As tall as the whole form at this width, so nothing scrolls, when the screen has the room;
+        otherwise as tall as the screen allows, the form scrolling and OK and Cancel under it.
 
-        Qt's minimum size for a top-level window ignores height-for-width (wrapped labels), so the
-        minimum height is set from the height the content needs at the narrowest width allowed.
+        Qt's size hint for a scroll area is a fixed guess, and its minimum for a top-level window
+        ignores height-for-width (wrapped labels): the height is worked out here.
         """
-        narrowest = self._layout.minimumSize().width()
-        self.setMinimumHeight(self._layout.totalHeightForWidth(narrowest))
+        form = self._form
+        width = max(self._scroll.viewport().width(), form.minimumSizeHint().width())
+        chrome = self._outer.totalSizeHint().height() - self._scroll.sizeHint().height()
+        wanted = form.heightForWidth(width) + chrome
+        room = self._screen_room()
+        height = min(wanted, room) if room > 0 else wanted
+        if height > self.height():
+            self.resize(self.width(), height)
+
+    def _screen_room(self) -> int:
+        """The height free for this window on its screen, less its frame (a title bar's guess until shown)."""
+        parent = self.parentWidget()
+        screen = parent.screen() if parent is not None else self.screen()
+        if screen is None:
+            return 0
+        frame = self.frameGeometry().height() - self.height() if self.isVisible() else 0
+        return screen.availableGeometry().height() - max(frame, TITLE_BAR_ALLOWANCE_PX)
