@@ -6,9 +6,11 @@
 The window runs offscreen on a 1920 x 1080 screen (tests/ui/offscreen-screen.json) against the sim on
 127.0.0.1, with a few drawn photos; nothing leaves this machine. States: empty, drop-hover (a drag held
 over a queue), busy (a batch with its overall progress), finished (also docs/screenshot.png),
-full-window (the compare view alone), errors, russian, small (800 x 600); and settings: the Settings
-dialog with each key source and the question without a keyring, in English and Russian, taken by
-docs/screenshots_settings.py (run as its own process: it needs a machine without a keyring).
+full-window (the compare view alone), errors, russian, small (800 x 600); scale-2 (finished, on a
+2560 x 1440 screen at 200 %: finished-scale-2.png); settings-small (the Settings dialog on an 800 x 600
+screen, English and Russian); and settings: the Settings dialog with each key source and the question
+without a keyring, in English and Russian, taken by docs/screenshots_settings.py (run as its own process:
+it needs a machine without a keyring). Look at each picture after a change to the window.
 """
 
 from __future__ import annotations
@@ -22,9 +24,15 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={ROOT / 'tests' / 'ui' / 'offscreen-screen.json'}"
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 sys.path.insert(0, str(ROOT))
+AT_SCALE_2 = "--at-scale-2" in sys.argv  # the child process that takes the HiDPI shot
+if AT_SCALE_2:
+    from tests.ui.screen_child import use_screen
+
+    use_screen(2560, 1440, 2)  # a 27" 1440p monitor at 200 %: 1280 x 720 logical pixels
+else:
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={ROOT / 'tests' / 'ui' / 'offscreen-screen.json'}"
 
 from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
 from PySide6.QtCore import QTranslator  # noqa: E402
@@ -166,13 +174,15 @@ async def full_window(env: WindowEnv, work: Path) -> None:
 async def errors(env: WindowEnv, work: Path) -> None:
     from PySide6.QtCore import QMimeData
 
-    from tests.imagefactory import image_bytes
     from tests.ui.window_helpers import drop, file_mime
 
     await env.connect()
     bad = work / "bad"
     bad.mkdir()
-    (bad / "icon.ico").write_bytes(image_bytes("ICO", (32, 32)))  # GIF, BMP, TIFF, HEIC are converted
+    # A real little icon (GIF, BMP, TIFF, HEIC are converted; ICO is not): the preview shows what it is.
+    scene("", SCENES[0][1], (96, 64)).crop((16, 0, 80, 64)).resize((32, 32)).save(
+        bad / "icon.ico", sizes=[(32, 32)]
+    )
     (bad / "notes.png").write_text("not an image")
     good = photos(work / "photos", 2)
     drop(env.window, file_mime(bad / "icon.ico", bad / "notes.png", bad / "missing.png", *good))
@@ -203,21 +213,25 @@ STATES: dict[str, tuple[Callable[[WindowEnv, Path], Awaitable[None]], tuple[int,
 }
 
 
+CHILD_STATES = ("scale-2", "settings-small")  # child_shots takes these
+
+
 async def shoot(name: str, work: Path) -> Path:
     from tests.ui.window_helpers import window_env
 
     state, size = STATES[name]
     async with window_env(work) as env:
-        env.window.resize(*size)
+        if not AT_SCALE_2:  # there the window keeps the size it was fitted to on its smaller screen
+            env.window.resize(*size)
         await state(env, work)
         # Thumbnails, the compare view's previews, a status line. No processEvents() here: called inside
         # a task it runs other tasks' steps nested in this one ("Cannot enter into task"), which broke
         # the busy state's jobs and left the window's close waiting for them for good.
         await asyncio.sleep(0.8)
         OUT.mkdir(exist_ok=True)
-        path = OUT / f"{name}.png"
+        path = OUT / (f"{name}-scale-2.png" if AT_SCALE_2 else f"{name}.png")
         env.window.grab().save(str(path))
-        if name == "finished":
+        if name == "finished" and not AT_SCALE_2:
             env.window.grab().save(str(README_SHOT))
     return path
 
@@ -243,29 +257,54 @@ async def shoot_all(app: QApplication, names: list[str]) -> list[Path]:
 
 
 def settings_shots() -> None:
+    subprocess_run([sys.executable, str(ROOT / "docs" / "screenshots_settings.py")])
+
+
+def child_shots(names: list[str]) -> None:
+    """The shots that need a screen of their own, each in a process of its own (Qt reads the screen
+    once): the finished window at scale 2, the Settings dialog on an 800 x 600 screen."""
+    from tests.ui.screen_child import run_child
+
+    if "scale-2" in names:
+        subprocess_run([sys.executable, str(Path(__file__).resolve()), "--at-scale-2", "finished"])
+    if "settings-small" in names:
+        with tempfile.TemporaryDirectory() as tmp:
+            for language, suffix in (("en", ""), ("ru", "-ru")):
+                path = OUT / f"settings-800x600{suffix}.png"
+                run_child(Path(tmp), (800, 600), 1, "settings", language, str(path))
+                print(path.relative_to(ROOT), flush=True)
+
+
+def subprocess_run(command: list[str]) -> None:
     import subprocess
 
-    subprocess.run([sys.executable, str(ROOT / "docs" / "screenshots_settings.py")], check=True, cwd=ROOT)
+    subprocess.run(command, check=True, cwd=ROOT)
 
 
 def main(names: list[str]) -> int:
-    unknown = set(names) - set(STATES) - {"settings"}
+    names = [name for name in names if name != "--at-scale-2"]
+    known = {*STATES, *CHILD_STATES, "settings"}
+    unknown = set(names) - known
     if unknown:
-        print(f"unknown states: {', '.join(sorted(unknown))}; known: {', '.join(STATES)}, settings")
+        print(f"unknown states: {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
         return 2
+    started = time.monotonic()
     if not names or "settings" in names:
         settings_shots()
-        names = [name for name in names if name != "settings"]
-        if not names and "settings" in sys.argv[1:]:
-            return 0
-    import qasync
+    if not AT_SCALE_2:
+        child_shots(names or list(CHILD_STATES))
+    names = [name for name in names if name in STATES] if names else list(STATES)
+    if names:
+        import qasync
 
-    app = QApplication([])
-    app.setQuitOnLastWindowClosed(False)  # one state's window closing must not stop the loop
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    loop.run_until_complete(shoot_all(app, names or list(STATES)))
-    loop.close()  # stops qasync's executor threads before the interpreter exits
+        app = QApplication([])
+        app.setQuitOnLastWindowClosed(False)  # one state's window closing must not stop the loop
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(shoot_all(app, names))
+        loop.close()  # stops qasync's executor threads before the interpreter exits
+    if not AT_SCALE_2:
+        print(f"done in {time.monotonic() - started:.0f} s")
     return 0
 
 
