@@ -365,6 +365,9 @@ class StallWatch(threading.Thread):
             frame = sys._current_frames().get(self.main_ident)
             if frame is not None:
                 self.stacks.append((time.perf_counter(), stack_of(frame)))
+            # Not kept until the next stall: a frame that outlives its call keeps its locals (a painter
+            # the app's code would end when the frame goes), and they would die on this thread.
+            del frame
 
     def stop(self) -> None:
         self._halt.set()

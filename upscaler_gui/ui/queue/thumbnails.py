@@ -71,14 +71,13 @@ def placeholder_image(side: int, ratio: float) -> QImage:
     """A small frame with a cross, for files that cannot be read; greys with alpha suit light and dark."""
     image = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(QColor(128, 128, 128, 170), max(1.0, side / 32)))
     margin = side // 6
-    painter.drawRect(margin, margin, side - 2 * margin, side - 2 * margin)
-    painter.drawLine(margin, margin, side - margin, side - margin)
-    painter.drawLine(margin, side - margin, side - margin, margin)
-    painter.end()
+    with QPainter(image) as painter:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(128, 128, 128, 170), max(1.0, side / 32)))
+        painter.drawRect(margin, margin, side - 2 * margin, side - 2 * margin)
+        painter.drawLine(margin, margin, side - margin, side - margin)
+        painter.drawLine(margin, side - margin, side - margin, margin)
     image.setDevicePixelRatio(ratio)
     return image
 
