@@ -197,3 +197,27 @@ def test_a_slow_earlier_load_never_hides_the_result_that_came_after_it(tmp_path:
         await keeper.close()
 
     run(qloop, scenario())
+
+
+def test_the_clock_announces_only_the_state_cells_that_moved(qapp) -> None:
+    model = JobTableModel(ThumbnailCache(size=16))
+    now = time.time()
+    base = {"kind": "file", "options": OutputOptions(folder="/out"), "started_at": now - 30}
+    model.upsert(Job(id=1, given="/in/a.png", dedupe_key="a", state=JobState.DONE, **base))
+    model.upsert(Job(id=2, given="/in/b.png", dedupe_key="b", state=JobState.UPLOADING, progress=0.1, **base))
+    polling = Job(id=3, given="/in/c.png", dedupe_key="c", state=JobState.POLLING, progress=0.3, **base)
+    model.upsert(Job(**{**polling.__dict__, "task_created_at": now - 10}))
+    model.learned_task_s = lambda: 20.0  # c's bar moves with the clock; b's stays until its next event
+    announced: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda top, bottom, _roles: announced.append((top.row(), bottom.column())))
+
+    model.tick()  # the first tick: the running rows as they are now
+    assert announced == [(1, Column.STATE), (2, Column.STATE)]
+    said = model.index(2, Column.STATE).data()
+    announced.clear()
+    model.tick()  # nothing moved within the same second
+    assert announced == []
+    model.learned_task_s = lambda: 10.0  # KIE got faster: c is further along than it said
+    model.tick()
+    assert announced == [(2, Column.STATE)]
+    assert model.index(2, Column.STATE).data() != said

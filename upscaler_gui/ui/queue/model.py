@@ -45,6 +45,18 @@ LOOKS = [
     Qt.ItemDataRole.ToolTipRole,
     ProgressRole,
 ]
+# The roles this model answers. A view asks each cell for about ten (font, alignment, check state,
+# size hint...) on every paint: the others get None before any other work.
+_ANSWERED = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
+        ProgressRole,
+        JobRole,
+    }
+)
 
 
 class Column(IntEnum):
@@ -70,6 +82,7 @@ class JobTableModel(QAbstractTableModel):
         self._rows: dict[int, int] = {}  # job id -> row
         self.pictures = RowPictures(thumbnails, links, self)
         self.pictures.changed.connect(self._pictures_changed)
+        self._shown_state: dict[int, tuple[str, int]] = {}  # job id -> its state cell as last announced
         # The engine's learned task time (None before one ended): a running row's bar moves with it.
         self.learned_task_s: Callable[[], float | None] = lambda: None
 
@@ -87,9 +100,12 @@ class JobTableModel(QAbstractTableModel):
         return [self.tr("Image"), self.tr("Size"), self.tr("State"), self.tr("Details")][section]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._jobs):
+        if role not in _ANSWERED:
             return None
-        job = self._jobs[index.row()]
+        row = index.row()
+        if not 0 <= row < len(self._jobs):  # an invalid index has row -1
+            return None
+        job = self._jobs[row]
         column = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return readable(self._display(job, column))  # Qt drops bytes of a name that are not UTF-8
@@ -111,13 +127,13 @@ class JobTableModel(QAbstractTableModel):
     # --- what each cell says ---------------------------------------------------------------------------
 
     def _display(self, job: Job, column: Column) -> str:
-        texts = {
-            Column.NAME: lambda: self.name_text(job),
-            Column.SIZE: lambda: self.size_text(job),
-            Column.STATE: lambda: self._state_cell(job),
-            Column.INFO: lambda: self.info_text(job),
-        }
-        return texts[column]()
+        if column == Column.NAME:
+            return self.name_text(job)
+        if column == Column.SIZE:
+            return self.size_text(job)
+        if column == Column.STATE:
+            return self._state_cell(job)
+        return self.info_text(job)
 
     def name_text(self, job: Job) -> str:
         """A file's name; a link's file name ("photo.jpg"), the whole link being in the tooltip."""
@@ -211,6 +227,7 @@ class JobTableModel(QAbstractTableModel):
             self.endInsertRows()
             return
         self._jobs[row] = job
+        self._shown_state.pop(job.id, None)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
 
     def remove(self, job_id: int) -> None:
@@ -219,13 +236,19 @@ class JobTableModel(QAbstractTableModel):
             return
         self.beginRemoveRows(QModelIndex(), row, row)
         self.pictures.remove(self._jobs.pop(row))
+        self._shown_state.pop(job_id, None)
         self._rows = {job.id: i for i, job in enumerate(self._jobs)}
         self.endRemoveRows()
 
     def tick(self) -> None:
-        """Refresh the progress of running jobs (once a second, only their cells)."""
+        """Refresh the progress of running jobs (once a second): only the state cells whose words or
+        bar moved are announced; each one announced costs the view a repaint of that cell."""
         for row, job in enumerate(self._jobs):
-            if job.state in ACTIVE:
+            if job.state not in ACTIVE:
+                continue
+            shown = (self._state_cell(job), round(self.progress(job) * 100))
+            if self._shown_state.get(job.id) != shown:
+                self._shown_state[job.id] = shown
                 index = self.index(row, Column.STATE)
                 self.dataChanged.emit(index, index, LOOKS)
 
