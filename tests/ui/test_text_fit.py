@@ -43,7 +43,7 @@ def test_the_first_sentence_ends_at_a_full_stop_before_a_capital_not_inside_a_fi
 def test_a_first_sentence_that_fits_is_whole_and_the_rest_follows_while_there_is_room(qapp) -> None:
     font = QFont()
     width = QFontMetrics(font).horizontalAdvance("x" * 60)
-    headline, rest = split_headline(BILLED)
+    headline, _rest = split_headline(BILLED)
     lines = error_lines(BILLED, font, width, 3)
     assert " ".join(lines).startswith(headline)  # not cut, whatever follows it
     assert len(lines) == 3 and lines[-1].endswith("…")  # the rest, as much as fits

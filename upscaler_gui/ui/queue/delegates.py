@@ -61,7 +61,7 @@ class DetailsDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
         area = option.rect.adjusted(_MARGIN, 0, -_MARGIN, 0)
         painter.save()
-        painter.setPen(_text_colour(option, index))
+        painter.setPen(_text_colour(option))
         height = len(lines) * _line(option)
         y = area.top() + (area.height() - height) // 2 + option.fontMetrics.ascent()
         for line in lines:
@@ -82,8 +82,8 @@ def _line(option: QStyleOptionViewItem) -> int:
     return option.fontMetrics.lineSpacing()
 
 
-def _text_colour(option: QStyleOptionViewItem, index: Index) -> QColor:
+def _text_colour(option: QStyleOptionViewItem) -> QColor:
+    """The selection's text colour, or the cell's own (initStyleOption put a ForegroundRole there)."""
     if option.state & QStyle.StateFlag.State_Selected:
         return option.palette.color(QPalette.ColorRole.HighlightedText)
-    colour = index.data(Qt.ItemDataRole.ForegroundRole)
-    return QColor(colour) if colour is not None else option.palette.color(QPalette.ColorRole.Text)
+    return option.palette.color(QPalette.ColorRole.Text)
