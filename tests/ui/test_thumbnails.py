@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -195,21 +193,3 @@ def test_a_heic_or_avif_source_gets_a_real_thumbnail(
         assert image.format() == QImage.Format.Format_RGB32
         centre = image.pixelColor(32, 24)
         assert centre.red() > 180 and centre.green() < 60  # the picture, not the grey placeholder
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a nice value per thread is Linux's")
-def test_reads_yield_the_cpu_to_the_window_and_the_thumbnail_still_comes(
-    qtbot: QtBot, cache: ThumbnailCache, images: dict[str, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    niceness: list[int] = []
-    real = thumbnails.load_thumbnail
-
-    def spy(path: str, side: int) -> QImage:
-        niceness.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
-        return real(path, side)
-
-    monkeypatch.setattr(thumbnails, "load_thumbnail", spy)
-    image = load(qtbot, cache, images["jpeg"])
-    assert (image.width(), image.height()) == (64, 48)
-    window = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    assert niceness == [max(window, thumbnails.READER_NICE)]  # lowered in the reader's thread only

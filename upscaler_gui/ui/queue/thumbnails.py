@@ -7,16 +7,14 @@ own (two threads: enough to keep up with scrolling without starving the engine's
 `QImageReader.setScaledSize` lets the JPEG decoder skip most of the work (libjpeg decodes at 1/2, 1/4
 or 1/8 scale), so a 20 MP photo costs a fraction of a full decode and little memory; QImageReader
 releases the GIL while it decodes, so the Qt thread keeps running. Only QImage crosses threads:
-QPixmap belongs to the GUI thread. The readers run at a lower CPU priority than the window (Linux):
-a drop of 200 photos made them take the CPU the Qt thread needed to paint the new rows.
+QPixmap belongs to the GUI thread. The readers keep the window's CPU priority: at nice 10, a reader
+preempted while it held the GIL (between two Qt calls) kept the Qt thread waiting for the GIL for
+300 ms (the UI bench, a drop of 200 photos); the GIL knows no priorities.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import os
-import sys
 import threading
 from collections import OrderedDict
 
@@ -29,9 +27,6 @@ from upscaler_gui.ui.shell.pillow_image import read_with_pillow
 MAX_PIXEL_RATIO = 2.0  # sharper than 2x is invisible at thumbnail size, and costs 2.25x the memory
 POOL_THREADS = 2
 CLOSE_WAIT_MS = 3000  # a read from a stalled network share must not hold the window's exit for long
-# Niceness of a reader thread: CFS gives a nice-10 thread about a tenth of the CPU of a nice-0 one
-# (weights 110 vs 1024, sched(7)) when both want it, and all of it when the window is idle.
-READER_NICE = 10
 _PRIORITY_WRAP = 2**30
 
 
@@ -121,7 +116,6 @@ class _LoadThumbnail(QRunnable):
         self._generation, self._outbox = generation, outbox
 
     def run(self) -> None:
-        yield_the_cpu()
         try:
             image = load_thumbnail(self._path, self._side)
         except Exception:  # a worker must always answer, or the key would stay pending for good
@@ -129,17 +123,6 @@ class _LoadThumbnail(QRunnable):
             image = QImage()
         image.setDevicePixelRatio(self._ratio)
         self._outbox.send(self._path, image, self._generation)
-
-
-def yield_the_cpu(nice: int = READER_NICE) -> None:
-    """This thread (only) at `nice` or nicer, so the Qt thread gets the CPU first. Linux keeps a nice
-    value per thread; elsewhere, or when not allowed, the thread keeps its priority."""
-    if not sys.platform.startswith("linux"):
-        return
-    thread = threading.get_native_id()
-    with contextlib.suppress(OSError):
-        if os.getpriority(os.PRIO_PROCESS, thread) < nice:  # never raised: a process run with `nice 15`
-            os.setpriority(os.PRIO_PROCESS, thread, nice)
 
 
 def _shut(outbox: _Outbox, pool: QThreadPool) -> None:
