@@ -7,9 +7,9 @@ own (two threads: enough to keep up with scrolling without starving the engine's
 `QImageReader.setScaledSize` lets the JPEG decoder skip most of the work (libjpeg decodes at 1/2, 1/4
 or 1/8 scale), so a 20 MP photo costs a fraction of a full decode and little memory; QImageReader
 releases the GIL while it decodes, so the Qt thread keeps running. Only QImage crosses threads:
-QPixmap belongs to the GUI thread. The readers keep the window's CPU priority: at nice 10, a reader
-preempted while it held the GIL (between two Qt calls) kept the Qt thread waiting for the GIL for
-300 ms (the UI bench, a drop of 200 photos); the GIL knows no priorities.
+QPixmap belongs to the GUI thread. The readers keep the window's CPU priority: a reader at a lower
+one, preempted while it holds the GIL (between two Qt calls), would keep the Qt thread waiting; the
+GIL knows no priorities.
 """
 
 from __future__ import annotations
