@@ -365,6 +365,9 @@ class StallWatch(threading.Thread):
             frame = sys._current_frames().get(self.main_ident)
             if frame is not None:
                 self.stacks.append((time.perf_counter(), stack_of(frame)))
+            # Not kept until the next stall: a frame that outlives its call keeps its locals (a painter
+            # the app's code would end when the frame goes), and they would die on this thread.
+            del frame
 
     def stop(self) -> None:
         self._halt.set()
@@ -745,18 +748,18 @@ def child_main(args: argparse.Namespace) -> int:
     faulthandler.enable(all_threads=True)  # a crash prints every thread's stack to stderr
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     isolate_app_dirs(Path(args.work) / f"app-{args.child}-{args.limits}-{args.drop}")
-    import qasync
     from PySide6.QtWidgets import QApplication
 
     from upscaler_gui.core import log, paths
 
     log.setup(log_file=paths.log_file(), stream=False)
+    from upscaler_gui.ui.shell.event_loop import QtAsyncLoop
     from upscaler_gui.ui.shell.gc_guard import MainThreadCollector
 
     app = QApplication([sys.argv[0]])
     app.setQuitOnLastWindowClosed(False)
     MainThreadCollector(app).start()  # as app.py: cyclic GC only on the Qt thread
-    loop = qasync.QEventLoop(app)  # one loop for the process, one run_until_complete, as the app
+    loop = QtAsyncLoop(app)  # one loop for the process, one run_until_complete, as the app
     asyncio.set_event_loop(loop)
     scenario = lag_child if args.child == "lag" else memory_child
     figures = loop.run_until_complete(scenario(args))

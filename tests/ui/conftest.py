@@ -27,9 +27,9 @@ def _session_qloop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
     """
     import gc
 
-    import qasync
+    from upscaler_gui.ui.shell.event_loop import QtAsyncLoop
 
-    loop = qasync.QEventLoop(qapp)
+    loop = QtAsyncLoop(qapp)
     yield loop
     loop.close()
     gc.collect()

@@ -9,9 +9,16 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QImage, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tests.imagefactory import write_image
 from tests.ui.test_window import _loopback_image_url
@@ -20,7 +27,7 @@ from upscaler_gui.core.jobs import Job, JobState, OutputOptions
 from upscaler_gui.core.progress import BatchStanding
 from upscaler_gui.ui.bridge.tasks import WindowTasks
 from upscaler_gui.ui.compare.view import CompareView
-from upscaler_gui.ui.queue.model import Column, JobTableModel, ProgressRole
+from upscaler_gui.ui.queue.model import FAILED_COLOR, Column, JobTableModel, ProgressRole
 from upscaler_gui.ui.queue.thumbnails import ThumbnailCache
 from upscaler_gui.ui.queue.view import QueueView
 from upscaler_gui.ui.shell.taskbar import TaskbarProgress
@@ -197,3 +204,90 @@ def test_a_slow_earlier_load_never_hides_the_result_that_came_after_it(tmp_path:
         await keeper.close()
 
     run(qloop, scenario())
+
+
+def test_the_clock_announces_only_the_state_cells_that_moved(qapp) -> None:
+    model = JobTableModel(ThumbnailCache(size=16))
+    now = time.time()
+    base = {"kind": "file", "options": OutputOptions(folder="/out"), "started_at": now - 30}
+    model.upsert(Job(id=1, given="/in/a.png", dedupe_key="a", state=JobState.DONE, **base))
+    model.upsert(Job(id=2, given="/in/b.png", dedupe_key="b", state=JobState.UPLOADING, progress=0.1, **base))
+    polling = Job(id=3, given="/in/c.png", dedupe_key="c", state=JobState.POLLING, progress=0.3, **base)
+    model.upsert(Job(**{**polling.__dict__, "task_created_at": now - 10}))
+    model.learned_task_s = lambda: 20.0  # c's bar moves with the clock; b's stays until its next event
+    announced: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda top, bottom, _roles: announced.append((top.row(), bottom.column())))
+
+    model.tick()  # the first tick: the running rows as they are now
+    assert announced == [(1, Column.STATE), (2, Column.STATE)]
+    said = model.index(2, Column.STATE).data()
+    announced.clear()
+    model.tick()  # nothing moved within the same second
+    assert announced == []
+    model.learned_task_s = lambda: 10.0  # KIE got faster: c is further along than it said
+    model.tick()
+    assert announced == [(2, Column.STATE)]
+    assert model.index(2, Column.STATE).data() != said
+
+
+class _Paints(QObject):
+    """Counts the paint events of the widgets it watches."""
+
+    def __init__(self, *widgets: QWidget) -> None:
+        super().__init__()
+        self.count = 0
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_the_batchs_bar_moves_without_painting_the_window_inside_the_event_that_moved_it(qapp) -> None:
+    window = QWidget()
+    status, label = StatusBar(window), QLabel("a queue row", window)
+    layout = QVBoxLayout(window)
+    layout.addWidget(label)
+    layout.addWidget(status)
+    window.show()
+    status.show_batch(0.1, "1 of 10 · estimating…")
+    QApplication.processEvents()
+    paints = _Paints(status.batch_bar, label)
+    label.update()  # a part of the window waiting to be painted, as a queue row is during a batch
+    status.show_batch(0.5, "5 of 10 · a few seconds left")
+    assert paints.count == 0  # Qt's setValue would have painted the bar, and the label with it, here
+    assert status.batch_bar.value() == 500
+    QApplication.processEvents()
+    assert paints.count >= 2  # both, when the loop got there
+
+
+def test_a_cell_reads_the_same_to_a_delegate_as_to_anyone_asking(qapp) -> None:
+    model = JobTableModel(ThumbnailCache(size=16))
+    error = "The file cannot be read (not an image). Remove it from the queue."
+    options = OutputOptions(folder="/out")
+    model.upsert(Job(id=1, kind="file", given="/in/a.png", dedupe_key="a", options=options))
+    model.upsert(Job(id=2, kind="file", given="/in/b.png", dedupe_key="b", options=options))
+    model.upsert(
+        Job(
+            id=2,
+            kind="file",
+            given="/in/b.png",
+            dedupe_key="b",
+            options=options,
+            state=JobState.FAILED,
+            error=error,
+        )
+    )
+    delegate = QStyledItemDelegate()
+    for row in range(2):
+        for column in Column:
+            index = model.index(row, column)
+            option = QStyleOptionViewItem()
+            delegate.initStyleOption(option, index)  # the roles in one call (the model's multiData)
+            assert option.text == index.data().replace("\n", "\u2028"), (row, column)
+    failed = QStyleOptionViewItem()
+    delegate.initStyleOption(failed, model.index(1, Column.INFO))
+    assert failed.text == error  # the new words after the job changed, not the queued row's
+    assert failed.palette.color(QPalette.ColorRole.Text) == FAILED_COLOR

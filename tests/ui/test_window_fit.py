@@ -14,8 +14,8 @@ from tests.imagefactory import image_bytes, write_image
 from tests.ui.screen_child import run_child
 from tests.ui.window_helpers import drop, file_mime, run, until, window_env
 from upscaler_gui.core import i18n as core_i18n
-from upscaler_gui.ui.queue.delegates import fitted_lines
 from upscaler_gui.ui.queue.model import Column
+from upscaler_gui.ui.queue.text_fit import fitted_lines
 from upscaler_gui.ui.shell import i18n as ui_i18n
 from upscaler_gui.ui.shell import numbers
 

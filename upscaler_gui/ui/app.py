@@ -1,6 +1,6 @@
 """Starting the window: QApplication, translations, the qasync loop, the one excepthook, clean quit.
 
-`qasync.run()` runs asyncio on Qt's loop (Python 3.11 has no `asyncio.run(loop_factory=...)`). The app
+`event_loop.run()` runs asyncio on Qt's loop (qasync's, with timers that go away when cancelled). The app
 does not quit when the window closes: the window asks to close, the engine stops with every job kept,
 and only then `main()` returns and the loop ends, so no task is left "destroyed but pending".
 """
@@ -29,9 +29,9 @@ STARTED = time.monotonic()
 
 
 def run_app(args: argparse.Namespace) -> int:
-    import qasync
     from PySide6.QtWidgets import QApplication
 
+    from upscaler_gui.ui.shell import event_loop
     from upscaler_gui.ui.shell.gc_guard import MainThreadCollector
     from upscaler_gui.ui.shell.i18n import install_translations
     from upscaler_gui.ui.shell.resources import app_icon
@@ -52,7 +52,7 @@ def run_app(args: argparse.Namespace) -> int:
     collector = MainThreadCollector(app)
     collector.start()
     try:
-        result: int = qasync.run(main(args, settings, launch.server))
+        result: int = event_loop.run(main(args, settings, launch.server))
     finally:
         collector.stop()
         if launch.server is not None:

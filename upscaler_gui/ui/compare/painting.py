@@ -151,8 +151,7 @@ def checkerboard(palette: QPalette) -> QBrush:
     other = base.darker(118) if base.lightness() > 127 else base.lighter(150)
     tile = QPixmap(2 * _CHECKER, 2 * _CHECKER)
     tile.fill(base)
-    tile_painter = QPainter(tile)
-    tile_painter.fillRect(0, 0, _CHECKER, _CHECKER, other)
-    tile_painter.fillRect(_CHECKER, _CHECKER, _CHECKER, _CHECKER, other)
-    tile_painter.end()
+    with QPainter(tile) as tile_painter:
+        tile_painter.fillRect(0, 0, _CHECKER, _CHECKER, other)
+        tile_painter.fillRect(_CHECKER, _CHECKER, _CHECKER, _CHECKER, other)
     return QBrush(tile)

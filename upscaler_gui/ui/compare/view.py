@@ -179,7 +179,12 @@ class CompareView(ZoomPanView):
     # --- painting --------------------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        painter = QPainter(self)
+        # Ended here, not when the frame is freed: a kept frame (a traceback, a stack sampler) would end
+        # it late, perhaps on another thread, while the window paints through the same backing store.
+        with QPainter(self) as painter:
+            self._paint(painter)
+
+    def _paint(self, painter: QPainter) -> None:
         painter.fillRect(self.rect(), paint.canvas_colour(self.palette()))
         if self._before is None and self._after is None:
             paint.paint_placeholder(painter, self, self.message())

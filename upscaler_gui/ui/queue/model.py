@@ -9,7 +9,7 @@ A link's row is named after the link's file name; numbers are written as the loc
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,8 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     Qt,
@@ -45,6 +47,18 @@ LOOKS = [
     Qt.ItemDataRole.ToolTipRole,
     ProgressRole,
 ]
+# The roles this model answers. A view asks each cell for about ten (font, alignment, check state,
+# size hint...) on every paint: the others get None before any other work.
+_ANSWERED = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
+        ProgressRole,
+        JobRole,
+    }
+)
 
 
 class Column(IntEnum):
@@ -70,6 +84,11 @@ class JobTableModel(QAbstractTableModel):
         self._rows: dict[int, int] = {}  # job id -> row
         self.pictures = RowPictures(thumbnails, links, self)
         self.pictures.changed.connect(self._pictures_changed)
+        self._shown_state: dict[int, tuple[str, int]] = {}  # job id -> its state cell as last announced
+        # (job id, column) -> the cell's words, made once per change of the job (or its picture), not on
+        # each of the many paints between; a running job's state cell moves with the clock: never kept.
+        self._texts: dict[tuple[int, Column], str] = {}
+        self._state_names: dict[JobState, str] | None = None  # the language is chosen before the window
         # The engine's learned task time (None before one ended): a running row's bar moves with it.
         self.learned_task_s: Callable[[], float | None] = lambda: None
 
@@ -87,13 +106,45 @@ class JobTableModel(QAbstractTableModel):
         return [self.tr("Image"), self.tr("Size"), self.tr("State"), self.tr("Details")][section]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._jobs):
+        job = self.job_at(index.row())  # an invalid index has row -1
+        if job is None or role not in _ANSWERED:
             return None
-        job = self._jobs[index.row()]
+        return self._value(job, Column(index.column()), role)
+
+    def multiData(  # noqa: N802 - Qt's name
+        self,
+        index: Index,
+        roleDataSpan: QModelRoleDataSpan | QModelRoleData,  # noqa: N803
+    ) -> None:
+        """Every role a view asks of a cell in one call: a delegate asks about seven per cell on each
+        paint, and each call from Qt into Python costs more than the answer."""
+        job = self.job_at(index.row())
         column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return readable(self._display(job, column))  # Qt drops bytes of a name that are not UTF-8
-        return self._other_role(job, column, role)
+        items: Iterable[QModelRoleData] = (
+            [roleDataSpan] if isinstance(roleDataSpan, QModelRoleData) else roleDataSpan  # type: ignore[assignment]
+        )
+        for item in items:
+            role = item.role()
+            value = self._value(job, column, role) if job is not None and role in _ANSWERED else None
+            if value is None:
+                item.clearData()
+            else:
+                item.setData(value)
+
+    def _value(self, job: Job, column: Column, role: int) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return self._other_role(job, column, role)
+        if column == Column.STATE and job.state in ACTIVE:
+            return readable(self._state_cell(job))
+        key = (job.id, column)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = readable(self._display(job, column))  # Qt drops bytes not UTF-8
+        return text
+
+    def _forget_texts(self, job_id: int, columns: tuple[Column, ...] = tuple(Column)) -> None:
+        for column in columns:
+            self._texts.pop((job_id, column), None)
 
     def _other_role(self, job: Job, column: Column, role: int) -> Any:
         if role == JobRole:
@@ -111,13 +162,13 @@ class JobTableModel(QAbstractTableModel):
     # --- what each cell says ---------------------------------------------------------------------------
 
     def _display(self, job: Job, column: Column) -> str:
-        texts = {
-            Column.NAME: lambda: self.name_text(job),
-            Column.SIZE: lambda: self.size_text(job),
-            Column.STATE: lambda: self._state_cell(job),
-            Column.INFO: lambda: self.info_text(job),
-        }
-        return texts[column]()
+        if column == Column.NAME:
+            return self.name_text(job)
+        if column == Column.SIZE:
+            return self.size_text(job)
+        if column == Column.STATE:
+            return self._state_cell(job)
+        return self.info_text(job)
 
     def name_text(self, job: Job) -> str:
         """A file's name; a link's file name ("photo.jpg"), the whole link being in the tooltip."""
@@ -149,6 +200,11 @@ class JobTableModel(QAbstractTableModel):
         return self.state_names()[job.state]
 
     def state_names(self) -> dict[JobState, str]:
+        if self._state_names is None:
+            self._state_names = self._translated_state_names()
+        return self._state_names
+
+    def _translated_state_names(self) -> dict[JobState, str]:
         return {
             JobState.QUEUED: self.tr("Queued"),
             JobState.UPLOADING: self.tr("Uploading"),
@@ -195,6 +251,7 @@ class JobTableModel(QAbstractTableModel):
     def _pictures_changed(self, job_ids: set[int]) -> None:
         """A thumbnail arrived (or a link's original, with its size): repaint those cells only."""
         for job_id in job_ids:
+            self._forget_texts(job_id, (Column.SIZE,))  # a link's size comes with its original
             row = self._rows.get(job_id)
             if row is not None:
                 self.dataChanged.emit(self.index(row, Column.NAME), self.index(row, Column.SIZE), LOOKS)
@@ -211,6 +268,8 @@ class JobTableModel(QAbstractTableModel):
             self.endInsertRows()
             return
         self._jobs[row] = job
+        self._shown_state.pop(job.id, None)
+        self._forget_texts(job.id)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
 
     def remove(self, job_id: int) -> None:
@@ -219,13 +278,20 @@ class JobTableModel(QAbstractTableModel):
             return
         self.beginRemoveRows(QModelIndex(), row, row)
         self.pictures.remove(self._jobs.pop(row))
+        self._shown_state.pop(job_id, None)
+        self._forget_texts(job_id)
         self._rows = {job.id: i for i, job in enumerate(self._jobs)}
         self.endRemoveRows()
 
     def tick(self) -> None:
-        """Refresh the progress of running jobs (once a second, only their cells)."""
+        """Refresh the progress of running jobs (once a second): only the state cells whose words or
+        bar moved are announced; each one announced costs the view a repaint of that cell."""
         for row, job in enumerate(self._jobs):
-            if job.state in ACTIVE:
+            if job.state not in ACTIVE:
+                continue
+            shown = (self._state_cell(job), round(self.progress(job) * 100))
+            if self._shown_state.get(job.id) != shown:
+                self._shown_state[job.id] = shown
                 index = self.index(row, Column.STATE)
                 self.dataChanged.emit(index, index, LOOKS)
 

@@ -7,7 +7,9 @@ own (two threads: enough to keep up with scrolling without starving the engine's
 `QImageReader.setScaledSize` lets the JPEG decoder skip most of the work (libjpeg decodes at 1/2, 1/4
 or 1/8 scale), so a 20 MP photo costs a fraction of a full decode and little memory; QImageReader
 releases the GIL while it decodes, so the Qt thread keeps running. Only QImage crosses threads:
-QPixmap belongs to the GUI thread.
+QPixmap belongs to the GUI thread. The readers keep the window's CPU priority: a reader at a lower
+one, preempted while it holds the GIL (between two Qt calls), would keep the Qt thread waiting; the
+GIL knows no priorities.
 """
 
 from __future__ import annotations
@@ -71,14 +73,13 @@ def placeholder_image(side: int, ratio: float) -> QImage:
     """A small frame with a cross, for files that cannot be read; greys with alpha suit light and dark."""
     image = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(QColor(128, 128, 128, 170), max(1.0, side / 32)))
     margin = side // 6
-    painter.drawRect(margin, margin, side - 2 * margin, side - 2 * margin)
-    painter.drawLine(margin, margin, side - margin, side - margin)
-    painter.drawLine(margin, side - margin, side - margin, margin)
-    painter.end()
+    with QPainter(image) as painter:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(128, 128, 128, 170), max(1.0, side / 32)))
+        painter.drawRect(margin, margin, side - 2 * margin, side - 2 * margin)
+        painter.drawLine(margin, margin, side - margin, side - margin)
+        painter.drawLine(margin, side - margin, side - margin, margin)
     image.setDevicePixelRatio(ratio)
     return image
 

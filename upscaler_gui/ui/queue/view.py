@@ -140,8 +140,9 @@ class QueueView(QTableView):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         super().paintEvent(event)
-        if self._drop_hot:
-            painter = QPainter(self.viewport())
+        if not self._drop_hot:
+            return
+        with QPainter(self.viewport()) as painter:  # ended here, whoever keeps this frame (test_painters)
             color = self.palette().color(QPalette.ColorRole.Highlight)
             fill = QColor(color)
             fill.setAlpha(30)

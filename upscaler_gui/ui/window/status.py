@@ -47,7 +47,13 @@ class StatusBar(QStatusBar):
         self.batch_bar.setVisible(fraction is not None)
         self.batch_label.setVisible(fraction is not None)
         if fraction is not None:
+            # QProgressBar.setValue repaints at once (QWidget::repaint), and with the bar every part of
+            # the window waiting to be painted (the queue's changed rows), inside the engine event or
+            # the clock's tick that moved it: one long stall. With updates off it is painted with the
+            # rest when the event loop gets there.
+            self.batch_bar.setUpdatesEnabled(False)
             self.batch_bar.setValue(round(fraction * 1000))
+            self.batch_bar.setUpdatesEnabled(True)
             self.batch_label.setText(text)
             self.batch_bar.setAccessibleDescription(text)
 
