@@ -6,7 +6,7 @@ import pytest
 
 from upscaler_gui.core.constants import ESTIMATE_JOB_OVERHEAD_S
 from upscaler_gui.core.jobs import Job, JobState, OutputOptions
-from upscaler_gui.core.progress import job_fraction, job_seconds, standing
+from upscaler_gui.core.progress import job_fraction, job_overdue, job_seconds, standing
 
 T0 = 1_000_000.0
 
@@ -108,3 +108,8 @@ def test_a_polling_job_moves_along_with_the_learned_task_time() -> None:
     assert 0.85 < late < 0.9  # nearly at the download, never past it
     uploading = job(2, JobState.UPLOADING)
     assert job_fraction(uploading, now=T0, learned_task_s=10) == uploading.progress
+    # Past the usual time the fraction stands still: the job is then said to be overdue.
+    assert not job_overdue(polling, now=T0 + 5, learned_task_s=10)
+    assert job_overdue(polling, now=T0 + 500, learned_task_s=10)
+    assert not job_overdue(polling, now=T0 + 500, learned_task_s=None)  # nothing to be late against
+    assert not job_overdue(uploading, now=T0 + 500, learned_task_s=10)

@@ -133,6 +133,8 @@ def test_a_running_row_says_its_stage_and_how_far_it_is(qapp) -> None:
     assert index.data() == "Upscaling · 63%"  # half of KIE's usual time has passed
     assert index.data(ProgressRole) == pytest.approx(0.625, abs=0.01)
     assert index.data(Qt.ItemDataRole.ToolTipRole).startswith("Running for 12 s")
+    model.learned_task_s = lambda: 5.0  # KIE usually takes 5 s: this task is late, its percentage stuck
+    assert index.data() == "Upscaling · 12 s"  # a time that moves, not a percentage standing still
     model.upsert(Job(**{**job.__dict__, "state": JobState.DONE, "finished_at": job.started_at + 75}))
     assert index.data() == "Done · 1:15"
 

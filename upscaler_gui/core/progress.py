@@ -100,3 +100,11 @@ def job_fraction(job: Job, *, now: float, learned_task_s: float | None) -> float
         return job.progress
     share = min(_POLL_CEILING, max(0.0, (now - job.task_created_at) / learned_task_s))
     return _POLL_START + (_POLL_END - _POLL_START) * share
+
+
+def job_overdue(job: Job, *, now: float, learned_task_s: float | None) -> bool:
+    """Whether KIE has worked on this job's task past the time tasks usually take: its percentage then
+    stands still at the ceiling, and a percentage that does not move reads as a hang."""
+    if job.state != JobState.POLLING or not learned_task_s or job.task_created_at is None:
+        return False
+    return now - job.task_created_at >= _POLL_CEILING * learned_task_s

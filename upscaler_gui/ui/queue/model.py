@@ -29,7 +29,7 @@ from PySide6.QtGui import QColor
 from upscaler_gui.core.i18n import shown
 from upscaler_gui.core.jobs import ACTIVE, Job, JobState
 from upscaler_gui.core.localfiles import readable
-from upscaler_gui.core.progress import job_fraction
+from upscaler_gui.core.progress import job_fraction, job_overdue
 from upscaler_gui.ui.queue.link_originals import LinkOriginals
 from upscaler_gui.ui.queue.pictures import RowPictures
 from upscaler_gui.ui.queue.thumbnails import ThumbnailCache
@@ -189,7 +189,11 @@ class JobTableModel(QAbstractTableModel):
         return job_fraction(job, now=time.time(), learned_task_s=self.learned_task_s())
 
     def _state_cell(self, job: Job) -> str:
-        """The state, and how far a running job is ("Upscaling · 45%") or how long a done one took."""
+        """The state, and how far a running job is ("Upscaling · 45%"), or how long one past the usual
+        time has run ("Upscaling · 1:05": it moves, where a percentage would stand still), or how long a
+        done one took."""
+        if job_overdue(job, now=time.time(), learned_task_s=self.learned_task_s()):
+            return f"{self.state_text(job)} · {self._time_text(job)}"
         if job.state in ACTIVE:
             return f"{self.state_text(job)} · {numbers.percent(self.progress(job))}"
         if job.state == JobState.DONE and job.started_at is not None:
