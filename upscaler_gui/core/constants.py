@@ -6,6 +6,7 @@ picked and that settings may change.
 
 from __future__ import annotations
 
+import os
 from typing import Final
 
 # --- the model ----------------------------------------------------------------------------------
@@ -71,6 +72,10 @@ TRANSFER_MIN_S: Final = 60.0
 # keeps KIE's format, with a note, instead of taking gigabytes; a larger WEBP is checked by its chunk
 # sizes, not decoded. Conversions running at once share this budget (convert.PIXELS).
 MAX_DECODED_PIXELS: Final = 64_000_000
+# Results checked (decoded, converted) at once: a batch's results arriving together decoded side by side
+# on every core, and the window's thread waited for a CPU (UI bench stalls of 100+ ms with 15-20 worker
+# threads in check_decodes on 2 cores). One core is left for the loop and the window.
+RESULT_CHECKS_AT_ONCE: Final = max(1, (os.cpu_count() or 2) - 1)
 
 # --- retries (KIE doc "Retries: what is safe") -------------------------------------------------------
 RETRY_ATTEMPTS: Final = 5  # choice: reads and uploads; a create is never repeated once sent

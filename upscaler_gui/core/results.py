@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ Downloader = Callable[[str, BinaryIO], Awaitable[int]]
 # (decode_check) and converted only under MAX_DECODED_PIXELS, and inputs have their own pixel check:
 # the warning would only print a scary line in the middle of a batch.
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+_CHECKS = threading.BoundedSemaphore(constants.RESULT_CHECKS_AT_ONCE)  # shared by every engine in a process
 _PAID_HINT = "The task is paid: retrying the job later downloads the result again (no new task)."
 
 
@@ -87,6 +89,12 @@ def inspect_result(path: Path) -> ResultImage:
         ) from None
 
 
+def _checked_in_turn(check: Callable[[Path], ResultImage], temp: Path) -> ResultImage:
+    """Run `check` (in a worker thread) once fewer than RESULT_CHECKS_AT_ONCE others are running."""
+    with _CHECKS:
+        return check(temp)
+
+
 async def save_result(
     download: Downloader,
     url: str,
@@ -129,7 +137,7 @@ async def _save(
         await download(url, stream)
         await asyncio.to_thread(_close_durably, stream)  # closed before renaming (Windows needs it)
         # Checked (and converted, metadata added) off the loop; a broken result never gets a name.
-        image = await asyncio.to_thread(finish or inspect_result, temp)
+        image = await asyncio.to_thread(_checked_in_turn, finish or inspect_result, temp)
         named = NameFields(
             **{**fields.__dict__, "ext": image.extension, "width": image.width, "height": image.height}
         )
