@@ -295,14 +295,14 @@ def main(names: list[str]) -> int:
         child_shots(names or list(CHILD_STATES))
     names = [name for name in names if name in STATES] if names else list(STATES)
     if names:
-        import qasync
+        from upscaler_gui.ui.shell.event_loop import QtAsyncLoop
 
         app = QApplication([])
         app.setQuitOnLastWindowClosed(False)  # one state's window closing must not stop the loop
-        loop = qasync.QEventLoop(app)
+        loop = QtAsyncLoop(app)  # the app's own loop, as the window runs on it
         asyncio.set_event_loop(loop)
         loop.run_until_complete(shoot_all(app, names))
-        loop.close()  # stops qasync's executor threads before the interpreter exits
+        loop.close()  # stops the loop's executor threads before the interpreter exits
     if not AT_SCALE_2:
         print(f"done in {time.monotonic() - started:.0f} s")
     return 0

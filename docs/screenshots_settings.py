@@ -25,7 +25,6 @@ os.environ["UPSCALER_GUI_CONFIG_DIR"] = str(HOME / ".config" / "upscaler-gui")  
 OUT = ROOT / "docs" / "screenshots"
 sys.path.insert(0, str(ROOT))
 
-import qasync  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from upscaler_gui.core.errors import KeyringUnavailableError  # noqa: E402
@@ -34,6 +33,7 @@ from upscaler_gui.core.key_file import key_file_path  # noqa: E402
 from upscaler_gui.core.settings import KeySource, Settings  # noqa: E402
 from upscaler_gui.ui.settings.dialog import SettingsDialog  # noqa: E402
 from upscaler_gui.ui.settings.key_storage import KeyStorageQuestion  # noqa: E402
+from upscaler_gui.ui.shell.event_loop import QtAsyncLoop  # noqa: E402
 from upscaler_gui.ui.shell.i18n import install_translations  # noqa: E402
 
 SOURCES = {
@@ -82,7 +82,7 @@ async def question(language: str) -> Path:
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     app = QApplication([sys.argv[0]])
-    loop = qasync.QEventLoop(app)
+    loop = QtAsyncLoop(app)  # the app's own loop
     asyncio.set_event_loop(loop)
     try:
         made = [*dialogs("en"), loop.run_until_complete(question("en"))]
