@@ -146,9 +146,15 @@ class QueueView(QTableView):
             color = self.palette().color(QPalette.ColorRole.Highlight)
             fill = QColor(color)
             fill.setAlpha(30)
+            frame = QRectF(self.viewport().rect()).adjusted(2, 2, -2, -2)
+            # Dashes on a solid band of the base colour: over a selected row (the highlight colour) the
+            # dashes alone could not be seen.
             painter.setBrush(fill)
+            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Base), 5))
+            painter.drawRoundedRect(frame, 8, 8)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(color, 3, Qt.PenStyle.DashLine))
-            painter.drawRoundedRect(QRectF(self.viewport().rect()).adjusted(2, 2, -2, -2), 8, 8)
+            painter.drawRoundedRect(frame, 8, 8)
 
     def _context_menu(self, position: QPoint) -> None:
         self.job_actions.menu(self).popup(self.viewport().mapToGlobal(position))
