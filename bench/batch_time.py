@@ -265,6 +265,9 @@ class EveryHalfSecond:
     def release(self, task: object) -> bool:
         return False
 
+    def running(self, task: object, age_s: float) -> bool:
+        return False
+
     def next_poll_age(self, polled_at: float | None, *, scout: bool = False) -> float:
         return (polled_at or 0.0) + REFERENCE_POLL_S
 

@@ -104,8 +104,10 @@ POLL_WORTH_SHARE: Final = 0.35
 POLL_TRUST_GROWTH: Final = 3.0  # a planned poll comes by 3x the age of the one before, however sure
 # Before anything is learned: this many tasks ("scouts") are polled at ages growing 25% a poll from
 # POLL_FIRST_S; the others wait for their lessons (or until POLL_UNLEARNED_WAIT_S, then KIE's guidance).
-POLL_SCOUTS: Final = 2
-POLL_SCOUT_GROWTH: Final = 1.25
+POLL_SCOUT_GROWTH: Final = 1.75
+POLL_LONE_GROWTH: Final = 1.25
+POLL_LESSONS_TO_PLAN: Final = 3
+POLL_COLD_MARGIN: Final = 1.5
 POLL_UNLEARNED_WAIT_S: Final = 30.0
 # A new engine (a CLI run, the window started again) learns from the tasks that ended on its store in
 # the last hour: KIE's speed moves with its load over a day, less within an hour.

@@ -21,6 +21,7 @@ reported, and fails the job once it lasted POLL_UNKNOWN_STATE_S and POLL_UNKNOWN
 from __future__ import annotations
 
 import bisect
+import contextlib
 import itertools
 import statistics
 from collections import deque
@@ -33,11 +34,13 @@ from upscaler_gui.core.constants import (
     POLL_FIRST_S,
     POLL_HISTORY,
     POLL_LATE_MAX_S,
+    POLL_COLD_MARGIN,
     POLL_LATE_S,
+    POLL_LESSONS_TO_PLAN,
+    POLL_LONE_GROWTH,
     POLL_MID_MAX_S,
     POLL_MID_S,
     POLL_SCOUT_GROWTH,
-    POLL_SCOUTS,
     POLL_TRUST_GROWTH,
     POLL_UNLEARNED_WAIT_S,
     POLL_WORTH_SHARE,
@@ -106,14 +109,18 @@ class PollPlanner:
     def __init__(self) -> None:
         self._recent: deque[float] = deque(maxlen=POLL_HISTORY)
         self._ages: tuple[float, ...] = ()
-        self._scouts: set[Hashable] = set()
+        self._cold: deque[Hashable] = deque()  # tasks waiting for a first lesson; the first one scouts
+        self._probed_s = 0.0  # the oldest age at which the scouts found a task still running
 
     # --- what is known --------------------------------------------------------------------------------
 
     def learn(self, duration_s: float | None) -> None:
         if duration_s is not None and 0 < duration_s < 3600:
             self._recent.append(duration_s)
-            self._ages = cheapest_poll_ages(self._recent, POLL_WORTH_SHARE * statistics.median(self._recent))
+            self._ages = cheapest_poll_ages(self._recent, self._poll_worth_s())
+
+    def _poll_worth_s(self) -> float:
+        return POLL_WORTH_SHARE * statistics.median(self._recent)
 
     @property
     def expected_s(self) -> float | None:
@@ -122,28 +129,37 @@ class PollPlanner:
 
     @property
     def learned(self) -> bool:
-        """Enough to plan from: every scout's lesson is in (a first lesson alone comes from the
-        quickest task, so the rest would be polled too early), or as many lessons as scouts."""
-        return len(self._recent) >= POLL_SCOUTS or (bool(self._recent) and not self._scouts)
+        """Enough lessons to plan from their spread (fewer come from the quickest tasks only)."""
+        return len(self._recent) >= POLL_LESSONS_TO_PLAN
 
     # --- scouts: before anything is learned -------------------------------------------------------------
 
     def scout(self, task: Hashable) -> bool:
-        """Whether `task` is polled densely to teach the others (it becomes a scout if nothing is
-        learned yet and fewer than POLL_SCOUTS tasks scout)."""
-        if task in self._scouts:
-            return True
-        if not self.learned and not self._recent and len(self._scouts) < POLL_SCOUTS:
-            self._scouts.add(task)
-        return task in self._scouts
+        """Whether `task` is the one polled now to teach the others: while nothing is learned, one task
+        at a time climbs a ladder of ages; a task found running hands the next rung to another."""
+        if self._recent:
+            self._cold.clear()
+            return False
+        if task not in self._cold:
+            self._cold.append(task)
+        return self._cold[0] == task
+
+    def running(self, task: Hashable, age_s: float) -> bool:
+        """A poll found `task` still running at `age_s`; True if the scout changed (another task takes
+        the next rung: a slow task never holds the ladder)."""
+        if self._recent or not self._cold or self._cold[0] != task:
+            return False
+        self._probed_s = max(self._probed_s, age_s)
+        self._cold.rotate(-1)
+        return self._cold[0] != task
 
     def release(self, task: Hashable) -> bool:
-        """`task` is no longer polled (ended, failed, cancelled); True if it was a scout, so that a
-        waiting task may take its place."""
-        if task in self._scouts:
-            self._scouts.discard(task)
-            return True
-        return False
+        """`task` is no longer polled (ended, failed, cancelled); True if it was the scout, so that a
+        waiting task takes its place."""
+        was_scout = bool(self._cold) and self._cold[0] == task
+        with contextlib.suppress(ValueError):
+            self._cold.remove(task)
+        return was_scout
 
     # --- the plan ---------------------------------------------------------------------------------------
 
@@ -157,7 +173,8 @@ class PollPlanner:
         if later < len(self._ages):
             planned = self._ages[later]
         else:  # past everything learned: the distance past it doubles at each poll (a long tail?)
-            planned = last + max(MIN_GAP_S, min(last - self._ages[-1], _longest_tail_gap(last)))
+            past = max(self._poll_worth_s(), last - self._ages[-1])
+            planned = last + max(MIN_GAP_S, min(past, _longest_tail_gap(last)))
         if polled_at is None:
             return planned
         # However sure the plan, the next poll comes by POLL_TRUST_GROWTH times the age (or KIE's
@@ -165,15 +182,25 @@ class PollPlanner:
         longest = max(guidance_interval(last), (POLL_TRUST_GROWTH - 1) * last)
         return max(last + MIN_GAP_S, min(planned, last + longest))
 
+    def _rung(self) -> float:
+        """The scout's next age: past the last rung found running, steeply while others wait for the
+        lesson (few polls), gently within KIE's intervals for a task alone (its own result is all)."""
+        probed = self._probed_s
+        if not probed:
+            return POLL_FIRST_S
+        if len(self._cold) > 1:
+            return probed + min((POLL_SCOUT_GROWTH - 1) * probed, _longest_tail_gap(probed))
+        return probed + min((POLL_LONE_GROWTH - 1) * probed, longest_interval(probed))
+
     def _unlearned(self, polled_at: float | None, *, scout: bool) -> float:
+        last = polled_at or 0.0
+        if self._recent:  # a first lesson: everyone's first poll comes well past it (and stays put
+            first = self._recent[0]  # when the polls it brings teach slower ones)
+            return max(POLL_COLD_MARGIN * first, last + (POLL_COLD_MARGIN - 1) * first, last + MIN_GAP_S)
         if scout:  # a ladder of ages from KIE's first poll, each POLL_SCOUT_GROWTH times the one before
-            if polled_at is None:
-                return POLL_FIRST_S
-            return polled_at + min((POLL_SCOUT_GROWTH - 1) * polled_at, longest_interval(polled_at))
-        if polled_at is not None:
+            return max(self._rung(), last + MIN_GAP_S) if polled_at is not None else self._rung()
+        if polled_at is not None and polled_at >= POLL_UNLEARNED_WAIT_S:
             return polled_at + guidance_interval(polled_at)
-        if self._recent:  # a first lesson is in: a slow scout is not waited for much longer
-            return min(POLL_UNLEARNED_WAIT_S, POLL_TRUST_GROWTH * max(self._recent))
         return POLL_UNLEARNED_WAIT_S
 
 

@@ -207,6 +207,8 @@ class Pipeline:
                     job = await self._note(job, note, first=not noted)
                     noted = True
                 if record.is_unknown or record.is_running:
+                    if self.planner.running(task_id, polled_at):  # the scout's next rung is another task's
+                        self._replanned()
                     continue
                 self.planner.learn(task_duration(record, job))
                 self._replanned()
