@@ -29,12 +29,12 @@ from collections.abc import Hashable, Sequence
 
 from upscaler_gui.core import constants
 from upscaler_gui.core.constants import (
+    POLL_COLD_MARGIN,
     POLL_EARLY_MAX_S,
     POLL_EARLY_S,
     POLL_FIRST_S,
     POLL_HISTORY,
     POLL_LATE_MAX_S,
-    POLL_COLD_MARGIN,
     POLL_LATE_S,
     POLL_LESSONS_TO_PLAN,
     POLL_LONE_GROWTH,
