@@ -265,7 +265,7 @@ class EveryHalfSecond:
 
     learned = True
 
-    def learn(self, duration_s: float | None) -> None:
+    def learn(self, duration_s: float | None, task: object = None, *, age_s: float | None = None) -> None:
         pass
 
     def scout(self, task: object) -> bool:

@@ -128,7 +128,7 @@ def run_batch(
             continue
         result.noticed[task] = sent + ANSWER_S
         if task not in fail:
-            planner.learn(durations[task])
+            planner.learn(durations[task], task, age_s=age)
         planner.release(task)
         wake_waiters(sent + ANSWER_S)
     return result

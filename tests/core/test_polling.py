@@ -14,7 +14,13 @@ import statistics
 import pytest
 
 from tests.core.poll_batch import EveryHalfSecond, jittered, paced_creates, run_batch
-from upscaler_gui.core.constants import POLL_COLD_MARGIN, POLL_FIRST_S, POLL_SCOUT_GROWTH, POLL_WORTH_SHARE
+from upscaler_gui.core.constants import (
+    POLL_FIRST_S,
+    POLL_LESSONS_TO_PLAN,
+    POLL_SCOUT_GROWTH,
+    POLL_SECOND_RUNG_S,
+    POLL_WORTH_SHARE,
+)
 from upscaler_gui.core.engine.polling import (
     MIN_GAP_S,
     PollPlanner,
@@ -76,7 +82,9 @@ def test_once_learned_fifteen_second_tasks_cost_at_most_1_3_polls() -> None:
     planner = taught(jittered(50, 15.0, 5.0, seed=1))
     ours = run_batch(jittered(100, 15.0, 5.0), planner=planner)
     assert ours.polls_per_task <= 1.3
-    assert statistics.fmean(ours.late_s) <= 3.6
+    assert (
+        statistics.fmean(ours.late_s) <= 3.9
+    )  # the best plan at 1.2 polls a task: 3.4 s (bench/_poll_bound.py)
 
 
 def test_before_the_first_result_only_one_task_at_a_time_is_polled_on_a_ladder_of_ages() -> None:
@@ -85,8 +93,8 @@ def test_before_the_first_result_only_one_task_at_a_time_is_polled_on_a_ladder_o
     early = sorted(
         age for task, ages in enumerate(ours.ages) for age in ages if ours.created[task] + age < first_noticed
     )
-    assert len(early) <= 5  # 2, 3.5, 6.1, 10.7 s: a rung each, not ~10 polls each for two scouts
-    assert all(b >= a * (POLL_SCOUT_GROWTH - 0.01) for a, b in itertools.pairwise(early))
+    assert len(early) <= 5  # 2, 2.5, 5, 10 s: a rung each, not ~10 polls each for two scouts
+    assert all(b >= a * 1.25 for a, b in itertools.pairwise(early))
 
 
 def test_cold_batches_of_30_tasks_lasting_10_to_20_s_make_at_most_39_polls_on_average() -> None:
@@ -193,27 +201,39 @@ def test_a_cold_batch_polls_one_task_at_a_time_on_a_ladder_from_kies_first_poll(
         task += 1
         assert planner.scout(task) and not planner.scout(task - 1)
         rungs.append(planner.next_poll_age(None, scout=True))
-    gaps = [b - a for a, b in itertools.pairwise(rungs)]
-    assert gaps[0] == POLL_FIRST_S * (POLL_SCOUT_GROWTH - 1)
+    assert rungs[1] == POLL_SECOND_RUNG_S  # KIE's 2-3 s: a second look for tasks of ~2 s
+    gaps = [b - a for a, b in itertools.pairwise(rungs[1:])]
+    assert gaps[0] == POLL_SECOND_RUNG_S * (POLL_SCOUT_GROWTH - 1)
     assert all(0 < gap <= 10.0 for gap in gaps)  # geometric, at most KIE's 10 s apart
-    assert len(rungs) <= 10  # a few polls to find a minute-long task, not 20
+    assert len(rungs) <= 9  # a few polls to find a minute-long task, not 20
     assert planner.next_poll_age(None) == 30.0  # the others wait for what the scouts teach
 
 
-def test_the_first_lesson_sets_everyones_first_poll_a_margin_past_it() -> None:
+def test_a_first_lesson_has_the_next_tasks_tried_at_that_age_until_a_few_lessons_are_in() -> None:
     planner = PollPlanner()
-    for task in ("scout", "a", "b"):
+    for task in ("a", "b", "c"):
         planner.scout(task)
     assert planner.next_poll_age(None) == 30.0  # nothing learned: KIE's guidance after 30 s
-    planner.learn(12.0)
-    planner.release("scout")
-    assert not planner.learned and not planner.scout("a")
-    assert planner.next_poll_age(None) == POLL_COLD_MARGIN * 12.0
-    assert planner.next_poll_age(3.0) == POLL_COLD_MARGIN * 12.0  # a former scout, found running at 3 s
-    planner.learn(17.0)  # what the first of those polls teaches does not push the others later
-    assert planner.next_poll_age(None) == POLL_COLD_MARGIN * 12.0
-    planner.learn(15.0)
-    assert planner.learned and planner.next_poll_age(None) <= 17.0
+    assert planner.running("a", 2.0) and planner.running("b", 2.5)  # two rungs found running
+    assert planner.next_poll_age(None, scout=True) == 5.0  # c's rung: doubled
+    planner.learn(4.2, "c", age_s=5.0)  # c was done at 5 s
+    planner.release("c")
+    assert planner.scout("a") and planner.next_poll_age(2.0, scout=True) == 5.0  # a is as old: now
+    assert planner.next_poll_age(None) == 3 * 4.2  # the others: not much longer than a slow lesson
+    assert planner.running("a", 5.0)  # a still runs: b is tried a step later
+    assert planner.scout("b") and planner.next_poll_age(2.5, scout=True) == pytest.approx(5.42)
+
+
+def test_tasks_found_running_move_the_plan_later() -> None:
+    learned = jittered(POLL_LESSONS_TO_PLAN * 4, 15.0, 5.0, seed=1)
+    planner = taught(learned)
+    before = planner.next_poll_age(None)
+    for task in range(20):  # a batch slower than the lessons: 20 tasks still running at 19 s
+        planner.running(task, 19.0)
+    assert planner.next_poll_age(None) > before
+    for task in range(20):
+        planner.release(task)
+    assert planner.next_poll_age(None) == before
 
 
 def test_a_poll_is_planned_where_tasks_end() -> None:

@@ -3,15 +3,18 @@
 The planner learns how long tasks take (their costTime) and polls each task at the ages that cost least
 over the durations it learned: the wait from a task's end to our noticing it, plus a price per poll
 (POLL_WORTH_SHARE of the median duration). With jittered durations that is about one poll a task, near
-the slow end of the spread, not at the median (where half the tasks would be polled again).
+the slow end of the spread, not at the median (where half the tasks would be polled again). Tasks a
+poll found still running count too (Kaplan-Meier): while many run long, the plan moves later.
 
-Before anything is learned, a few tasks ("scouts") are polled from KIE's first 2 s on, at ages growing
-25% a poll (gaps at most as long as KIE's longest interval for that age: 3, 10, 30 s); the others wait
-for what the scouts' results teach (woken when a lesson comes), or until they are 30 s old, then follow
-KIE's guidance (every 2-3 s for the first 30 s, 5-10 s up to 2 minutes, 15-30 s after). A task older
-than everything learned (a long tail, or tasks slower than before) is polled as its distance past the
-learned range doubles, at least every 10 s (30 s after 2 minutes); a gap planned from what was learned
-never lets a task's age more than triple (or KIE's suggested interval pass, if that is longer).
+Before enough is learned, one task at a time (the "scout") is polled on a ladder of ages from KIE's
+first 2 s (2, 2.5, 5, 10, 20 s...), each rung on another task, so that a slow task never holds it and
+a rung costs one poll; once a first lesson is in, the next tasks are tried at about that age until a
+few lessons are in. The others wait for what those teach (woken when a lesson comes), or until they are
+30 s old, then follow KIE's guidance (every 2-3 s for the first 30 s, 5-10 s up to 2 minutes, 15-30 s
+after). A task older than everything learned (a long tail, or tasks slower than before) is polled as
+its distance past the learned range doubles (from a poll's worth), at least every 10 s (30 s after 2
+minutes); a gap planned from what was learned never lets a task's age more than triple (or KIE's
+suggested interval pass, if that is longer).
 
 A task still running after POLL_STUCK_AFTER_S gets a note naming it (KIE says: investigate after
 10-15 min); it is polled on at the slow rate, never created again. A state KIE does not document is
@@ -29,18 +32,20 @@ from collections.abc import Hashable, Sequence
 
 from upscaler_gui.core import constants
 from upscaler_gui.core.constants import (
-    POLL_COLD_MARGIN,
     POLL_EARLY_MAX_S,
     POLL_EARLY_S,
     POLL_FIRST_S,
     POLL_HISTORY,
+    POLL_KERNEL,
     POLL_LATE_MAX_S,
     POLL_LATE_S,
     POLL_LESSONS_TO_PLAN,
     POLL_LONE_GROWTH,
     POLL_MID_MAX_S,
     POLL_MID_S,
+    POLL_PROBE_STEP_SHARE,
     POLL_SCOUT_GROWTH,
+    POLL_SECOND_RUNG_S,
     POLL_TRUST_GROWTH,
     POLL_UNLEARNED_WAIT_S,
     POLL_WORTH_SHARE,
@@ -71,21 +76,26 @@ def longest_interval(age_s: float) -> float:
     return POLL_LATE_MAX_S
 
 
-def cheapest_poll_ages(durations: Sequence[float], poll_worth_s: float) -> tuple[float, ...]:
-    """The poll ages that minimise, summed over tasks with these durations, the wait from each task's
-    end to the poll that finds it done, plus `poll_worth_s` for every poll made (a task is polled at
-    each age until one finds it done). Exact, by dynamic programming over the sorted durations: an
-    optimal poll is always at one of them. O(n^2), n <= POLL_HISTORY."""
-    ends = sorted(durations)
+def cheapest_poll_ages(
+    durations: Sequence[float], poll_worth_s: float, weights: Sequence[float] | None = None
+) -> tuple[float, ...]:
+    """The poll ages that minimise, summed over tasks with these durations (each counted `weights`
+    times, 1 by default), the wait from each task's end to the poll that finds it done, plus
+    `poll_worth_s` for every poll made (a task is polled at each age until one finds it done). Exact,
+    by dynamic programming over the sorted durations: an optimal poll is always at one of them.
+    O(n^2), n <= POLL_HISTORY + 1."""
+    pairs = sorted(zip(durations, weights if weights is not None else [1.0] * len(durations), strict=True))
+    ends = [end for end, _ in pairs]
     count = len(ends)
-    sums = [0.0, *itertools.accumulate(ends)]
+    mass = [0.0, *itertools.accumulate(weight for _, weight in pairs)]
+    sums = [0.0, *itertools.accumulate(end * weight for end, weight in pairs)]
     cost = [0.0] * (count + 1)  # cost[i]: tasks i.. still running, the best plan from here
     upto = [count] * (count + 1)  # the next poll at ends[upto[i]] finds tasks i..upto[i] done
     for first in range(count - 1, -1, -1):
-        polls = poll_worth_s * (count - first)  # every task still running is polled once more
+        polls = poll_worth_s * (mass[count] - mass[first])  # every task still running is polled once more
         best, best_last = float("inf"), first
         for last in range(first, count):
-            waited = (last - first + 1) * ends[last] - (sums[last + 1] - sums[first])
+            waited = (mass[last + 1] - mass[first]) * ends[last] - (sums[last + 1] - sums[first])
             total = polls + waited + cost[last + 1]
             if total < best:
                 best, best_last = total, last
@@ -95,6 +105,34 @@ def cheapest_poll_ages(durations: Sequence[float], poll_worth_s: float) -> tuple
         ages.append(ends[upto[first]])
         first = upto[first] + 1
     return tuple(ages)
+
+
+def survival_weights(ended: Sequence[float], running: Sequence[float]) -> tuple[list[float], float]:
+    """How much each ended duration stands for once tasks still running at the `running` ages are
+    counted (Kaplan-Meier, by redistribution to the right: a task running at age c will end like
+    one of the observations after c), and the share still running past every ended duration."""
+    events = sorted([(age, 1, n) for n, age in enumerate(running)] + [(d, 0, n) for n, d in enumerate(ended)])
+    weights = [0.0] * len(ended)
+    share, left = 1.0 / len(events), len(events)  # each observation's weight; observations from here on
+    for _, still_running, n in events:
+        left -= 1
+        if still_running:
+            if left == 0:
+                return weights, share  # the last one: past everything ended
+            share *= 1 + 1 / left  # its weight goes to the observations after it
+        else:
+            weights[n] = share
+    return weights, 0.0
+
+
+def kernel_width(durations: Sequence[float]) -> float:
+    """Silverman's rule of thumb: the spread of a duration's neighbourhood (the quartiles, not the
+    standard deviation, when a long tail would blur the common durations)."""
+    if len(durations) < 2:
+        return 0.0
+    quartiles = statistics.quantiles(durations, n=4)
+    spread = min(statistics.stdev(durations), (quartiles[2] - quartiles[0]) / 1.34)
+    return float(0.9 * spread * len(durations) ** -0.2)
 
 
 def _longest_tail_gap(age_s: float) -> float:
@@ -108,16 +146,65 @@ class PollPlanner:
 
     def __init__(self) -> None:
         self._recent: deque[float] = deque(maxlen=POLL_HISTORY)
+        self._running: dict[Hashable, float] = {}  # tasks a poll found running, at that age
         self._ages: tuple[float, ...] = ()
-        self._cold: deque[Hashable] = deque()  # tasks waiting for a first lesson; the first one scouts
-        self._probed_s = 0.0  # the oldest age at which the scouts found a task still running
+        self._cold: deque[Hashable] = deque()  # tasks waiting for lessons; the first one scouts
+        self._rung_s = POLL_FIRST_S  # the age at which the scout polls next
 
     # --- what is known --------------------------------------------------------------------------------
 
-    def learn(self, duration_s: float | None) -> None:
-        if duration_s is not None and 0 < duration_s < 3600:
-            self._recent.append(duration_s)
-            self._ages = cheapest_poll_ages(self._recent, self._poll_worth_s())
+    def learn(self, duration_s: float | None, task: Hashable = None, *, age_s: float | None = None) -> None:
+        """`task` ended after `duration_s` (KIE's costTime); a poll found it done at `age_s`."""
+        self._running.pop(task, None)
+        if duration_s is None or not 0 < duration_s < 3600:
+            return
+        self._recent.append(duration_s)
+        if not self.learned and age_s is not None:
+            self._rung_s = age_s  # another task as old may be done too: the next scout polls at once
+        self._replan()
+
+    def running(self, task: Hashable, age_s: float) -> bool:
+        """A poll found `task` still running at `age_s`: it counts (the plan weighs the tasks that
+        run long); True if the scout changed (a slow task never holds the ladder)."""
+        self._running[task] = age_s
+        self._replan()
+        if self.learned or not self._cold or self._cold[0] != task:
+            return False
+        self._rung_s = max(self._rung_s, self._next_rung(age_s))
+        self._cold.rotate(-1)
+        return self._cold[0] != task
+
+    def _next_rung(self, age_s: float) -> float:
+        """Past a rung found running: steeply while others wait for the lesson (few polls), gently
+        within KIE's intervals for a task alone (its own result is all there is); once a first lesson
+        is in, by a small share of it (the question is no longer how long, but how spread)."""
+        if self._recent:
+            return age_s + max(MIN_GAP_S, POLL_PROBE_STEP_SHARE * max(self._recent))
+        if len(self._cold) > 1:
+            if age_s < POLL_SECOND_RUNG_S:
+                return POLL_SECOND_RUNG_S
+            return age_s + min((POLL_SCOUT_GROWTH - 1) * age_s, _longest_tail_gap(age_s))
+        return age_s + min((POLL_LONE_GROWTH - 1) * age_s, longest_interval(age_s))
+
+    def _replan(self) -> None:
+        if not self.learned or not self._recent:
+            return
+        ended = list(self._recent)
+        weights, past = survival_weights(ended, list(self._running.values()))
+        worth = self._poll_worth_s()
+        if past > 0:  # tasks running past everything ended: polled at each age planned, then further
+            ended.append(max(ended))  # out as the long tail is (see next_poll_age)
+            weights.append(past)
+        # Each lesson stands for durations near it (a kernel, Silverman's width): a plan fitted to the
+        # gaps of a few dozen lessons polls more than their spread needs, and never past the slowest.
+        width = kernel_width(self._recent)
+        scale = len(ended) / sum(weights) / len(POLL_KERNEL)
+        points = [
+            (end + step * width, weight * scale)
+            for end, weight in zip(ended, weights, strict=True)
+            for step in POLL_KERNEL
+        ]
+        self._ages = cheapest_poll_ages([p for p, _ in points], worth, [w for _, w in points])
 
     def _poll_worth_s(self) -> float:
         return POLL_WORTH_SHARE * statistics.median(self._recent)
@@ -129,33 +216,27 @@ class PollPlanner:
 
     @property
     def learned(self) -> bool:
-        """Enough lessons to plan from their spread (fewer come from the quickest tasks only)."""
+        """Enough lessons to plan from their spread (one alone could be the quickest task's)."""
         return len(self._recent) >= POLL_LESSONS_TO_PLAN
 
     # --- scouts: before anything is learned -------------------------------------------------------------
 
     def scout(self, task: Hashable) -> bool:
-        """Whether `task` is the one polled now to teach the others: while nothing is learned, one task
-        at a time climbs a ladder of ages; a task found running hands the next rung to another."""
-        if self._recent:
+        """Whether `task` is the one polled now to teach the others: until enough is learned, one task
+        at a time climbs a ladder of ages; a task found running hands the next rung to another, one
+        found done hands it on at the same age."""
+        if self.learned:
             self._cold.clear()
             return False
         if task not in self._cold:
             self._cold.append(task)
         return self._cold[0] == task
 
-    def running(self, task: Hashable, age_s: float) -> bool:
-        """A poll found `task` still running at `age_s`; True if the scout changed (another task takes
-        the next rung: a slow task never holds the ladder)."""
-        if self._recent or not self._cold or self._cold[0] != task:
-            return False
-        self._probed_s = max(self._probed_s, age_s)
-        self._cold.rotate(-1)
-        return self._cold[0] != task
-
     def release(self, task: Hashable) -> bool:
         """`task` is no longer polled (ended, failed, cancelled); True if it was the scout, so that a
         waiting task takes its place."""
+        if self._running.pop(task, None) is not None:
+            self._replan()
         was_scout = bool(self._cold) and self._cold[0] == task
         with contextlib.suppress(ValueError):
             self._cold.remove(task)
@@ -182,26 +263,16 @@ class PollPlanner:
         longest = max(guidance_interval(last), (POLL_TRUST_GROWTH - 1) * last)
         return max(last + MIN_GAP_S, min(planned, last + longest))
 
-    def _rung(self) -> float:
-        """The scout's next age: past the last rung found running, steeply while others wait for the
-        lesson (few polls), gently within KIE's intervals for a task alone (its own result is all)."""
-        probed = self._probed_s
-        if not probed:
-            return POLL_FIRST_S
-        if len(self._cold) > 1:
-            return probed + min((POLL_SCOUT_GROWTH - 1) * probed, _longest_tail_gap(probed))
-        return probed + min((POLL_LONE_GROWTH - 1) * probed, longest_interval(probed))
-
     def _unlearned(self, polled_at: float | None, *, scout: bool) -> float:
         last = polled_at or 0.0
-        if self._recent:  # a first lesson: everyone's first poll comes well past it (and stays put
-            first = self._recent[0]  # when the polls it brings teach slower ones)
-            return max(POLL_COLD_MARGIN * first, last + (POLL_COLD_MARGIN - 1) * first, last + MIN_GAP_S)
-        if scout:  # a ladder of ages from KIE's first poll, each POLL_SCOUT_GROWTH times the one before
-            return max(self._rung(), last + MIN_GAP_S) if polled_at is not None else self._rung()
-        if polled_at is not None and polled_at >= POLL_UNLEARNED_WAIT_S:
+        if scout:
+            return max(self._rung_s, last + MIN_GAP_S) if polled_at is not None else self._rung_s
+        wait = POLL_UNLEARNED_WAIT_S
+        if self._recent:  # a first lesson is in: a slow scout is not waited for much longer
+            wait = min(wait, POLL_TRUST_GROWTH * max(self._recent))
+        if polled_at is not None and polled_at >= wait:
             return polled_at + guidance_interval(polled_at)
-        return POLL_UNLEARNED_WAIT_S
+        return wait
 
 
 # --- tasks that do not end -------------------------------------------------------------------------------
