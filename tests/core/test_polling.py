@@ -21,10 +21,10 @@ from upscaler_gui.core.constants import (
     POLL_SECOND_RUNG_S,
     POLL_WORTH_SHARE,
 )
+from upscaler_gui.core.engine.poll_math import cheapest_poll_ages, kernel_width, survival_weights
 from upscaler_gui.core.engine.polling import (
     MIN_GAP_S,
     PollPlanner,
-    cheapest_poll_ages,
     guidance_interval,
     longest_interval,
 )
@@ -242,6 +242,20 @@ def test_a_poll_is_planned_where_tasks_end() -> None:
     ages = cheapest_poll_ages([*quick, *slow], 0.6)
     assert ages[0] == max(quick) and ages[-1] == max(slow)
     assert not [age for age in ages if max(quick) < age < min(slow)]  # nothing ends in between
+
+
+def test_tasks_still_running_shift_the_weight_to_the_durations_after_them() -> None:
+    assert survival_weights([1.0, 2.0, 3.0], []) == ([1 / 3] * 3, 0.0)
+    weights, past = survival_weights([1.0, 3.0], [2.0])  # one ran past 2 s: it ends like the 3 s one
+    assert weights == pytest.approx([1 / 3, 2 / 3]) and past == 0.0
+    weights, past = survival_weights([1.0], [2.0, 2.0])  # two run past everything that ended
+    assert weights == pytest.approx([1 / 3]) and past == pytest.approx(2 / 3)
+
+
+def test_a_long_tail_does_not_blur_the_common_durations() -> None:
+    common = jittered(45, 2.0, 0.3)
+    assert kernel_width(common) < 0.3
+    assert kernel_width([*common, 60.0, 58.0, 61.0, 59.0, 62.0]) < 0.3  # quartiles, not the deviation
 
 
 def test_a_dearer_poll_means_fewer_polls_planned_later() -> None:
