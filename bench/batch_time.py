@@ -758,8 +758,8 @@ def print_summary(pairs: list[Pair]) -> None:
             rows.append([name, figure, goal, f"{met}/{len(oks)}", verdict(met == len(oks))])
     print_table("goals, ours, runs that met each", ["scenario", "figure", "goal", "met in", "verdict"], rows)
     for name in names:
-        goal = runs[name][0].scenario.goals.notice_vs_reference
-        if goal is None:
+        target = runs[name][0].scenario.goals.notice_vs_reference
+        if target is None:
             continue
         sample = quantile_sample(runs[name][0].scenario.latency.quantile)
         ours = statistics.median(p.ours.records_per_job for p in runs[name])
@@ -768,7 +768,7 @@ def print_summary(pairs: list[Pair]) -> None:
             f" do: best possible at our recordInfo/job ({ours:.2f}, median):"
             f" {best_vs_reference(sample, ours):.3f}x the ideal 0.5 s poller (ours, median"
             f" {statistics.median(p.ours.notice_vs_reference for p in runs[name]):.3f}x); polls/job needed"
-            f" for {goal}x: {polls_for_ratio(sample, goal):.1f}"
+            f" for {target}x: {polls_for_ratio(sample, target):.1f}"
         )
 
 
