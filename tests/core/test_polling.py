@@ -224,6 +224,19 @@ def test_a_first_lesson_has_the_next_tasks_tried_at_that_age_until_a_few_lessons
     assert planner.scout("b") and planner.next_poll_age(2.5, scout=True) == pytest.approx(5.42)
 
 
+def test_a_lesson_or_two_remembered_from_the_store_do_not_slow_the_ladder_below_them() -> None:
+    planner = taught([15.0, 16.0])  # a run an hour ago saw two tasks end
+    for task in range(5):
+        planner.scout(task)
+    rungs = [planner.next_poll_age(None, scout=True)]
+    for task in range(4):
+        planner.running(task, rungs[-1])
+        rungs.append(planner.next_poll_age(None, scout=True))
+    assert rungs == [POLL_FIRST_S, POLL_SECOND_RUNG_S, 5.0, 10.0, 20.0]  # not 10% steps from 2 s
+    planner.running(4, 20.0)  # past the lessons: small steps (tasks end at such ages)
+    assert planner.next_poll_age(None, scout=True) == pytest.approx(21.6)
+
+
 def test_tasks_found_running_move_the_plan_later() -> None:
     learned = jittered(POLL_LESSONS_TO_PLAN * 4, 15.0, 5.0, seed=1)
     planner = taught(learned)

@@ -117,9 +117,9 @@ class PollPlanner:
 
     def _next_rung(self, age_s: float) -> float:
         """Past a rung found running: steeply while others wait for the lesson (few polls), gently
-        within KIE's intervals for a task alone (its own result is all there is); once a first lesson
-        is in, by a small share of it (the question is no longer how long, but how spread)."""
-        if self._recent:
+        within KIE's intervals for a task alone (its own result is all there is); past a lesson, by a
+        small share of it (tasks end at such ages: the question is no longer how long, but how spread)."""
+        if self._recent and age_s >= min(self._recent):
             return age_s + max(MIN_GAP_S, POLL_PROBE_STEP_SHARE * max(self._recent))
         if len(self._cold) > 1:
             if age_s < POLL_SECOND_RUNG_S:
