@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from tests.imagefactory import write_image
+from upscaler_gui.core.constants import POLL_LESSONS_TO_PLAN
 from upscaler_gui.core.engine import (
     Admission,
     Engine,
@@ -120,7 +121,8 @@ async def engine_on(
         client = KieClient(api=api, upload=upload, files=files, api_key=key, policy=policy, pacer=pacer)
         engine = Engine(client, store, pacer=pacer, options=options or EngineOptions(), events=events)
         if learned_s is not None:
-            engine.planner.learn(learned_s)
+            for _ in range(POLL_LESSONS_TO_PLAN):
+                engine.planner.learn(learned_s)
         stack.push_async_callback(engine.close)
         await engine.start(resume=resume)
         yield engine

@@ -123,10 +123,12 @@ def run_batch(
         if age < durations[task]:
             polled_at[task] = age
             plan(task, sent + ANSWER_S)
+            if planner.running(task, age):  # the next rung is another task's
+                wake_waiters(sent + ANSWER_S)
             continue
         result.noticed[task] = sent + ANSWER_S
         if task not in fail:
-            planner.learn(durations[task])
+            planner.learn(durations[task], task, age_s=age)
         planner.release(task)
         wake_waiters(sent + ANSWER_S)
     return result
@@ -141,6 +143,9 @@ class EveryHalfSecond(PollPlanner):
         return True
 
     def scout(self, task: object) -> bool:
+        return False
+
+    def running(self, task: object, age_s: float) -> bool:
         return False
 
     def next_poll_age(self, polled_at: float | None, *, scout: bool = False) -> float:

@@ -27,6 +27,7 @@ from tests.core.engine_helpers import (
     temp_files,
 )
 from tests.imagefactory import write_image
+from upscaler_gui.core.constants import POLL_LESSONS_TO_PLAN
 from upscaler_gui.core.engine import Engine, EngineOptions, Limit, open_engine
 from upscaler_gui.core.jobs import JobState
 from upscaler_gui.sim import Faults
@@ -59,7 +60,8 @@ async def test_a_mixed_batch_ends_done_at_twice_the_size_created_once_each(tmp_p
             create_limit=Limit(200, 1.0),
             record_limit=Limit(200, 1.0),
         ) as engine:
-            engine.planner.learn(TASK_S)
+            for _ in range(POLL_LESSONS_TO_PLAN):
+                engine.planner.learn(TASK_S)
             admissions = await engine.add(items(src, f"{web}/remote.png"), options_for(out))
             jobs = await settle(engine)
         assert [adm.decision for adm in admissions] == ["new"] * 4

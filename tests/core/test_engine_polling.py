@@ -16,7 +16,7 @@ from tests.core.engine_helpers import (
     settle,
     wait_for,
 )
-from upscaler_gui.core.constants import POLL_FIRST_S, POLL_UNLEARNED_WAIT_S
+from upscaler_gui.core.constants import POLL_FIRST_S, POLL_LESSONS_TO_PLAN, POLL_UNLEARNED_WAIT_S
 from upscaler_gui.core.jobs import JobState
 from upscaler_gui.core.store import JobStore
 
@@ -68,7 +68,7 @@ async def test_a_new_run_on_the_store_plans_from_the_tasks_the_last_run_saw_end(
     store_path = tmp_path / "jobs.db"
     with running_sim(tmp_path, task_seconds=0.3, task_jitter=0.2) as sim:
         async with engine_on(sim, store_path, learned_s=None) as engine:
-            await run_batch(engine, images(tmp_path / "first", 4), tmp_path / "out")
+            await run_batch(engine, images(tmp_path / "first", POLL_LESSONS_TO_PLAN), tmp_path / "out")
         async with engine_on(sim, store_path, learned_s=None) as engine:  # a CLI run started again
             # No scouts, no wait for KIE's first 2 s: the first polls come where tasks ended before.
             assert engine.planner.learned and not engine.planner.scout("any task")

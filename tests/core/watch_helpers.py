@@ -18,6 +18,7 @@ from typing import Any
 from PIL import Image
 
 from tests.imagefactory import image_bytes
+from upscaler_gui.core.constants import POLL_LESSONS_TO_PLAN
 from upscaler_gui.core.engine import Engine, EngineOptions, Limit, open_engine
 from upscaler_gui.core.jobs import Job, JobState, OutputOptions
 from upscaler_gui.core.watch import FolderWatcher, WatchEvents, WatchOptions
@@ -84,7 +85,8 @@ async def engine_for(sim: SimServer, options: WatchOptions, *, resume: bool = Tr
         record_limit=FAST_LIMIT,
         resume=resume,
     ) as engine:
-        engine.planner.learn(TASK_S)  # first poll near the sim's task time, not at KIE's 2 s guidance
+        for _ in range(POLL_LESSONS_TO_PLAN):  # first poll near the sim's task time, not at KIE's 2 s
+            engine.planner.learn(TASK_S)
         yield engine
 
 

@@ -98,19 +98,33 @@ POLL_EARLY_MAX_S: Final = 3.0  # the longest interval of each of KIE's ranges
 POLL_MID_MAX_S: Final = 10.0
 POLL_LATE_MAX_S: Final = 30.0
 POLL_STUCK_AFTER_S: Final = 15 * 60.0  # KIE doc: investigate after 10-15 min
-# choice (issue 13; figures from bench/batch_time.py and tests/core/poll_batch.py): how the poll planner
-# learns and how it weighs a poll.
+# choice (issues 13 and its follow-up; figures from bench/batch_time.py, tests/core/poll_batch.py and
+# bench/_poll_bound.py): how the poll planner learns and how it weighs a poll.
 POLL_HISTORY: Final = 50  # recent task durations (costTime) the plan is made from
 # A poll is worth this share of the median task time of waiting: with tasks of 2 s +- 0.3 the plan is
-# one poll at the slow end of the spread; with 15 s +- 5, about 1.25 polls a task, ~3 s after the end.
-# (0.3 sat on the edge for 2 s +- 0.3, where a second poll starts to pay, and made 1.34 polls at 15 s
-# from 30 lessons; within 10% of polling every 0.5 s at 15 s +- 5 would take ~1.9 polls a task.)
-POLL_WORTH_SHARE: Final = 0.35
+# one poll at the slow end of the spread; with 15 s +- 5, about 1.2 polls a task, ~3.4 s after the end
+# (the best any plan can do at 1.2 polls: bench/_poll_bound.py). 0.35 made 1.24 on average but up to
+# 1.4-1.57 for some batches of 30 (a plan fitted to few lessons); 0.3 sat on the edge for 2 s +- 0.3.
+POLL_WORTH_SHARE: Final = 0.4
 POLL_TRUST_GROWTH: Final = 3.0  # a planned poll comes by 3x the age of the one before, however sure
-# Before anything is learned: this many tasks ("scouts") are polled at ages growing 25% a poll from
-# POLL_FIRST_S; the others wait for their lessons (or until POLL_UNLEARNED_WAIT_S, then KIE's guidance).
-POLL_SCOUTS: Final = 2
-POLL_SCOUT_GROWTH: Final = 1.25
+# Each lesson is spread over these multiples of Silverman's kernel width before the plan is made.
+POLL_KERNEL: Final = (-1.0, 0.0, 1.0)
+# Until POLL_LESSONS_TO_PLAN lessons are in, one task at a time ("the scout") is polled, on a ladder
+# of ages: KIE's first poll, POLL_SECOND_RUNG_S (within KIE's 2-3 s: tasks of ~2 s are found there),
+# then each rung POLL_SCOUT_GROWTH times the last found running (at most 10 s apart; a task alone
+# climbs POLL_LONE_GROWTH within KIE's intervals); each poll is of another task, so a slow one never
+# holds the ladder. Once a lesson is in, a rung found done is tried again on the next task at once, one
+# found running moves on by POLL_PROBE_STEP_SHARE of the slowest lesson. The others wait for the
+# lessons (or until POLL_UNLEARNED_WAIT_S, then KIE's guidance). Two scouts at 1.25x a rung (issue
+# 13) cost ~10 polls each at 15 s +- 5, 0.67 a job over 30 jobs; this ladder 4 (2, 2.5, 5, 10 s).
+# Growth 1.75 (2, 3.5, 6.1, 10.7 s) noticed 2 s +- 0.3 results ~1.5 s late in a batch whose first
+# poll at 2 s found its task running; 1.5 made 1.34 polls a task at 15 s +- 5 (tests/core/poll_batch.py,
+# 10 batches of 30; across 6-24 s +- a third, 1.2-1.36 on average).
+POLL_SECOND_RUNG_S: Final = 2.5
+POLL_SCOUT_GROWTH: Final = 2.0
+POLL_LONE_GROWTH: Final = 1.25
+POLL_LESSONS_TO_PLAN: Final = 5
+POLL_PROBE_STEP_SHARE: Final = 0.1
 POLL_UNLEARNED_WAIT_S: Final = 30.0
 # A new engine (a CLI run, the window started again) learns from the tasks that ended on its store in
 # the last hour: KIE's speed moves with its load over a day, less within an hour.

@@ -3,15 +3,18 @@
 The planner learns how long tasks take (their costTime) and polls each task at the ages that cost least
 over the durations it learned: the wait from a task's end to our noticing it, plus a price per poll
 (POLL_WORTH_SHARE of the median duration). With jittered durations that is about one poll a task, near
-the slow end of the spread, not at the median (where half the tasks would be polled again).
+the slow end of the spread, not at the median (where half the tasks would be polled again). Tasks a
+poll found still running count too (Kaplan-Meier): while many run long, the plan moves later.
 
-Before anything is learned, a few tasks ("scouts") are polled from KIE's first 2 s on, at ages growing
-25% a poll (gaps at most as long as KIE's longest interval for that age: 3, 10, 30 s); the others wait
-for what the scouts' results teach (woken when a lesson comes), or until they are 30 s old, then follow
-KIE's guidance (every 2-3 s for the first 30 s, 5-10 s up to 2 minutes, 15-30 s after). A task older
-than everything learned (a long tail, or tasks slower than before) is polled as its distance past the
-learned range doubles, at least every 10 s (30 s after 2 minutes); a gap planned from what was learned
-never lets a task's age more than triple (or KIE's suggested interval pass, if that is longer).
+Before enough is learned, one task at a time (the "scout") is polled on a ladder of ages from KIE's
+first 2 s (2, 2.5, 5, 10, 20 s...), each rung on another task, so that a slow task never holds it and
+a rung costs one poll; once a first lesson is in, the next tasks are tried at about that age until a
+few lessons are in. The others wait for what those teach (woken when a lesson comes), or until they are
+30 s old, then follow KIE's guidance (every 2-3 s for the first 30 s, 5-10 s up to 2 minutes, 15-30 s
+after). A task older than everything learned (a long tail, or tasks slower than before) is polled as
+its distance past the learned range doubles (from a poll's worth), at least every 10 s (30 s after 2
+minutes); a gap planned from what was learned never lets a task's age more than triple (or KIE's
+suggested interval pass, if that is longer).
 
 A task still running after POLL_STUCK_AFTER_S gets a note naming it (KIE says: investigate after
 10-15 min); it is polled on at the slow rate, never created again. A state KIE does not document is
@@ -21,10 +24,10 @@ reported, and fails the job once it lasted POLL_UNKNOWN_STATE_S and POLL_UNKNOWN
 from __future__ import annotations
 
 import bisect
-import itertools
+import contextlib
 import statistics
 from collections import deque
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable
 
 from upscaler_gui.core import constants
 from upscaler_gui.core.constants import (
@@ -32,16 +35,21 @@ from upscaler_gui.core.constants import (
     POLL_EARLY_S,
     POLL_FIRST_S,
     POLL_HISTORY,
+    POLL_KERNEL,
     POLL_LATE_MAX_S,
     POLL_LATE_S,
+    POLL_LESSONS_TO_PLAN,
+    POLL_LONE_GROWTH,
     POLL_MID_MAX_S,
     POLL_MID_S,
+    POLL_PROBE_STEP_SHARE,
     POLL_SCOUT_GROWTH,
-    POLL_SCOUTS,
+    POLL_SECOND_RUNG_S,
     POLL_TRUST_GROWTH,
     POLL_UNLEARNED_WAIT_S,
     POLL_WORTH_SHARE,
 )
+from upscaler_gui.core.engine.poll_math import cheapest_poll_ages, kernel_width, survival_weights
 from upscaler_gui.core.errors import KieTaskStateError
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.kie.records import TaskRecord
@@ -68,32 +76,6 @@ def longest_interval(age_s: float) -> float:
     return POLL_LATE_MAX_S
 
 
-def cheapest_poll_ages(durations: Sequence[float], poll_worth_s: float) -> tuple[float, ...]:
-    """The poll ages that minimise, summed over tasks with these durations, the wait from each task's
-    end to the poll that finds it done, plus `poll_worth_s` for every poll made (a task is polled at
-    each age until one finds it done). Exact, by dynamic programming over the sorted durations: an
-    optimal poll is always at one of them. O(n^2), n <= POLL_HISTORY."""
-    ends = sorted(durations)
-    count = len(ends)
-    sums = [0.0, *itertools.accumulate(ends)]
-    cost = [0.0] * (count + 1)  # cost[i]: tasks i.. still running, the best plan from here
-    upto = [count] * (count + 1)  # the next poll at ends[upto[i]] finds tasks i..upto[i] done
-    for first in range(count - 1, -1, -1):
-        polls = poll_worth_s * (count - first)  # every task still running is polled once more
-        best, best_last = float("inf"), first
-        for last in range(first, count):
-            waited = (last - first + 1) * ends[last] - (sums[last + 1] - sums[first])
-            total = polls + waited + cost[last + 1]
-            if total < best:
-                best, best_last = total, last
-        cost[first], upto[first] = best, best_last
-    ages, first = [], 0
-    while first < count:
-        ages.append(ends[upto[first]])
-        first = upto[first] + 1
-    return tuple(ages)
-
-
 def _longest_tail_gap(age_s: float) -> float:
     """A task past everything learned (a long tail) is polled at least this often: KIE's longest
     interval up to 2 minutes, and after."""
@@ -105,15 +87,68 @@ class PollPlanner:
 
     def __init__(self) -> None:
         self._recent: deque[float] = deque(maxlen=POLL_HISTORY)
+        self._running: dict[Hashable, float] = {}  # tasks a poll found running, at that age
         self._ages: tuple[float, ...] = ()
-        self._scouts: set[Hashable] = set()
+        self._cold: deque[Hashable] = deque()  # tasks waiting for lessons; the first one scouts
+        self._rung_s = POLL_FIRST_S  # the age at which the scout polls next
 
     # --- what is known --------------------------------------------------------------------------------
 
-    def learn(self, duration_s: float | None) -> None:
-        if duration_s is not None and 0 < duration_s < 3600:
-            self._recent.append(duration_s)
-            self._ages = cheapest_poll_ages(self._recent, POLL_WORTH_SHARE * statistics.median(self._recent))
+    def learn(self, duration_s: float | None, task: Hashable = None, *, age_s: float | None = None) -> None:
+        """`task` ended after `duration_s` (KIE's costTime); a poll found it done at `age_s`."""
+        self._running.pop(task, None)
+        if duration_s is None or not 0 < duration_s < 3600:
+            return
+        self._recent.append(duration_s)
+        if not self.learned and age_s is not None:
+            self._rung_s = age_s  # another task as old may be done too: the next scout polls at once
+        self._replan()
+
+    def running(self, task: Hashable, age_s: float) -> bool:
+        """A poll found `task` still running at `age_s`: it counts (the plan weighs the tasks that
+        run long); True if the scout changed (a slow task never holds the ladder)."""
+        self._running[task] = age_s
+        self._replan()
+        if self.learned or not self._cold or self._cold[0] != task:
+            return False
+        self._rung_s = max(self._rung_s, self._next_rung(age_s))
+        self._cold.rotate(-1)
+        return self._cold[0] != task
+
+    def _next_rung(self, age_s: float) -> float:
+        """Past a rung found running: steeply while others wait for the lesson (few polls), gently
+        within KIE's intervals for a task alone (its own result is all there is); past a lesson, by a
+        small share of it (tasks end at such ages: the question is no longer how long, but how spread)."""
+        if self._recent and age_s >= min(self._recent):
+            return age_s + max(MIN_GAP_S, POLL_PROBE_STEP_SHARE * max(self._recent))
+        if len(self._cold) > 1:
+            if age_s < POLL_SECOND_RUNG_S:
+                return POLL_SECOND_RUNG_S
+            return age_s + min((POLL_SCOUT_GROWTH - 1) * age_s, _longest_tail_gap(age_s))
+        return age_s + min((POLL_LONE_GROWTH - 1) * age_s, longest_interval(age_s))
+
+    def _replan(self) -> None:
+        if not self.learned or not self._recent:
+            return
+        ended = list(self._recent)
+        weights, past = survival_weights(ended, list(self._running.values()))
+        worth = self._poll_worth_s()
+        if past > 0:  # tasks running past everything ended: polled at each age planned, then further
+            ended.append(max(ended))  # out as the long tail is (see next_poll_age)
+            weights.append(past)
+        # Each lesson stands for durations near it (a kernel, Silverman's width): a plan fitted to the
+        # gaps of a few dozen lessons polls more than their spread needs, and never past the slowest.
+        width = kernel_width(self._recent)
+        scale = len(ended) / sum(weights) / len(POLL_KERNEL)
+        points = [
+            (end + step * width, weight * scale)
+            for end, weight in zip(ended, weights, strict=True)
+            for step in POLL_KERNEL
+        ]
+        self._ages = cheapest_poll_ages([p for p, _ in points], worth, [w for _, w in points])
+
+    def _poll_worth_s(self) -> float:
+        return POLL_WORTH_SHARE * statistics.median(self._recent)
 
     @property
     def expected_s(self) -> float | None:
@@ -122,28 +157,31 @@ class PollPlanner:
 
     @property
     def learned(self) -> bool:
-        """Enough to plan from: every scout's lesson is in (a first lesson alone comes from the
-        quickest task, so the rest would be polled too early), or as many lessons as scouts."""
-        return len(self._recent) >= POLL_SCOUTS or (bool(self._recent) and not self._scouts)
+        """Enough lessons to plan from their spread (one alone could be the quickest task's)."""
+        return len(self._recent) >= POLL_LESSONS_TO_PLAN
 
     # --- scouts: before anything is learned -------------------------------------------------------------
 
     def scout(self, task: Hashable) -> bool:
-        """Whether `task` is polled densely to teach the others (it becomes a scout if nothing is
-        learned yet and fewer than POLL_SCOUTS tasks scout)."""
-        if task in self._scouts:
-            return True
-        if not self.learned and not self._recent and len(self._scouts) < POLL_SCOUTS:
-            self._scouts.add(task)
-        return task in self._scouts
+        """Whether `task` is the one polled now to teach the others: until enough is learned, one task
+        at a time climbs a ladder of ages; a task found running hands the next rung to another, one
+        found done hands it on at the same age."""
+        if self.learned:
+            self._cold.clear()
+            return False
+        if task not in self._cold:
+            self._cold.append(task)
+        return self._cold[0] == task
 
     def release(self, task: Hashable) -> bool:
-        """`task` is no longer polled (ended, failed, cancelled); True if it was a scout, so that a
-        waiting task may take its place."""
-        if task in self._scouts:
-            self._scouts.discard(task)
-            return True
-        return False
+        """`task` is no longer polled (ended, failed, cancelled); True if it was the scout, so that a
+        waiting task takes its place."""
+        if self._running.pop(task, None) is not None:
+            self._replan()
+        was_scout = bool(self._cold) and self._cold[0] == task
+        with contextlib.suppress(ValueError):
+            self._cold.remove(task)
+        return was_scout
 
     # --- the plan ---------------------------------------------------------------------------------------
 
@@ -157,7 +195,8 @@ class PollPlanner:
         if later < len(self._ages):
             planned = self._ages[later]
         else:  # past everything learned: the distance past it doubles at each poll (a long tail?)
-            planned = last + max(MIN_GAP_S, min(last - self._ages[-1], _longest_tail_gap(last)))
+            past = max(self._poll_worth_s(), last - self._ages[-1])
+            planned = last + max(MIN_GAP_S, min(past, _longest_tail_gap(last)))
         if polled_at is None:
             return planned
         # However sure the plan, the next poll comes by POLL_TRUST_GROWTH times the age (or KIE's
@@ -166,15 +205,15 @@ class PollPlanner:
         return max(last + MIN_GAP_S, min(planned, last + longest))
 
     def _unlearned(self, polled_at: float | None, *, scout: bool) -> float:
-        if scout:  # a ladder of ages from KIE's first poll, each POLL_SCOUT_GROWTH times the one before
-            if polled_at is None:
-                return POLL_FIRST_S
-            return polled_at + min((POLL_SCOUT_GROWTH - 1) * polled_at, longest_interval(polled_at))
-        if polled_at is not None:
-            return polled_at + guidance_interval(polled_at)
+        last = polled_at or 0.0
+        if scout:
+            return max(self._rung_s, last + MIN_GAP_S) if polled_at is not None else self._rung_s
+        wait = POLL_UNLEARNED_WAIT_S
         if self._recent:  # a first lesson is in: a slow scout is not waited for much longer
-            return min(POLL_UNLEARNED_WAIT_S, POLL_TRUST_GROWTH * max(self._recent))
-        return POLL_UNLEARNED_WAIT_S
+            wait = min(wait, POLL_TRUST_GROWTH * max(self._recent))
+        if polled_at is not None and polled_at >= wait:
+            return polled_at + guidance_interval(polled_at)
+        return wait
 
 
 # --- tasks that do not end -------------------------------------------------------------------------------

@@ -207,8 +207,10 @@ class Pipeline:
                     job = await self._note(job, note, first=not noted)
                     noted = True
                 if record.is_unknown or record.is_running:
+                    if self.planner.running(task_id, polled_at):  # the scout's next rung is another task's
+                        self._replanned()
                     continue
-                self.planner.learn(task_duration(record, job))
+                self.planner.learn(task_duration(record, job), task_id, age_s=polled_at)
                 self._replanned()
                 record.raise_for_failure()
                 # Still "polling" until a transfer slot is free: `download` says "downloading" once it is.
