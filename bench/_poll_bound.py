@@ -15,6 +15,8 @@ import itertools
 import math
 from collections.abc import Callable, Sequence
 
+from upscaler_gui.core.engine.poll_math import cheapest_poll_ages
+
 SAMPLE = 240  # quantile points: the figures move < 0.5% from 240 to 1000
 REFERENCE_POLL_S = 0.5
 
@@ -25,25 +27,9 @@ def quantile_sample(quantile: Callable[[float], float], count: int = SAMPLE) -> 
 
 
 def plan_for(durations: Sequence[float], worth: float) -> tuple[float, ...]:
-    """The poll ages minimising mean wait + worth * mean polls over these (equally likely) durations."""
-    ends = sorted(durations)
-    count = len(ends)
-    sums = [0.0, *itertools.accumulate(ends)]
-    cost = [0.0] * (count + 1)  # cost[i]: tasks i.. still running at the last poll, the best from there
-    upto = [count] * (count + 1)
-    for first in range(count - 1, -1, -1):
-        best, best_last = math.inf, first
-        for last in range(first, count):
-            waited = (last - first + 1) * ends[last] - (sums[last + 1] - sums[first])
-            total = worth * (count - first) + waited + cost[last + 1]
-            if total < best:
-                best, best_last = total, last
-        cost[first], upto[first] = best, best_last
-    ages, first = [], 0
-    while first < count:
-        ages.append(ends[upto[first]])
-        first = upto[first] + 1
-    return tuple(ages)
+    """The poll ages minimising mean wait + worth * mean polls over these (equally likely) durations:
+    the engine's own exact planner (tests/bench/test_poll_bound.py checks it against every plan)."""
+    return cheapest_poll_ages(durations, worth)
 
 
 def figures(durations: Sequence[float], ages: Sequence[float]) -> tuple[float, float]:
