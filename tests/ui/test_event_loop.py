@@ -5,10 +5,11 @@ grew slower with their number)."""
 from __future__ import annotations
 
 import asyncio
+import time
 
-from PySide6.QtCore import QAbstractEventDispatcher, QObject
+from PySide6.QtCore import QAbstractEventDispatcher, QObject, QTimer
 
-from tests.ui.window_helpers import run
+from tests.ui.window_helpers import run, until
 from upscaler_gui.ui.shell.event_loop import QtAsyncLoop
 
 
@@ -58,3 +59,58 @@ def test_closing_the_loop_stops_its_timers(qapp: object) -> None:
     assert _qt_timers(loop) == 5
     loop.close()
     assert _qt_timers(loop) == 0  # none left to fire at the loop's timer object once it is freed
+
+
+def test_a_burst_of_ready_callbacks_lets_qt_in_between(qloop: QtAsyncLoop) -> None:
+    """200 callbacks of 1 ms each (requests that start together): a Qt timer due meanwhile (paint, input,
+    the window's clocks) runs before the burst ends, not after all 200 ms of it."""
+    ran: list[int] = []
+    qt_turn_at: list[int] = []
+
+    def one_request(n: int) -> None:
+        time.sleep(0.001)
+        ran.append(n)
+
+    async def scenario() -> None:
+        QTimer.singleShot(1, lambda: qt_turn_at.append(len(ran)))  # a Qt timer, as the window's are
+        for n in range(200):
+            qloop.call_soon(one_request, n)
+        await asyncio.sleep(0.01)
+        await until(lambda: len(ran) == 200, what="the whole burst")
+
+    run(qloop, scenario())
+    assert ran == list(range(200))  # in order, every one
+    assert qt_turn_at and qt_turn_at[0] < 50
+
+
+def test_a_callback_that_schedules_itself_does_not_starve_qt(qloop: QtAsyncLoop) -> None:
+    spins = 0
+    qt_ran: list[int] = []
+
+    def spin() -> None:
+        nonlocal spins
+        spins += 1
+        if not qt_ran:
+            qloop.call_soon(spin)
+
+    async def scenario() -> None:
+        qloop.call_soon(spin)
+        QTimer.singleShot(5, lambda: qt_ran.append(spins))
+        await asyncio.sleep(0.2)
+
+    run(qloop, scenario())
+    assert qt_ran  # the Qt timer got its turn while the callback kept coming back
+    assert spins == qt_ran[0] + 1  # and it ran no more after that one
+
+
+def test_a_cancelled_ready_callback_never_runs(qloop: QtAsyncLoop) -> None:
+    ran: list[str] = []
+
+    async def scenario() -> None:
+        qloop.call_soon(ran.append, "kept")
+        qloop.call_soon(ran.append, "cancelled").cancel()
+        qloop.call_soon(ran.append, "kept too")
+        await asyncio.sleep(0.02)
+
+    run(qloop, scenario())
+    assert ran == ["kept", "kept too"]
