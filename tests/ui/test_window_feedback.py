@@ -232,6 +232,41 @@ def test_the_clock_announces_only_the_state_cells_that_moved(qapp) -> None:
     assert model.index(2, Column.STATE).data() != said
 
 
+def test_the_clock_looks_only_at_the_rows_on_screen(qapp) -> None:
+    """200 running rows cost the Qt thread ~4 ms a second; only what can be seen needs the tick."""
+    model = JobTableModel(ThumbnailCache(size=16))
+    now = time.time()
+    for n in range(1, 51):
+        model.upsert(
+            Job(
+                id=n,
+                given=f"/in/{n}.png",
+                dedupe_key=str(n),
+                state=JobState.POLLING,
+                progress=0.3,
+                kind="file",
+                options=OutputOptions(folder="/out"),
+                started_at=now - 30,
+                task_created_at=now - 10,
+            )
+        )
+    model.learned_task_s = lambda: 20.0
+    view = QueueView(model)
+    view.resize(600, 200)
+    view.show()
+    announced: list[int] = []
+    model.dataChanged.connect(lambda top, _bottom, _roles: announced.append(top.row()))
+
+    model.tick(view.shown_rows())
+    assert announced and announced[0] == 0 and max(announced) < 10
+    assert announced == list(view.shown_rows())
+    view.scrollToBottom()
+    announced.clear()
+    model.tick(view.shown_rows())
+    assert 49 in announced and min(announced) > 30
+    view.close()
+
+
 class _Paints(QObject):
     """Counts the paint events of the widgets it watches."""
 

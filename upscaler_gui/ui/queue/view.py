@@ -99,6 +99,15 @@ class QueueView(QTableView):
         if self.selectionModel().isRowSelected(top.row()):
             self.job_actions.update()
 
+    def shown_rows(self) -> range:
+        """The rows on screen now, whole or in part."""
+        count = self.model().rowCount()
+        top = self.rowAt(0)
+        if top < 0:
+            return range(0)
+        bottom = self.rowAt(self.viewport().height() - 1)
+        return range(top, (bottom if bottom >= 0 else count - 1) + 1)
+
     def selected_jobs(self) -> list[Job]:
         """The selected rows' jobs as they are now. The rows are read from Qt once per selection (or
         change of rows), not on each of a batch's events: a drop selects its new rows, and reading 200

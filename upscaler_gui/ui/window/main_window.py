@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
         self._batch.show()
 
     def _tick(self) -> None:
-        self.model.tick()
+        self.model.tick(self.view.shown_rows())
         self._batch.show()  # the time left moves on between events
 
     # --- input from everywhere -------------------------------------------------------------------------
