@@ -36,7 +36,8 @@ calls gc.freeze() once the window is up (the app itself does since issue 11, 1.5
 `--nice-workers N` renices the child's threads but its Qt
 thread from outside.
 
-    .venv/bin/python bench/ui_responsiveness.py [--quick] [--only lag|memory|startup] [--raised-only]
+    .venv/bin/python bench/ui_responsiveness.py [--quick] [--only lag|memory|startup]
+        [--raised-only | --default-only]
 
 Linux: the scheduler counters and /proc readings read 0 or nothing elsewhere.
 """
@@ -293,6 +294,43 @@ class SlowCallbacks:
         ]
 
 
+class SlowPaints:
+    """Paints of the window's own painters (queue, compare) over 5 ms on the Qt thread: a stall that
+    ran in paint shows which widget it was and for how long."""
+
+    def __init__(self) -> None:
+        self.records: list[SlowCallback] = []
+        self._originals: list[tuple[Any, Callable[..., None]]] = []
+
+    def install(self) -> None:
+        from upscaler_gui.ui.compare.view import CompareView
+        from upscaler_gui.ui.queue.view import QueueView
+
+        widget_classes: tuple[Any, ...] = (QueueView, CompareView)
+        for widget_class in widget_classes:
+            self._originals.append((widget_class, widget_class.paintEvent))
+            widget_class.paintEvent = self._timed(widget_class.__name__, widget_class.paintEvent)
+
+    def _timed(self, name: str, original: Callable[..., None]) -> Callable[..., None]:
+        records = self.records
+
+        def timed_paint(widget: object, event: object) -> None:
+            start = time.perf_counter()
+            try:
+                original(widget, event)
+            finally:
+                took = time.perf_counter() - start
+                if took >= SLOW_CALLBACK_S:
+                    records.append(SlowCallback(start, took, f"{name} paint"))
+
+        return timed_paint
+
+    def uninstall(self) -> None:
+        for widget_class, original in self._originals:
+            widget_class.paintEvent = original
+        self._originals.clear()
+
+
 def describe_handle(handle: asyncio.Handle) -> str:
     """A task step as its coroutine and where it now waits; a socket callback as its function."""
     callback: Any = getattr(handle, "_callback", None)
@@ -439,6 +477,7 @@ class Instruments:
     log: EventLog
     attribution: bool
     slow: SlowCallbacks = field(default_factory=SlowCallbacks)
+    paints: SlowPaints = field(default_factory=SlowPaints)
     collections: GcPauses = field(default_factory=GcPauses)
     watch: StallWatch | None = None
 
@@ -446,6 +485,7 @@ class Instruments:
     def running(self) -> Iterator[None]:
         if self.attribution:
             self.slow.install()
+            self.paints.install()
             self.collections.install()
             self.watch = StallWatch(self.probe)
             self.watch.start()
@@ -457,6 +497,7 @@ class Instruments:
             if self.watch is not None:
                 self.watch.stop()
             self.slow.uninstall()
+            self.paints.uninstall()
             self.collections.uninstall()
 
     def worst_stalls(self, origin: float) -> list[dict[str, object]]:
@@ -486,7 +527,7 @@ class Instruments:
             ],
             "callbacks": [
                 f"{c.what} {c.seconds * 1000:.0f} ms"
-                for c in self.slow.records
+                for c in [*self.slow.records, *self.paints.records]
                 if c.start < end and c.start + c.seconds > begin
             ][:3],
             "stacks": [f"{n}x {label}" for label, n in labels.most_common(3)],
@@ -1218,7 +1259,7 @@ def lag_runs(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
         else (LAG_IMAGES, LAG_BIG_PNG, LAG_BIG_JPEG)
     )
     make_batch(work / "lag-in", *sizes)
-    plans = [("raised", args.drop)]
+    plans = [] if args.default_only else [("raised", args.drop)]
     if not args.quick and not args.raised_only:
         plans.append(("default", "folder" if args.drop == "files" else "files"))
     runs = []
@@ -1240,6 +1281,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--drop", choices=["files", "folder"], default="files", help="the first lag run's drop"
     )
     parser.add_argument("--raised-only", action="store_true", help="no lag run at KIE's default limits")
+    parser.add_argument("--default-only", action="store_true", help="only the default-limits lag run")
     parser.add_argument("--scale", type=int, default=2, help="the sim's upscale factor in the lag runs")
     parser.add_argument("--py-spy", type=Path, metavar="DIR", help="record each lag child with py-spy")
     parser.add_argument(
