@@ -177,14 +177,31 @@ def is_temp_name(name: str) -> bool:
 @contextlib.contextmanager
 def temp_file(folder: Path) -> Iterator[tuple[Path, BinaryIO]]:
     """A hidden temp file in `folder`, removed on any failure (also when the caller moved it away)."""
-    ensure_folder(folder)
-    path = folder / f"{TEMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex}{TEMP_SUFFIX}"
+    path = temp_path(folder)
     try:
-        with path.open("w+b") as stream:
+        with open_temp(path) as stream:
             yield path, stream
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+        remove_temp(path)
+
+
+def temp_path(folder: Path) -> Path:
+    """A new name for a hidden temp file in `folder` (nothing is made yet)."""
+    return folder / f"{TEMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex}{TEMP_SUFFIX}"
+
+
+def open_temp(path: Path) -> BinaryIO:
+    """The temp file at `path`, made (with its folder) and open for writing and reading."""
+    ensure_folder(path.parent)
+    return path.open("w+b")
+
+
+def remove_temp(path: Path, stream: BinaryIO | None = None) -> None:
+    """Close `stream` and remove the temp file, if it is still there (it may have been moved away)."""
+    if stream is not None:
+        stream.close()
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
 
 
 def ensure_folder(folder: Path) -> None:

@@ -7,10 +7,11 @@ Checking and renaming run in a worker thread: decoding a large image must never 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -23,7 +24,15 @@ from upscaler_gui.core.decode_check import check_decodes
 from upscaler_gui.core.errors import OutputError, ResultTooLargeError, ResultUnusableError
 from upscaler_gui.core.i18n import tr
 from upscaler_gui.core.images import EXTENSIONS, decode_cause
-from upscaler_gui.core.output import ConflictPolicy, NameFields, place, render_name, temp_file
+from upscaler_gui.core.output import (
+    ConflictPolicy,
+    NameFields,
+    open_temp,
+    place,
+    remove_temp,
+    render_name,
+    temp_path,
+)
 
 Downloader = Callable[[str, BinaryIO], Awaitable[int]]
 # Pillow warns (on stderr) past 89 MP and refuses past twice that. Results are checked by streaming
@@ -89,6 +98,27 @@ def inspect_result(path: Path) -> ResultImage:
         ) from None
 
 
+@contextlib.asynccontextmanager
+async def _temp_file_off_loop(folder: Path) -> AsyncIterator[tuple[Path, BinaryIO]]:
+    """`output.temp_file`, made and removed in a worker thread: on a busy disk one directory lookup
+    took 30+ ms, and the window waits for whatever runs on the loop. Removed even if the save is
+    cancelled while the file is being made."""
+    path = temp_path(folder)
+    opening = asyncio.ensure_future(asyncio.to_thread(open_temp, path))
+    try:
+        yield path, await asyncio.shield(opening)
+    finally:
+        await asyncio.shield(_remove_once_opened(opening, path))
+
+
+async def _remove_once_opened(opening: asyncio.Future[BinaryIO], path: Path) -> None:
+    try:
+        stream = await opening
+    except Exception:  # it could not be made (the caller has that error): nothing to remove
+        return
+    await asyncio.to_thread(remove_temp, path, stream)
+
+
 def _checked_in_turn(check: Callable[[Path], ResultImage], temp: Path) -> ResultImage:
     """Run `check` (in a worker thread) once fewer than RESULT_CHECKS_AT_ONCE others are running."""
     with _CHECKS:
@@ -133,7 +163,7 @@ async def _save(
     policy: ConflictPolicy,
     finish: Callable[[Path], ResultImage] | None,
 ) -> SavedResult:
-    with temp_file(folder) as (temp, stream):
+    async with _temp_file_off_loop(folder) as (temp, stream):
         await download(url, stream)
         await asyncio.to_thread(_close_durably, stream)  # closed before renaming (Windows needs it)
         # Checked (and converted, metadata added) off the loop; a broken result never gets a name.
