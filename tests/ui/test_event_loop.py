@@ -5,6 +5,7 @@ grew slower with their number)."""
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 
 from PySide6.QtCore import QAbstractEventDispatcher, QObject, QTimer
@@ -114,3 +115,16 @@ def test_a_cancelled_ready_callback_never_runs(qloop: QtAsyncLoop) -> None:
 
     run(qloop, scenario())
     assert ran == ["kept", "kept too"]
+
+
+def test_worker_threads_hand_the_gil_back_sooner_while_the_window_loop_lives(qapp: object) -> None:
+    """Python's 5 ms let a busy worker hold the Qt thread at every call into Qt (bench/gil_paint.py)."""
+    kept = sys.getswitchinterval()
+    sys.setswitchinterval(0.005)  # Python's own, as a CLI run has it
+    try:
+        loop = QtAsyncLoop()
+        assert sys.getswitchinterval() <= 0.001
+        loop.close()
+        assert sys.getswitchinterval() == 0.005  # the CLI and other loops keep Python's own
+    finally:
+        sys.setswitchinterval(kept)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Coroutine
@@ -33,6 +34,11 @@ T = TypeVar("T")
 # choice: ready callbacks run for at most this long before Qt gets its turn (paint, input, its timers);
 # well under a 16 ms frame, and long enough that a pass's own cost (~50 us) stays around 1%.
 SLICE_S = 0.004
+# choice: how long a worker thread (a thumbnail, a result check) may keep the GIL once the Qt thread asks
+# for it; Python's 5 ms made a paint that hands the GIL back and forth on every call into Qt wait 5 ms
+# each time: a queue paint of ~7 ms took a median 190 ms beside two busy threads, 23 ms at 0.5 ms
+# (bench/gil_paint.py). The cost is more handovers between workers, which are few.
+GIL_SWITCH_S = 0.0005
 
 
 class _QtTimerHandle(asyncio.Handle):
@@ -145,6 +151,13 @@ class QtAsyncLoop(qasync.QEventLoop):  # type: ignore[misc]  # qasync has no typ
     def __init__(self, app: QApplication | None = None) -> None:
         super().__init__(app)
         self._timer = _Timers()
+        self._switch_before = sys.getswitchinterval()
+        sys.setswitchinterval(GIL_SWITCH_S)  # the GIL back to the Qt thread sooner, while this loop lives
+
+    def close(self) -> None:
+        if not self.is_running() and not self.is_closed():
+            sys.setswitchinterval(self._switch_before)
+        super().close()
 
     def call_later(
         self,
