@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,6 +61,7 @@ def restored_logging() -> Iterator[None]:
     for handler in list(root.handlers):
         root.removeHandler(handler)
         handler.close()
+    log.close_file()
     for handler in handlers:
         root.addHandler(handler)
     root.propagate, root.level = propagate, level
@@ -79,6 +81,7 @@ def test_a_log_file_is_private_from_its_creation(
     finally:
         os.umask(old_umask)
     log.api.info("a line with %s in it", "caf\udce9.png")  # a file name that is not UTF-8: written escaped
+    log.flush()
     path = tmp_path / "logs" / "upscaler-gui.log"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert "a line with caf\\xe9.png in it" in path.read_text("utf-8")
@@ -112,3 +115,40 @@ def test_a_link_in_a_log_record_loses_its_secrets(caplog: pytest.LogCaptureFixtu
     text = caplog.text
     assert "pw-secret" not in text and "sig-secret" not in text
     assert "https://***@x.com/a.png?sig=***" in text
+
+
+def test_a_log_write_stuck_on_the_disk_holds_up_nobody_who_logs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, restored_logging: None
+) -> None:
+    """The window's thread logs each engine event; a write waiting on a busy disk held it (30-60 ms)."""
+    disk_busy = threading.Event()
+    real_emit = log.PrivateFileHandler.emit
+
+    writing_threads: set[str] = set()
+
+    def slow_emit(self: logging.Handler, record: logging.LogRecord) -> None:
+        writing_threads.add(threading.current_thread().name)
+        disk_busy.wait(10)
+        real_emit(self, record)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(log.PrivateFileHandler, "emit", slow_emit)
+    path = tmp_path / "upscaler-gui.log"
+    log.setup(log_file=path, stream=False)
+
+    def worker(n: int) -> threading.Thread:
+        return threading.Thread(target=log.jobs.info, args=("worker %d", n), name=f"worker-{n}")
+
+    threads = [worker(n) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    log.ui.info("from the window")  # returns while the disk is still busy
+    for thread in threads:
+        thread.join(timeout=5)
+        assert not thread.is_alive()
+    assert not disk_busy.is_set()
+    disk_busy.set()
+    log.flush()
+    text = path.read_text("utf-8")
+    assert "from the window" in text and all(f"worker {n}" in text for n in range(3))
+    assert text.count("upscaler.ui: from the window") == 1  # formatted once, as every other line
+    assert writing_threads and not writing_threads & {"MainThread", "worker-0", "worker-1", "worker-2"}

@@ -5,10 +5,13 @@ Use `from upscaler_gui.core import log` then `log.api.info(...)`; never the root
 
 from __future__ import annotations
 
+import atexit
 import io
 import logging
 import os
+import queue
 import sys
+from logging.handlers import QueueHandler, QueueListener
 from pathlib import Path
 
 from upscaler_gui.core.localfiles import readable
@@ -65,23 +68,58 @@ class PrivateFileHandler(logging.FileHandler):
 
 
 def setup(level: int = logging.INFO, *, log_file: Path | None = None, stream: bool = True) -> None:
-    """Configure the `upscaler` logger tree once: stderr and/or a file, always redacted."""
+    """Configure the `upscaler` logger tree once: stderr and/or a file, always redacted.
+
+    The file is written by a thread of its own: a write that waits on a busy disk (seen: 30-60 ms) then
+    holds neither the thread that logged (the window's) nor a lock that thread would wait on."""
     root = logging.getLogger(ROOT_NAME)
     root.setLevel(level)
     for handler in list(root.handlers):
         root.removeHandler(handler)
         handler.close()
-    handlers: list[logging.Handler] = []
+    close_file()
     if stream:
-        handlers.append(logging.StreamHandler(sys.stderr))
+        root.addHandler(_formatted(logging.StreamHandler(sys.stderr)))
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(PrivateFileHandler(log_file))
-    for handler in handlers:
-        handler.setFormatter(logging.Formatter(_FORMAT))
-        handler.addFilter(RedactingFilter())
-        root.addHandler(handler)
+        root.addHandler(_written_in_background(_formatted(PrivateFileHandler(log_file))))
     root.propagate = False
+
+
+def _formatted(handler: logging.Handler) -> logging.Handler:
+    handler.setFormatter(logging.Formatter(_FORMAT))
+    handler.addFilter(RedactingFilter())
+    return handler
+
+
+_file_writers: list[QueueListener] = []  # the one running, if a log file is set up
+
+
+def _written_in_background(handler: logging.Handler) -> logging.Handler:
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    writer = QueueListener(records, handler, respect_handler_level=True)
+    writer.start()
+    _file_writers.append(writer)
+    return QueueHandler(records)
+
+
+def flush() -> None:
+    """Every record logged so far is in the log file (before reading it, and at exit)."""
+    for writer in _file_writers:
+        writer.stop()  # writes what is queued, then its thread ends
+        writer.start()
+
+
+def close_file() -> None:
+    """Write what is queued, stop the file's writer and close the file (at exit, or before a new setup)."""
+    while _file_writers:
+        writer = _file_writers.pop()
+        writer.stop()
+        for handler in writer.handlers:
+            handler.close()
+
+
+atexit.register(close_file)  # after the last record; before logging's own shutdown (atexit is LIFO)
 
 
 def install_filter_on(logger: logging.Logger) -> None:
