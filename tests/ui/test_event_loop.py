@@ -8,7 +8,7 @@ import asyncio
 import sys
 import time
 
-from PySide6.QtCore import QAbstractEventDispatcher, QObject, QTimer
+from PySide6.QtCore import QAbstractEventDispatcher, QEventLoop, QObject, QTimer
 
 from tests.ui.window_helpers import run, until
 from upscaler_gui.ui.shell.event_loop import QtAsyncLoop
@@ -128,3 +128,23 @@ def test_worker_threads_hand_the_gil_back_sooner_while_the_window_loop_lives(qap
         assert sys.getswitchinterval() == 0.005  # the CLI and other loops keep Python's own
     finally:
         sys.setswitchinterval(kept)
+
+
+def test_a_nested_qt_loop_inside_a_callback_runs_the_rest_once(qloop: QtAsyncLoop) -> None:
+    """A modal dialog's exec() inside a callback runs what was queued after it; nothing runs twice."""
+    ran: list[str] = []
+
+    def modal() -> None:
+        nested = QEventLoop()
+        QTimer.singleShot(30, nested.quit)
+        nested.exec()  # as a dialog's exec() would
+        ran.append("modal closed")
+
+    async def scenario() -> None:
+        qloop.call_soon(modal)
+        for name in "abc":
+            qloop.call_soon(ran.append, name)
+        await asyncio.sleep(0.1)
+
+    run(qloop, scenario())
+    assert ran == ["a", "b", "c", "modal closed"]

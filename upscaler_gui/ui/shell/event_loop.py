@@ -106,10 +106,14 @@ class _Timers(QObject):
 
     def _run_ready(self) -> None:
         """What was ready when this pass began, until the slice is spent; the rest in a later pass."""
+        # A fresh timer for the rest: Qt does not re-enter a timer's event, so a nested Qt loop started
+        # by a callback (a modal exec()) would otherwise run no asyncio callback until it returned.
+        self.killTimer(self._drain_timer)
+        self._drain_timer = self.startTimer(0)
         deadline = time.monotonic() + SLICE_S
         for _ in range(len(self._ready)):
-            if self._stopped:
-                return
+            if self._stopped or not self._ready:  # closed, or a nested Qt loop ran the rest
+                break
             handle = self._ready.popleft()
             if not handle.cancelled():
                 handle._run()
