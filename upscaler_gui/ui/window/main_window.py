@@ -43,6 +43,7 @@ from upscaler_gui.ui.window.quit_confirm import QuitConfirmation
 from upscaler_gui.ui.window.selected_job import SelectedJobCompare
 from upscaler_gui.ui.window.status import StatusBar
 from upscaler_gui.ui.window.toolbar import MainToolbar
+from upscaler_gui.ui.window.warm_up import warm_up_painting
 
 REFRESH_INTERVAL_MS = 100
 DEFAULT_SIZE = (1180, 720)
@@ -312,6 +313,7 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         keep_on_screen(self)  # a geometry saved on a larger (or differently scaled) screen
+        QTimer.singleShot(0, warm_up_painting)  # right after the first show, before any batch: once
 
     def _save_state(self) -> None:
         self.full_window.set_active(False)  # the queue's real width is what is kept
