@@ -6,12 +6,13 @@ from QImage (any thread) and handed to the GUI thread through a queued signal, w
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage, QPixmap
 
 from upscaler_gui.ui.compare.loading import halvings, original_size
+from upscaler_gui.ui.shell.background import background_executor
 
 
 class Side:
@@ -44,7 +45,7 @@ class _PreviewBridge(QObject):
 
 
 _bridge: _PreviewBridge | None = None
-_workers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="compare-previews")
+_workers = background_executor(1, "compare-previews")
 
 
 def preview_bridge() -> _PreviewBridge:

@@ -7,9 +7,8 @@ own (two threads: enough to keep up with scrolling without starving the engine's
 `QImageReader.setScaledSize` lets the JPEG decoder skip most of the work (libjpeg decodes at 1/2, 1/4
 or 1/8 scale), so a 20 MP photo costs a fraction of a full decode and little memory; QImageReader
 releases the GIL while it decodes, so the Qt thread keeps running. Only QImage crosses threads:
-QPixmap belongs to the GUI thread. The readers keep the window's CPU priority: a reader at a lower
-one, preempted while it holds the GIL (between two Qt calls), would keep the Qt thread waiting; the
-GIL knows no priorities.
+QPixmap belongs to the GUI thread. The readers run at the priority of the window's other workers
+(`background.lower_this_thread`), below the Qt thread's.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal, S
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QImageReader, QPainter, QPen
 
 from upscaler_gui.core import log
+from upscaler_gui.ui.shell.background import lower_this_thread
 from upscaler_gui.ui.shell.pillow_image import read_with_pillow
 
 MAX_PIXEL_RATIO = 2.0  # sharper than 2x is invisible at thumbnail size, and costs 2.25x the memory
@@ -116,6 +116,7 @@ class _LoadThumbnail(QRunnable):
         self._generation, self._outbox = generation, outbox
 
     def run(self) -> None:
+        lower_this_thread()  # the pool's threads are Qt's: no initializer, and two syscalls cost ~2 us
         try:
             image = load_thumbnail(self._path, self._side)
         except Exception:  # a worker must always answer, or the key would stay pending for good

@@ -29,6 +29,8 @@ import qasync
 from PySide6.QtCore import QObject, QThread, QTimerEvent
 from PySide6.QtWidgets import QApplication
 
+from upscaler_gui.ui.shell.background import DEFAULT_WORKERS, background_executor
+
 T = TypeVar("T")
 
 # choice: ready callbacks run for at most this long before Qt gets its turn (paint, input, its timers);
@@ -155,6 +157,8 @@ class QtAsyncLoop(qasync.QEventLoop):  # type: ignore[misc]  # qasync has no typ
     def __init__(self, app: QApplication | None = None) -> None:
         super().__init__(app)
         self._timer = _Timers()
+        # `asyncio.to_thread` work (upload preparation, result checks) yields the CPU to the Qt thread
+        self.set_default_executor(background_executor(DEFAULT_WORKERS, "worker"))
         self._switch_before = sys.getswitchinterval()
         sys.setswitchinterval(GIL_SWITCH_S)  # the GIL back to the Qt thread sooner, while this loop lives
 
