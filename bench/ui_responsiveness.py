@@ -32,9 +32,7 @@ Where the worst stalls come from (lag runs):
   and where.
 
 Experiments (they change nothing in the app; they show what a proposed fix would do): `--gc-freeze`
-calls gc.freeze() once the window is up (the app itself does since issue 11, 1.5 s after its start);
-`--nice-workers N` renices the child's threads but its Qt
-thread from outside.
+calls gc.freeze() once the window is up (the app itself does since issue 11, 1.5 s after its start).
 
     .venv/bin/python bench/ui_responsiveness.py [--quick] [--only lag|memory|startup]
         [--raised-only | --default-only]
@@ -119,6 +117,7 @@ WATCH_PERIOD_S = 0.002
 WATCH_STALLED_S = 0.010  # the watchdog takes a stack when the Qt thread has not ticked for this long
 WATCH_MAX_STACKS = 50_000
 PROC_PERIOD_S = 0.002
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 PROC_MAX_SAMPLES = 1_000_000
 IDLE_WCHANS = ("poll", "select", "epoll")  # the Qt thread asleep in its event loop: nothing to do
 TOP_STALLS = 10
@@ -820,7 +819,6 @@ def run_child(
     *,
     limit_s: float,
     spy: Path | None = None,
-    nice_workers: int = 0,
 ) -> dict[str, Any]:
     command = [PYTHON, __file__, "--child", kind, "--work", str(work), "--url", url, *extra]
     if spy is not None:
@@ -829,7 +827,7 @@ def run_child(
     with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT
     ) as proc:
-        sampler = ProcSampler(proc.pid, under_py_spy=spy is not None, nice_workers=nice_workers)
+        sampler = ProcSampler(proc.pid, under_py_spy=spy is not None)
         sampler.start()
         try:
             out, err = proc.communicate(timeout=limit_s)
@@ -861,12 +859,13 @@ def py_spy_command(output: Path) -> list[str]:
 class ProcSampler(threading.Thread):
     """In the parent, so it needs nothing from the child (not its GIL): every 2 ms, the state of the
     child's Qt thread and the kernel function it sleeps in (/proc/PID/task/TID/{stat,wchan}); while it
-    sleeps anywhere but in its event loop's poll, which of the child's threads are running."""
+    is anywhere but asleep in its event loop's poll, which of the child's threads are running, and how
+    many tasks the whole machine has runnable."""
 
-    def __init__(self, pid: int, *, under_py_spy: bool, nice_workers: int = 0) -> None:
+    def __init__(self, pid: int, *, under_py_spy: bool) -> None:
         super().__init__(name="proc-sampler", daemon=True)
-        self.pid, self.under_py_spy, self.nice_workers = pid, under_py_spy, nice_workers
-        self.samples: list[tuple[float, str, str, tuple[int, ...]]] = []
+        self.pid, self.under_py_spy = pid, under_py_spy
+        self.samples: list[tuple[float, str, str, tuple[int, ...], int, int]] = []
         self._halt = threading.Event()
 
     def run(self) -> None:
@@ -878,10 +877,9 @@ class ProcSampler(threading.Thread):
                 wchan = (task / "wchan").read_text().strip() or "-"
             except (OSError, IndexError):
                 return  # the child has ended
-            asleep = state != "R" and not any(w in wchan for w in IDLE_WCHANS)
-            self.samples.append((time.perf_counter(), state, wchan, running_threads(pid) if asleep else ()))
-            if self.nice_workers and len(self.samples) % 50 == 0:  # every ~100 ms: new threads too
-                renice_threads_but(pid, self.nice_workers)
+            idle = state != "R" and any(w in wchan for w in IDLE_WCHANS)
+            busy = () if idle else running_threads(pid)
+            self.samples.append((time.perf_counter(), state, wchan, busy, machine_runnable(), steal_ticks()))
 
     def _child_pid(self) -> int:
         """The child's pid; under py-spy, the Python process py-spy started (a bounded wait)."""
@@ -905,10 +903,30 @@ class ProcSampler(threading.Thread):
         for stall in stalls:
             begin, end = stall.pop("interval", (0.0, 0.0))
             inside = [s for s in self.samples if begin <= s[0] <= end]
-            where = Counter("running" if state == "R" else wchan for _, state, wchan, _ in inside)
-            who = Counter(names.get(str(tid), "Qt worker") for *_, busy in inside for tid in busy)
+            where = Counter("running" if state == "R" else wchan for _, state, wchan, *_ in inside)
+            who = Counter(names.get(str(tid), "Qt worker") for *_, busy, _, _ in inside for tid in busy)
             stall["qt_thread_in_kernel"] = dict(where.most_common(3))
-            stall["running_meanwhile"] = dict(who.most_common(3))
+            stall["running_meanwhile"] = dict(who.most_common(4))
+            # the machine's runnable tasks (this sampler among them) against the child's own
+            stall["runnable_machine_max"] = max((s[4] for s in inside), default=0)
+            stall["runnable_child_max"] = max((len(s[3]) for s in inside), default=0)
+            # the hypervisor's: time either CPU of this VM was taken away (clock ticks of 10 ms)
+            around = [
+                s[5] for s in self.samples if begin - 2 * PROC_PERIOD_S <= s[0] <= end + 2 * PROC_PERIOD_S
+            ]
+            stall["steal_ms"] = (around[-1] - around[0]) * 1000 // CLOCK_TICKS if around else 0
+
+
+def steal_ticks() -> int:
+    """The machine's steal time so far (/proc/stat, clock ticks): a VM's CPUs taken by the host."""
+    return machine_cpu()[7]
+
+
+def machine_runnable() -> int:
+    """Tasks runnable on the whole machine now (/proc/loadavg's fourth field), this reader included."""
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        return int(Path("/proc/loadavg").read_text().split()[3].split("/")[0])
+    return 0
 
 
 def running_threads(pid: int) -> tuple[int, ...]:
@@ -922,15 +940,6 @@ def running_threads(pid: int) -> tuple[int, ...]:
                 if Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()[0] == "R":
                     found.append(int(entry.name))
     return tuple(found)
-
-
-def renice_threads_but(pid: int, nice: int) -> None:
-    """`--nice-workers`: every thread of `pid` but its first (the Qt thread) at a lower priority."""
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(f"/proc/{pid}/task"):
-            if entry.name != str(pid):
-                with contextlib.suppress(OSError):
-                    os.setpriority(os.PRIO_PROCESS, int(entry.name), nice)
 
 
 def children_of(pid: int) -> list[int]:
@@ -1021,7 +1030,6 @@ def run_lag(work: Path, limits: str, drop_kind: str, args: argparse.Namespace) -
             extra,
             limit_s=LAG_TIMEOUT_S[limits] + CHILD_SLACK_S,
             spy=spy,
-            nice_workers=args.nice_workers,
         )
         sim_s = cpu_seconds_of(sim.pid) - sim_before
         ours_s = own_and_children_cpu_s() - ours_before + sim_s
@@ -1180,6 +1188,8 @@ def print_stalls(stalls: list[dict[str, Any]]) -> None:
             f"  at {s['at_s']:>6} s  lag {s['lag_ms']:>6} ms  ran {s['ran_ms']:>5}"
             f"  waited {s['waited_for_cpu_ms']:>5}  slept {s['slept_ms']:>5}"
             f"  in kernel: {kernel or '-'}; also running: {others or '-'}"
+            f"  (runnable: child {s.get('runnable_child_max', 0)},"
+            f" machine {s.get('runnable_machine_max', 0)}; steal {s.get('steal_ms', 0)} ms)"
         )
         seen = [*s["gc"], *s["callbacks"], *s["stacks"]]
         events = " ".join(f"{k}:{v}" for k, v in s["events"].items())
@@ -1292,13 +1302,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--gc-freeze", action="store_true", help="experiment: gc.freeze() once the window is up"
-    )
-    parser.add_argument(
-        "--nice-workers",
-        type=int,
-        default=0,
-        metavar="N",
-        help="experiment: the app's other threads at nice N",
     )
     parser.add_argument("--child", choices=["lag", "memory"], help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
