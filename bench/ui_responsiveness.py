@@ -49,6 +49,7 @@ import faulthandler
 import functools
 import gc
 import io
+import itertools
 import json
 import os
 import random
@@ -66,7 +67,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from _common import (
     PYTHON,
@@ -856,6 +857,16 @@ def py_spy_command(output: Path) -> list[str]:
     return [str(spy), "record", *flags, "--"]
 
 
+class ProcSample(NamedTuple):
+    at: float
+    state: str  # the Qt thread's: R (on a CPU or waiting for one), S (asleep), D (in I/O)
+    wchan: str  # where in the kernel it sleeps
+    busy: tuple[int, ...]  # the child's other threads in state R
+    runnable: int  # tasks runnable on the whole machine
+    steal: int  # the machine's steal time so far, clock ticks
+    major_faults: int  # the Qt thread's so far
+
+
 class ProcSampler(threading.Thread):
     """In the parent, so it needs nothing from the child (not its GIL): every 2 ms, the state of the
     child's Qt thread and the kernel function it sleeps in (/proc/PID/task/TID/{stat,wchan}); while it
@@ -865,7 +876,7 @@ class ProcSampler(threading.Thread):
     def __init__(self, pid: int, *, under_py_spy: bool) -> None:
         super().__init__(name="proc-sampler", daemon=True)
         self.pid, self.under_py_spy = pid, under_py_spy
-        self.samples: list[tuple[float, str, str, tuple[int, ...], int, int]] = []
+        self.samples: list[ProcSample] = []
         self._halt = threading.Event()
 
     def run(self) -> None:
@@ -873,13 +884,18 @@ class ProcSampler(threading.Thread):
         task = Path(f"/proc/{pid}/task/{pid}")
         while pid and not self._halt.wait(PROC_PERIOD_S) and len(self.samples) < PROC_MAX_SAMPLES:
             try:
-                state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+                state, major_faults = fields[0], int(fields[9])
                 wchan = (task / "wchan").read_text().strip() or "-"
-            except (OSError, IndexError):
+            except (OSError, IndexError, ValueError):
                 return  # the child has ended
             idle = state != "R" and any(w in wchan for w in IDLE_WCHANS)
             busy = () if idle else running_threads(pid)
-            self.samples.append((time.perf_counter(), state, wchan, busy, machine_runnable(), steal_ticks()))
+            self.samples.append(
+                ProcSample(
+                    time.perf_counter(), state, wchan, busy, machine_runnable(), steal_ticks(), major_faults
+                )
+            )
 
     def _child_pid(self) -> int:
         """The child's pid; under py-spy, the Python process py-spy started (a bounded wait)."""
@@ -902,19 +918,23 @@ class ProcSampler(threading.Thread):
         """Adds to each stall what the Qt thread was waiting on in the kernel, and who ran meanwhile."""
         for stall in stalls:
             begin, end = stall.pop("interval", (0.0, 0.0))
-            inside = [s for s in self.samples if begin <= s[0] <= end]
-            where = Counter("running" if state == "R" else wchan for _, state, wchan, *_ in inside)
-            who = Counter(names.get(str(tid), "Qt worker") for *_, busy, _, _ in inside for tid in busy)
+            edge = 2 * PROC_PERIOD_S
+            inside = [s for s in self.samples if begin <= s.at <= end]
+            around = [s for s in self.samples if begin - edge <= s.at <= end + edge]
+            where = Counter("running" if s.state == "R" else s.wchan for s in inside)
+            who = Counter(names.get(str(tid), "Qt worker") for s in inside for tid in s.busy)
             stall["qt_thread_in_kernel"] = dict(where.most_common(3))
             stall["running_meanwhile"] = dict(who.most_common(4))
             # the machine's runnable tasks (this sampler among them) against the child's own
-            stall["runnable_machine_max"] = max((s[4] for s in inside), default=0)
-            stall["runnable_child_max"] = max((len(s[3]) for s in inside), default=0)
+            stall["runnable_machine_max"] = max((s.runnable for s in inside), default=0)
+            stall["runnable_child_max"] = max((len(s.busy) for s in inside), default=0)
             # the hypervisor's: time either CPU of this VM was taken away (clock ticks of 10 ms)
-            around = [
-                s[5] for s in self.samples if begin - 2 * PROC_PERIOD_S <= s[0] <= end + 2 * PROC_PERIOD_S
-            ]
-            stall["steal_ms"] = (around[-1] - around[0]) * 1000 // CLOCK_TICKS if around else 0
+            stall["steal_ms"] = (around[-1].steal - around[0].steal) * 1000 // CLOCK_TICKS if around else 0
+            # a page of code or data read back from disk by the Qt thread
+            stall["major_faults"] = around[-1].major_faults - around[0].major_faults if around else 0
+            # this sampler is another process: a long gap means the whole machine stood still
+            gaps = [b.at - a.at for a, b in itertools.pairwise(around)]
+            stall["sampler_gap_ms"] = round(max(gaps, default=0) * 1000, 1)
 
 
 def steal_ticks() -> int:
@@ -1189,7 +1209,8 @@ def print_stalls(stalls: list[dict[str, Any]]) -> None:
             f"  waited {s['waited_for_cpu_ms']:>5}  slept {s['slept_ms']:>5}"
             f"  in kernel: {kernel or '-'}; also running: {others or '-'}"
             f"  (runnable: child {s.get('runnable_child_max', 0)},"
-            f" machine {s.get('runnable_machine_max', 0)}; steal {s.get('steal_ms', 0)} ms)"
+            f" machine {s.get('runnable_machine_max', 0)}; steal {s.get('steal_ms', 0)} ms;"
+            f" major faults {s.get('major_faults', 0)}; sampler gap {s.get('sampler_gap_ms', 0)} ms)"
         )
         seen = [*s["gc"], *s["callbacks"], *s["stacks"]]
         events = " ".join(f"{k}:{v}" for k, v in s["events"].items())
