@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import contextlib
 import faulthandler
 import functools
@@ -926,9 +927,8 @@ class ProcSampler(threading.Thread):
         """Adds to each stall what the Qt thread was waiting on in the kernel, and who ran meanwhile."""
         for stall in stalls:
             begin, end = stall.pop("interval", (0.0, 0.0))
-            edge = 2 * PROC_PERIOD_S
             inside = [s for s in self.samples if begin <= s.at <= end]
-            around = [s for s in self.samples if begin - edge <= s.at <= end + edge]
+            around = self._bracket(begin, end)
             where = Counter("running" if s.state == "R" else s.wchan for s in inside)
             who = Counter(names.get(str(tid), "Qt worker") for s in inside for tid in s.busy)
             stall["qt_thread_in_kernel"] = dict(where.most_common(3))
@@ -949,6 +949,14 @@ class ProcSampler(threading.Thread):
             # this sampler is another process: a long gap means the whole machine stood still
             gaps = [b.at - a.at for a, b in itertools.pairwise(around)]
             stall["sampler_gap_ms"] = round(max(gaps, default=0) * 1000, 1)
+
+    def _bracket(self, begin: float, end: float) -> list[ProcSample]:
+        """The samples from the last one before `begin` to the first one after `end` (the sampler may
+        itself have stood still through the whole interval)."""
+        times = [s.at for s in self.samples]
+        first = max(0, bisect.bisect_left(times, begin) - 1)
+        last = bisect.bisect_right(times, end)
+        return self.samples[first : last + 1]
 
 
 def steal_ticks() -> tuple[int, ...]:
