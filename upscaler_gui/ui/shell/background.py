@@ -3,8 +3,8 @@
 A batch keeps several workers busy at once (preparing uploads, checking results, reading thumbnails,
 halving compare images), mostly in C code that runs beside the GIL. On a machine with two cores they
 and the Qt thread queue for the same CPUs, and at equal priority the Qt thread waits its turn: a paint
-of 8 ms took 20-23 ms beside three such workers (bench/worker_priority.py), 10 ms with them at
-`BACKGROUND_NICE`. All workers get the same value, so a worker that holds the GIL is never behind
+of 8.6 ms took 14-20 ms (median) beside three such workers (bench/worker_priority.py), 7-11 ms with
+them at `BACKGROUND_NICE`. All workers get the same value, so a worker that holds the GIL is never behind
 another worker for the CPU it needs to hand the GIL back (at a lower value than the other workers, a
 thumbnail reader did keep the Qt thread waiting).
 
