@@ -4,9 +4,9 @@ A batch keeps several workers busy at once (preparing uploads, checking results,
 halving compare images), mostly in C code that runs beside the GIL. On a machine with two cores they
 and the Qt thread queue for the same CPUs, and at equal priority the Qt thread waits its turn: a paint
 of 8.6 ms took 14-20 ms (median) beside three such workers (bench/worker_priority.py), 7-11 ms with
-them at `BACKGROUND_NICE`. All workers get the same value, so a worker that holds the GIL is never behind
-another worker for the CPU it needs to hand the GIL back (at a lower value than the other workers, a
-thumbnail reader did keep the Qt thread waiting).
+them at `BACKGROUND_NICE`. All workers get the same value, so a worker that holds the GIL waits for the
+CPU it needs to hand the GIL back only behind its equals, as before (lowering the thumbnail readers
+alone, tried earlier, showed no gain).
 
 Linux only: there a nice value belongs to a thread. Elsewhere it belongs to the process (macOS) or
 takes another API (Windows), and the workers keep the window's priority. The engine's job-store thread
