@@ -21,6 +21,7 @@ import threading
 import time
 
 from _common import PYTHON, ROOT, machine, percentile, print_json_line, print_table
+from _queue_scene import running_queue
 
 INTERVALS_S = (0.005, 0.002, 0.001, 0.0005)  # Python's default first
 BUSY_THREADS = 2
@@ -28,28 +29,8 @@ ROWS = 200
 
 
 def child(interval_s: float, busy_threads: int, repaints: int) -> dict[str, float]:
-    sys.path.insert(0, str(ROOT))
     sys.setswitchinterval(interval_s)
-    from PySide6.QtWidgets import QApplication
-
-    from upscaler_gui.core.jobs import Job, JobState, OutputOptions
-    from upscaler_gui.ui.queue.model import JobTableModel
-    from upscaler_gui.ui.queue.thumbnails import ThumbnailCache
-    from upscaler_gui.ui.queue.view import QueueView
-
-    app = QApplication([])
-    model = JobTableModel(ThumbnailCache(size=48))
-    view = QueueView(model)
-    view.resize(1000, 700)
-    view.show()
-    now = time.time()
-    for n in range(ROWS):
-        model.upsert(
-            Job(id=n + 1, given=f"/in/IMG_2024_{n:04d}.png", dedupe_key=str(n), state=JobState.UPLOADING,
-                progress=0.3, kind="file", options=OutputOptions(folder="/out"), started_at=now)
-        )  # fmt: skip
-    for _ in range(5):
-        app.processEvents()
+    _app, view = running_queue(ROWS)
     stop = threading.Event()
 
     def spin() -> None:

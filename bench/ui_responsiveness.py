@@ -872,8 +872,8 @@ class ProcSample(NamedTuple):
 class ProcSampler(threading.Thread):
     """In the parent, so it needs nothing from the child (not its GIL): every 2 ms, the state of the
     child's Qt thread and the kernel function it sleeps in (/proc/PID/task/TID/{stat,wchan}); while it
-    is anywhere but asleep in its event loop's poll, which of the child's threads are running, and how
-    many tasks the whole machine has runnable."""
+    is anywhere but asleep in its event loop's poll, which of the child's threads are running; and each
+    time the machine's runnable tasks and each CPU's steal."""
 
     def __init__(self, pid: int, *, under_py_spy: bool) -> None:
         super().__init__(name="proc-sampler", daemon=True)
@@ -927,8 +927,8 @@ class ProcSampler(threading.Thread):
         """Adds to each stall what the Qt thread was waiting on in the kernel, and who ran meanwhile."""
         for stall in stalls:
             begin, end = stall.pop("interval", (0.0, 0.0))
-            inside = [s for s in self.samples if begin <= s.at <= end]
             around = self._bracket(begin, end)
+            inside = [s for s in around if begin <= s.at <= end]
             where = Counter("running" if s.state == "R" else s.wchan for s in inside)
             who = Counter(names.get(str(tid), "Qt worker") for s in inside for tid in s.busy)
             stall["qt_thread_in_kernel"] = dict(where.most_common(3))

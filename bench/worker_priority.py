@@ -27,36 +27,18 @@ import time
 import zlib
 
 from _common import PYTHON, ROOT, machine, percentile, print_json_line, print_table
+from _queue_scene import running_queue
 
 ROWS = 200
 WAKE_S = 0.005
 
 
 def child(kind: str, workers: int, background: bool, repaints: int) -> dict[str, float]:
-    sys.path.insert(0, str(ROOT))
-    from PySide6.QtWidgets import QApplication
-
-    from upscaler_gui.core.jobs import Job, JobState, OutputOptions
-    from upscaler_gui.ui.queue.model import JobTableModel
-    from upscaler_gui.ui.queue.thumbnails import ThumbnailCache
-    from upscaler_gui.ui.queue.view import QueueView
+    _app, view = running_queue(ROWS)
     from upscaler_gui.ui.shell.background import lower_this_thread
     from upscaler_gui.ui.shell.event_loop import GIL_SWITCH_S
 
     sys.setswitchinterval(GIL_SWITCH_S)  # as the window's loop sets it
-    app = QApplication([])
-    model = JobTableModel(ThumbnailCache(size=48))
-    view = QueueView(model)
-    view.resize(1000, 700)
-    view.show()
-    now = time.time()
-    for n in range(ROWS):
-        model.upsert(
-            Job(id=n + 1, given=f"/in/IMG_2024_{n:04d}.png", dedupe_key=str(n), state=JobState.UPLOADING,
-                progress=0.3, kind="file", options=OutputOptions(folder="/out"), started_at=now)
-        )  # fmt: skip
-    for _ in range(5):
-        app.processEvents()
     stop = threading.Event()
     data = os.urandom(1 << 20) + bytes(3 << 20)  # compresses like a photo's mix of noise and flat areas
 

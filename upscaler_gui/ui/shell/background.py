@@ -36,7 +36,8 @@ def lower_this_thread() -> int | None:
         now = os.getpriority(os.PRIO_PROCESS, thread)
         if now < BACKGROUND_NICE:
             os.setpriority(os.PRIO_PROCESS, thread, BACKGROUND_NICE)
-        return os.getpriority(os.PRIO_PROCESS, thread)
+            now = BACKGROUND_NICE
+        return now
     except OSError as error:  # a sandbox may forbid it: the work still runs, only at the window's priority
         log.ui.debug("worker priority left as it is: %s", error)
         return None
