@@ -127,7 +127,10 @@ def test_quit_with_jobs_in_flight_asks_and_sends_nothing_after(tmp_path: Path, q
 def test_a_store_that_fails_says_each_lost_task_id_in_a_box_that_stays(tmp_path: Path, qloop) -> None:
     async def scenario() -> None:
         files = [write_image(tmp_path / f"in{i}.png", size=(20 + i, 20)) for i in range(2)]
-        async with window_env(tmp_path) as env:
+        # Each answer comes 1 s late, so the second create is on the wire before the first taskId's failed
+        # write stops the queue. Without it, on a loaded machine the queue stopped (rightly) before the
+        # second create, and there was one task id to tell of, not two.
+        async with window_env(tmp_path, answer_delay_s=1.0) as env:
             await env.connect()
             engine = env.controller.engine
             assert engine is not None
